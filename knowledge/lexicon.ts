@@ -1,0 +1,226 @@
+/**
+ * Word lists for normalising customer messages. Plain data, no logic.
+ * Informal Indonesian spellings are rewritten to their standard form before anything else, so the knowledge file
+ * only needs standard words.
+ */
+
+/** Informal / abbreviated Indonesian (and a few English chat forms) → standard form. */
+export const SLANG: Readonly<Record<string, string>> = {
+  // negation
+  gak: 'tidak',
+  ga: 'tidak',
+  gk: 'tidak',
+  ngga: 'tidak',
+  nggak: 'tidak',
+  enggak: 'tidak',
+  engga: 'tidak',
+  ndak: 'tidak',
+  nda: 'tidak',
+  tdk: 'tidak',
+  kagak: 'tidak',
+  ngak: 'tidak',
+  g: 'tidak',
+  gak2: 'tidak',
+  tak: 'tidak',
+  // pronouns and people
+  sy: 'saya',
+  sya: 'saya',
+  aq: 'saya',
+  gw: 'saya',
+  gue: 'saya',
+  gua: 'saya',
+  ane: 'saya',
+  aku: 'saya',
+  ak: 'saya',
+  km: 'kamu',
+  lu: 'kamu',
+  lo: 'kamu',
+  elo: 'kamu',
+  kalian: 'kamu',
+  org: 'orang',
+  ortu: 'orang tua',
+  min: 'kakak',
+  mimin: 'kakak',
+  minn: 'kakak',
+  kak: 'kakak',
+  ka: 'kakak',
+  gan: 'juragan',
+  bro: 'kakak',
+  sis: 'kakak',
+  // question words
+  gmn: 'bagaimana',
+  gimana: 'bagaimana',
+  gmna: 'bagaimana',
+  bgmn: 'bagaimana',
+  bagaimanakah: 'bagaimana',
+  knp: 'kenapa',
+  napa: 'kenapa',
+  ngapain: 'kenapa',
+  apaan: 'apa',
+  apakah: 'apa',
+  siapakah: 'siapa',
+  dmn: 'dimana',
+  kpn: 'kapan',
+  brp: 'berapa',
+  brapa: 'berapa',
+  // function words
+  yg: 'yang',
+  dgn: 'dengan',
+  dg: 'dengan',
+  utk: 'untuk',
+  untk: 'untuk',
+  tuk: 'untuk',
+  buat: 'untuk',
+  dr: 'dari',
+  dri: 'dari',
+  pd: 'pada',
+  krn: 'karena',
+  karna: 'karena',
+  soalnya: 'karena',
+  klo: 'kalau',
+  kalo: 'kalau',
+  kl: 'kalau',
+  jk: 'jika',
+  sm: 'sama',
+  ama: 'sama',
+  tp: 'tapi',
+  tpi: 'tapi',
+  trs: 'terus',
+  jg: 'juga',
+  jga: 'juga',
+  aja: 'saja',
+  aj: 'saja',
+  doang: 'saja',
+  sja: 'saja',
+  udh: 'sudah',
+  udah: 'sudah',
+  sdh: 'sudah',
+  dah: 'sudah',
+  blm: 'belum',
+  blom: 'belum',
+  lg: 'lagi',
+  lgi: 'lagi',
+  bs: 'bisa',
+  bsa: 'bisa',
+  bisakah: 'bisa',
+  dpt: 'dapat',
+  hrs: 'harus',
+  mo: 'mau',
+  mw: 'mau',
+  pengen: 'ingin',
+  pingin: 'ingin',
+  pgn: 'ingin',
+  emg: 'memang',
+  emang: 'memang',
+  bgt: 'banget',
+  tau: 'tahu',
+  tahu: 'tahu',
+  gitu: 'begitu',
+  gini: 'begini',
+  kyk: 'seperti',
+  kayak: 'seperti',
+  kaya: 'seperti',
+  sampe: 'sampai',
+  ampe: 'sampai',
+  skrg: 'sekarang',
+  skrang: 'sekarang',
+  tsb: 'tersebut',
+  dll: 'lain',
+  dsb: 'lain',
+  jd: 'jadi',
+  jdi: 'jadi',
+  bkn: 'bukan',
+  kalau2: 'kalau',
+  td: 'tadi',
+  tlg: 'tolong',
+  tolongin: 'tolong',
+  mhn: 'mohon',
+  makasih: 'thanks',
+  mksh: 'thanks',
+  makasi: 'thanks',
+  trims: 'thanks',
+  trimakasih: 'thanks',
+  terimakasih: 'thanks',
+  thx: 'thanks',
+  tq: 'thanks',
+  ty: 'thanks',
+  pls: 'please',
+  plz: 'please',
+  u: 'you',
+  ur: 'your',
+  r: 'are',
+  im: 'i am',
+  dont: 'do not',
+  doesnt: 'does not',
+  cant: 'can not',
+  wont: 'will not',
+  whats: 'what is',
+  // content words often shortened
+  no: 'nomor',
+  nmr: 'nomor',
+  hp: 'hp',
+  tlp: 'telepon',
+  telp: 'telepon',
+  almt: 'alamat',
+  info: 'informasi',
+  pesen: 'pesan',
+  dipake: 'dipakai',
+  pake: 'pakai',
+  dikasih: 'diberikan',
+  ngasih: 'memberikan',
+  ksh: 'kasih',
+  bikin: 'membuat',
+  dibikin: 'dibuat',
+  nanya: 'bertanya',
+  tanya2: 'bertanya',
+  liat: 'lihat',
+  ngeliat: 'melihat',
+  dliat: 'dilihat',
+  dilihat: 'dilihat',
+  ngumpulin: 'mengumpulkan',
+  ngirim: 'mengirim',
+  dikirimin: 'dikirimi',
+  kirimin: 'kirim',
+  nyimpen: 'menyimpan',
+  disimpen: 'disimpan',
+  ngapus: 'menghapus',
+  apus: 'hapus',
+  diapus: 'dihapus',
+  umr: 'umur',
+  thn: 'tahun',
+  th: 'tahun',
+  gimanakah: 'bagaimana',
+};
+
+/** Words that carry no meaning for matching, in either language. Particles (dong, sih, kah...) included. */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  `yang dan di ke dari ini itu untuk dengan atau pada adalah akan juga saya kamu kami kita anda dia mereka apa bagaimana
+  kenapa mengapa kah sih dong deh ya yah nih tuh kok lah pun nya mau ingin bisa dapat boleh ada tidak bukan belum sudah
+  sangat lebih saja hanya tolong mohon minta kalau jika bila agar supaya karena oleh sebagai dalam secara para sama lagi
+  masih sedang telah harus cara hal punya begitu begini seperti sampai sekarang tersebut jadi tadi terus tapi memang
+  banget nanti gitu dimana mana admin kakak juragan halo hai hi pak bu bapak ibu mas mbak kak apa_saja soal tentang
+  mengenai terhadap atas bagi_saya sini situ tahu kasih buat bikin the a an is are am was were be been being do does
+  did doing to of in on at for with and or what how why can could will would shall should may might must please it its
+  this that these those i me my mine you your yours we our us they them their he she him her have has had having about
+  from by as if then than so any anyone anything there here when where which also just only very really get got want
+  wanna like know tell let lets ok okay hello hey dear sir madam kan bakal akan dulu aj nah loh lho wkwk wkwkwk haha hehe
+  thanks thank terima_kasih guys gan sy`.split(/\s+/),
+);
+
+/** Words that are clearly Indonesian or clearly English, for language detection. */
+export const INDONESIAN_MARKERS: ReadonlySet<string> = new Set(
+  `yang dan di ke dari ini itu untuk dengan atau pada adalah akan juga saya aku kami kita anda kamu apa apakah bagaimana
+  gimana kenapa mengapa kah sih dong deh ya nih tuh kok mau ingin bisa boleh ada tidak gak ga nggak enggak bukan belum
+  sudah saja aja tolong mohon minta kalau jika agar karena dalam masih harus cara punya berapa siapa kapan dimana mana
+  data saya dijual dibagikan pihak lain berapa umur tahun batas usia anak orang tua izin kebijakan berlaku selamanya
+  pelanggan informasi pribadi keamanan aman enkripsi kirim hapus berhenti terima kasih makasih selamat pagi siang sore
+  malam halo hai sy yg dgn utk tdk gmn udah udh blm bgt kukis privasi berlangganan promosi langganan apaan tuh dipakai
+  pakai buat sama lagi`.split(/\s+/),
+);
+export const ENGLISH_MARKERS: ReadonlySet<string> = new Set(
+  `the a an is are am was were be do does did to of in on at for with and or what how why can could will would should
+  please it this that i me my you your we our they their have has about from if when where which who also just only
+  want know tell let hello hi hey thanks thank bye goodbye sell share shared data privacy policy personal information
+  cookies cookie encrypted secure safe age old years parent parents guardian consent delete remove unsubscribe stop
+  emails email promotional marketing support staff access change changes permanent collect need needs`.split(/\s+/),
+);

@@ -1,0 +1,34 @@
+/** The two languages the assistant speaks. Indonesian is the default. */
+export type Lang = 'id' | 'en';
+export const LANGS: readonly Lang[] = ['id', 'en'];
+
+/** Conversations the assistant can carry out for the customer. */
+export type FlowName = 'unsubscribe' | 'support' | 'parental-consent';
+export const FLOW_NAMES: readonly FlowName[] = ['unsubscribe', 'support', 'parental-consent'];
+
+export type Bilingual = Record<Lang, string>;
+
+export type EntryKind = 'policy' | 'offtopic';
+
+export interface KnowledgeEntry {
+  /** Stable id: used in analytics, feedback and `related`. */
+  readonly id: string;
+  /** `policy` answers from the statement; `offtopic` recognises questions the statement does not cover. */
+  readonly kind: EntryKind;
+  /** Where in the statement the answer comes from. */
+  readonly section: string;
+  readonly question: Bilingual;
+  readonly alternates: Readonly<Record<Lang, readonly string[]>>;
+  readonly keywords: readonly string[];
+  /** Quoted from the statement (id) and its faithful translation (en). Absent on off-topic entries. */
+  readonly answer?: Bilingual;
+  readonly flow?: FlowName;
+  readonly related: readonly string[];
+}
+
+export interface KnowledgeBase {
+  readonly version: number;
+  /** canonical word → variants (words or phrases) that mean the same for matching. */
+  readonly synonyms: ReadonlyMap<string, readonly string[]>;
+  readonly entries: readonly KnowledgeEntry[];
+}

@@ -1,0 +1,58 @@
+/**
+ * Grid search of the matcher's thresholds and weights on labelled questions.
+ *   npx tsx scripts/calibrate.ts [train.jsonl] [check.jsonl]
+ * Prints the best settings by balanced accuracy on the first file, with the second file's score beside them
+ * (to see overfitting). Copy the chosen values into DEFAULT_THRESHOLDS / DEFAULT_WEIGHTS in knowledge/matcher.ts.
+ */
+import { buildMatcher } from '../knowledge/build.ts';
+import { entryForTopic, type LabelledQuestion, readLabelled } from '../knowledge/labelled.ts';
+import { loadKnowledgeFile } from '../knowledge/load.ts';
+import type { Matcher } from '../knowledge/matcher.ts';
+
+const [trainFile = 'test/fixtures/questions.jsonl', checkFile = '../shared/eval/dev.jsonl'] = process.argv.slice(2);
+const train = readLabelled(trainFile);
+const check = readLabelled(checkFile);
+const knowledge = await loadKnowledgeFile('knowledge/faq.yaml');
+
+function accuracy(matcher: Matcher, items: readonly LabelledQuestion[]) {
+  let inOk = 0;
+  let inAll = 0;
+  let outOk = 0;
+  let outAll = 0;
+  for (const item of items) {
+    const r = matcher.match(item.q);
+    if (item.expect === 'out_of_scope') {
+      outAll += 1;
+      if (r.kind !== 'answer') outOk += 1;
+    } else {
+      inAll += 1;
+      if (r.kind === 'answer' && item.expect.map(entryForTopic).includes(r.entry.id)) inOk += 1;
+    }
+  }
+  const i = inOk / Math.max(1, inAll);
+  const o = outOk / Math.max(1, outAll);
+  return { i, o, balanced: (i + o) / 2 };
+}
+
+const rows: { key: string; train: ReturnType<typeof accuracy>; check: ReturnType<typeof accuracy> }[] = [];
+for (const phrase of [0.3, 0.4, 0.5, 0.6, 0.7])
+  for (const unknown of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
+    for (const corrected of [0.85])
+      for (let answer = 0.25; answer <= 0.6; answer += 0.025)
+        for (const margin of [0, 0.02, 0.04, 0.06]) {
+          const thresholds = { answer, suggest: Math.min(0.25, answer), margin };
+          const matcher = buildMatcher(knowledge, { thresholds, weights: { phrase, unknown, corrected } });
+          const t = accuracy(matcher, train);
+          if (t.o < 0.9) continue;
+          rows.push({
+            key: `phrase=${phrase} unknown=${unknown} answer=${answer.toFixed(3)} margin=${margin}`,
+            train: t,
+            check: accuracy(matcher, check),
+          });
+        }
+rows.sort((a, b) => b.train.balanced - a.train.balanced);
+const pct = (x: number) => (100 * x).toFixed(1).padStart(5);
+for (const r of rows.slice(0, 15))
+  process.stdout.write(
+    `${r.key.padEnd(56)} train in ${pct(r.train.i)} out ${pct(r.train.o)} | check in ${pct(r.check.i)} out ${pct(r.check.o)}\n`,
+  );

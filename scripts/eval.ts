@@ -1,0 +1,66 @@
+/**
+ * Offline accuracy of the matcher on labelled questions (no server needed).
+ *   npm run eval                          # test/fixtures/questions.jsonl + ../shared/eval/dev.jsonl if present
+ *   npm run eval -- --verbose             # every miss
+ *   npm run eval -- --stemmer nlpjs       # compare stemmers (sastrawi | nlpjs | none)
+ */
+import { existsSync } from 'node:fs';
+import { buildMatcher } from '../knowledge/build.ts';
+import { entryForTopic, type LabelledQuestion, readLabelled } from '../knowledge/labelled.ts';
+import { loadKnowledgeFile } from '../knowledge/load.ts';
+import type { Matcher } from '../knowledge/matcher.ts';
+import type { Stemmer } from '../knowledge/normalize.ts';
+import { identityStemmer, nlpjsStemmer, sastrawiStemmer } from '../knowledge/stemmers.ts';
+
+const args = process.argv.slice(2);
+const verbose = args.includes('--verbose');
+const stemmerName = args[args.indexOf('--stemmer') + 1] ?? 'sastrawi';
+const stemmers: Record<string, () => Stemmer> = {
+  sastrawi: sastrawiStemmer,
+  nlpjs: nlpjsStemmer,
+  none: () => identityStemmer,
+};
+const files = args.filter((a) => a.endsWith('.jsonl'));
+if (files.length === 0) {
+  files.push('test/fixtures/questions.jsonl');
+  if (existsSync('../shared/eval/dev.jsonl')) files.push('../shared/eval/dev.jsonl');
+}
+
+export function score(matcher: Matcher, items: readonly LabelledQuestion[], log: boolean) {
+  let inOk = 0;
+  let inAll = 0;
+  let outOk = 0;
+  let outAll = 0;
+  for (const item of items) {
+    const r = matcher.match(item.q);
+    const got = r.kind === 'answer' ? r.entry.id : r.kind;
+    if (item.expect === 'out_of_scope') {
+      outAll += 1;
+      const ok = r.kind !== 'answer';
+      if (ok) outOk += 1;
+      else if (log) process.stdout.write(`FALSE+ ${item.q}  → ${got} ${r.score.toFixed(2)}\n`);
+    } else {
+      inAll += 1;
+      const ok = r.kind === 'answer' && item.expect.map(entryForTopic).includes(r.entry.id);
+      if (ok) inOk += 1;
+      else if (log) {
+        const cands = r.candidates.map((c) => `${c.entry.id}:${c.score.toFixed(2)}`).join(' ');
+        process.stdout.write(
+          `MISS   ${item.q}  [${item.expect.join(',')}] → ${got} ${r.score.toFixed(2)} (${cands})\n`,
+        );
+      }
+    }
+  }
+  return { inOk, inAll, outOk, outAll };
+}
+
+const knowledge = await loadKnowledgeFile('knowledge/faq.yaml');
+const stemmer = (stemmers[stemmerName] ?? sastrawiStemmer)();
+const matcher = buildMatcher(knowledge, { stemmer });
+for (const file of files) {
+  const s = score(matcher, readLabelled(file), verbose);
+  const pct = (a: number, b: number) => ((100 * a) / Math.max(1, b)).toFixed(1);
+  process.stdout.write(
+    `${file} [${stemmerName}]: in-scope ${s.inOk}/${s.inAll} (${pct(s.inOk, s.inAll)}%), out-of-scope ${s.outOk}/${s.outAll} (${pct(s.outOk, s.outAll)}%)\n`,
+  );
+}
