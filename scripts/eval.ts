@@ -14,7 +14,7 @@ import { identityStemmer, nlpjsStemmer, sastrawiStemmer } from '../knowledge/ste
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
-const stemmerName = args[args.indexOf('--stemmer') + 1] ?? 'sastrawi';
+const stemmerName = args.includes('--stemmer') ? (args[args.indexOf('--stemmer') + 1] ?? 'sastrawi') : 'sastrawi';
 const stemmers: Record<string, () => Stemmer> = {
   sastrawi: sastrawiStemmer,
   nlpjs: nlpjsStemmer,

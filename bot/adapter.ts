@@ -1,0 +1,50 @@
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConversationState,
+  type TurnContext,
+} from 'botbuilder';
+import { toActivity } from '../dialogs/activities.ts';
+import type { ReplyComposer } from '../dialogs/composer.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+/**
+ * The Bot Framework adapter. With no MicrosoftAppId, incoming requests are not authenticated (local use, tests,
+ * the Emulator); with one, requests must carry a valid Bot Framework token.
+ */
+export function createAdapter(
+  config: Config,
+  logger: Logger,
+  conversationState: ConversationState,
+  composer: ReplyComposer,
+): CloudAdapter {
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId,
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error(
+      {
+        err: { name: error.name, message: error.message, stack: error.stack },
+        conversation: context.activity.conversation?.id,
+      },
+      'turn failed',
+    );
+    try {
+      await context.sendActivity(toActivity(composer.error('id')));
+    } catch (sendError) {
+      logger.warn({ err: String(sendError) }, 'could not tell the customer about the failed turn');
+    }
+    // Drop the conversation's dialog state so a broken step cannot fail every following turn.
+    try {
+      await conversationState.delete(context);
+    } catch (deleteError) {
+      logger.warn({ err: String(deleteError) }, 'could not reset conversation state');
+    }
+  };
+  return adapter;
+}

@@ -1,0 +1,49 @@
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import restify from 'restify';
+import { activityProblem } from './activityGuard.ts';
+import type { Logger } from './logger.ts';
+
+export interface ServerDeps {
+  readonly adapter: CloudAdapter;
+  readonly runTurn: (context: TurnContext) => Promise<void>;
+  readonly logger: Logger;
+  readonly health: () => Record<string, unknown>;
+}
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+/** HTTP routes only: no business logic lives here. */
+export function createServer(deps: ServerDeps): restify.Server {
+  const server = restify.createServer({ name: 'wowrack-privacy-assistant', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+
+  server.post('/api/messages', async (req, res) => {
+    const problem = activityProblem(req.body);
+    if (problem) {
+      res.send(400, { error: 'bad_request', message: problem });
+      return;
+    }
+    try {
+      await deps.adapter.process(req, res, deps.runTurn);
+    } catch (err) {
+      deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'activity could not be processed');
+      if (!res.headersSent) res.send(400, { error: 'bad_request', message: 'the activity could not be processed' });
+    }
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok', ...deps.health() });
+  });
+
+  server.on(
+    'restifyError',
+    (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, callback: () => void) => {
+      deps.logger.warn(
+        { method: req.method, path: req.path(), status: err.statusCode, error: err.name },
+        'request rejected',
+      );
+      callback();
+    },
+  );
+  return server;
+}

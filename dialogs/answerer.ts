@@ -1,0 +1,64 @@
+import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
+import { detectLanguage } from '../knowledge/language.ts';
+import { expandSlang, words } from '../knowledge/normalize.ts';
+import { detectSmallTalk } from '../knowledge/smalltalk.ts';
+import type { FlowName, Lang } from '../knowledge/types.ts';
+import type { ReplyComposer } from './composer.ts';
+import { parseReplyAction, type Reply } from './reply.ts';
+
+export interface AnswerInput {
+  readonly text: string;
+  /** The value of a suggested action, when the customer clicked one. */
+  readonly value?: unknown;
+  /** The conversation's language so far. */
+  readonly lang: Lang;
+}
+
+export type AnswerOutcome =
+  | { readonly kind: 'reply'; readonly reply: Reply; readonly lang: Lang }
+  | { readonly kind: 'flow'; readonly flow: FlowName; readonly lang: Lang };
+
+const MAX_QUESTION_LENGTH = 1000;
+
+/**
+ * Decides what one customer message gets: small talk, an answer, "did you mean", an honest "not in the statement",
+ * or the start of a conversation. Framework-free, so the same rules serve any channel.
+ */
+export class Answerer {
+  constructor(
+    private readonly knowledge: KnowledgeService,
+    private readonly composer: ReplyComposer,
+    private readonly flows: ReadonlySet<FlowName>,
+  ) {}
+
+  handle(input: AnswerInput): AnswerOutcome {
+    const text = input.text.slice(0, MAX_QUESTION_LENGTH);
+    const lang = text.trim() ? detectLanguage(expandSlang(words(text)), input.lang) : input.lang;
+    const action = parseReplyAction(input.value);
+    if (action?.action === 'flow' && this.flows.has(action.flow)) return { kind: 'flow', flow: action.flow, lang };
+    if (action?.action === 'faq') {
+      const entry = this.knowledge.knowledge.entries.find((e) => e.id === action.id && e.kind === 'policy');
+      if (entry) return this.reply(this.composer.answer(entry, input.lang, 1), input.lang);
+    }
+    if (action?.action === 'none-of-these') return this.reply(this.composer.none(input.lang, 0), input.lang);
+
+    const smallTalk = detectSmallTalk(text);
+    if (smallTalk) return this.reply(this.composer.smallTalk(smallTalk, lang), lang);
+
+    const result = this.knowledge.matcher.match(text, { fallbackLang: lang });
+    switch (result.kind) {
+      case 'answer':
+        return this.reply(this.composer.answer(result.entry, result.lang, result.score), result.lang);
+      case 'suggest':
+        return this.reply(this.composer.suggest(result.candidates, result.lang, result.score), result.lang);
+      case 'offtopic':
+        return this.reply(this.composer.offTopic(result.entry, result.lang, result.score), result.lang);
+      case 'none':
+        return this.reply(this.composer.none(result.lang, result.score), result.lang);
+    }
+  }
+
+  private reply(reply: Reply, lang: Lang): AnswerOutcome {
+    return { kind: 'reply', reply, lang };
+  }
+}
