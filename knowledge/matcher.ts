@@ -43,7 +43,7 @@ export interface Thresholds {
   readonly margin: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.425, suggest: 0.25, margin: 0.03 };
+export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.425, suggest: 0.25, margin: 0.02 };
 
 /** Weights of the signals that make up one score. */
 export interface ScoringWeights {
@@ -53,9 +53,11 @@ export interface ScoringWeights {
   readonly unknown: number;
   /** How much a typo-corrected word counts, relative to a correctly spelled one. */
   readonly corrected: number;
+  /** Unknown words weigh n^exponent together (1 = each counts fully; lower forgives long, chatty messages). */
+  readonly unknownExponent: number;
 }
 
-export const DEFAULT_WEIGHTS: ScoringWeights = { phrase: 0.4, unknown: 0.8, corrected: 0.85 };
+export const DEFAULT_WEIGHTS: ScoringWeights = { phrase: 0.5, unknown: 1, corrected: 0.85, unknownExponent: 0.5 };
 
 interface IndexedEntry {
   readonly entry: KnowledgeEntry;
@@ -173,7 +175,12 @@ export class Matcher {
   }
 
   private rank(query: readonly QueryToken[]): Candidate[] {
-    const total = query.reduce((s, q) => s + q.weight, 0);
+    // Unknown words count against every entry, but sublinearly: a long message with a few off-vocabulary words
+    // ("temen saya bilang ...") is still about its known words, while "harga vps" stays mostly unknown.
+    const known = query.filter((q) => q.known).reduce((s, q) => s + q.weight, 0);
+    const unknown = query.filter((q) => !q.known);
+    const unknownMean = unknown.length ? unknown.reduce((s, q) => s + q.weight, 0) / unknown.length : 0;
+    const total = known + unknownMean * unknown.length ** this.weights.unknownExponent;
     if (total === 0) return [];
     const touched = new Set<number>();
     for (const q of query) if (q.known) for (const i of this.postings.get(q.token) ?? []) touched.add(i);

@@ -35,17 +35,18 @@ function accuracy(matcher: Matcher, items: readonly LabelledQuestion[]) {
 }
 
 const rows: { key: string; train: ReturnType<typeof accuracy>; check: ReturnType<typeof accuracy> }[] = [];
-for (const phrase of [0.3, 0.4, 0.5, 0.6, 0.7])
-  for (const unknown of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
-    for (const corrected of [0.85])
-      for (let answer = 0.25; answer <= 0.6; answer += 0.025)
-        for (const margin of [0, 0.02, 0.04, 0.06]) {
+for (const phrase of [0.3, 0.4, 0.5])
+  for (const unknown of [0.6, 0.8, 1.0])
+    for (const unknownExponent of [0.5, 0.75, 1])
+      for (let answer = 0.3; answer <= 0.55; answer += 0.025)
+        for (const margin of [0.02, 0.04]) {
           const thresholds = { answer, suggest: Math.min(0.25, answer), margin };
-          const matcher = buildMatcher(knowledge, { thresholds, weights: { phrase, unknown, corrected } });
+          const weights = { phrase, unknown, corrected: 0.85, unknownExponent };
+          const matcher = buildMatcher(knowledge, { thresholds, weights });
           const t = accuracy(matcher, train);
           if (t.o < 0.9) continue;
           rows.push({
-            key: `phrase=${phrase} unknown=${unknown} answer=${answer.toFixed(3)} margin=${margin}`,
+            key: `phrase=${phrase} unknown=${unknown} exp=${unknownExponent} answer=${answer.toFixed(3)} margin=${margin}`,
             train: t,
             check: accuracy(matcher, check),
           });
@@ -54,5 +55,5 @@ rows.sort((a, b) => b.train.balanced - a.train.balanced);
 const pct = (x: number) => (100 * x).toFixed(1).padStart(5);
 for (const r of rows.slice(0, 15))
   process.stdout.write(
-    `${r.key.padEnd(56)} train in ${pct(r.train.i)} out ${pct(r.train.o)} | check in ${pct(r.check.i)} out ${pct(r.check.o)}\n`,
+    `${r.key.padEnd(64)} train in ${pct(r.train.i)} out ${pct(r.train.o)} | check in ${pct(r.check.i)} out ${pct(r.check.o)}\n`,
   );

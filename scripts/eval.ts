@@ -1,6 +1,6 @@
 /**
  * Offline accuracy of the matcher on labelled questions (no server needed).
- *   npm run eval                          # test/fixtures/questions.jsonl + ../shared/eval/dev.jsonl if present
+ *   npm run eval                          # test/fixtures/{questions,holdout}.jsonl + ../shared/eval/dev.jsonl if present
  *   npm run eval -- --verbose             # every miss
  *   npm run eval -- --stemmer nlpjs       # compare stemmers (sastrawi | nlpjs | none)
  */
@@ -22,7 +22,7 @@ const stemmers: Record<string, () => Stemmer> = {
 };
 const files = args.filter((a) => a.endsWith('.jsonl'));
 if (files.length === 0) {
-  files.push('test/fixtures/questions.jsonl');
+  files.push('test/fixtures/questions.jsonl', 'test/fixtures/holdout.jsonl');
   if (existsSync('../shared/eval/dev.jsonl')) files.push('../shared/eval/dev.jsonl');
 }
 
