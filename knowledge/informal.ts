@@ -21,7 +21,11 @@ export function informalVariants(word: string): string[] {
     if (base.startsWith(prefix) && base.length - prefix.length >= 3) {
       const rest = base.slice(prefix.length);
       add(rest);
-      if (prefix === 'ng' && /^[aiueo]/.test(rest)) add(`meng${rest}`);
+      if (prefix === 'ng' && /^[aiueo]/.test(rest)) {
+        add(`meng${rest}`);
+        // "ngunjungin" → "mengunjungi": Jakarta -in stands for -i or -kan.
+        if (rest.endsWith('in')) for (const suffix of ['i', 'kan']) add(`meng${rest.slice(0, -2)}${suffix}`);
+      }
       if (prefix === 'ng' || prefix === 'nge' || prefix === 'di')
         for (const suffix of ['in', 'nya', 'an'])
           if (rest.endsWith(suffix) && rest.length - suffix.length >= 3) add(rest.slice(0, -suffix.length));

@@ -212,7 +212,7 @@ export const INDONESIAN_MARKERS: ReadonlySet<string> = new Set(
   `yang dan di ke dari ini itu untuk dengan atau pada adalah akan juga saya aku kami kita anda kamu apa apakah bagaimana
   gimana kenapa mengapa kah sih dong deh ya nih tuh kok mau ingin bisa boleh ada tidak gak ga nggak enggak bukan belum
   sudah saja aja tolong mohon minta kalau jika agar karena dalam masih harus cara punya berapa siapa kapan dimana mana
-  data saya dijual dibagikan pihak lain berapa umur tahun batas usia anak orang tua izin kebijakan berlaku selamanya
+  saya dijual dibagikan pihak lain berapa umur tahun batas usia anak orang tua izin kebijakan berlaku selamanya
   pelanggan informasi pribadi keamanan aman enkripsi kirim hapus berhenti terima kasih makasih selamat pagi siang sore
   malam halo hai sy yg dgn utk tdk gmn udah udh blm bgt kukis privasi berlangganan promosi langganan apaan tuh dipakai
   pakai buat sama lagi`.split(/\s+/),
@@ -220,7 +220,7 @@ export const INDONESIAN_MARKERS: ReadonlySet<string> = new Set(
 export const ENGLISH_MARKERS: ReadonlySet<string> = new Set(
   `the a an is are am was were be do does did to of in on at for with and or what how why can could will would should
   please it this that i me my you your we our they their have has about from if when where which who also just only
-  want know tell let hello hi hey thanks thank bye goodbye sell share shared data privacy policy personal information
-  cookies cookie encrypted secure safe age old years parent parents guardian consent delete remove unsubscribe stop
-  emails email promotional marketing support staff access change changes permanent collect need needs`.split(/\s+/),
+  want know tell let hello hey thanks thank bye goodbye sell share shared privacy policy personal information
+  encrypted secure safe age old years parent parents guardian consent delete emails promotional staff access change
+  changes permanent collect need needs`.split(/\s+/),
 );

@@ -11,7 +11,12 @@ export interface Candidate {
   readonly score: number;
 }
 
-export type MatchResult =
+export type MatchResult = MatchDecision & {
+  /** The question's normalised tokens (after typo correction). */
+  readonly tokens: readonly string[];
+};
+
+export type MatchDecision =
   /** Confident: answer with the entry. */
   | {
       readonly kind: 'answer';
@@ -132,7 +137,7 @@ export class Matcher {
     const lang = detectLanguage(raw, options.fallbackLang ?? 'id');
     const query = this.queryTokens(raw);
     const candidates = this.rank(query);
-    return this.decide(lang, candidates);
+    return { ...this.decide(lang, candidates), tokens: query.map((q) => q.token) };
   }
 
   /** Every entry's score for a question, best first (for calibration and diagnostics). */
@@ -210,7 +215,7 @@ export class Matcher {
     return out.sort((a, b) => b.score - a.score);
   }
 
-  private decide(lang: Lang, candidates: readonly Candidate[]): MatchResult {
+  private decide(lang: Lang, candidates: readonly Candidate[]): MatchDecision {
     const { answer, suggest, margin } = this.thresholds;
     const top = candidates[0];
     if (!top || top.score < suggest)

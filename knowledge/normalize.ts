@@ -20,7 +20,9 @@ export function words(text: string): string[] {
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(EMAIL, ' alamatemail ')
-    .replace(URL, ' ');
+    .replace(URL, ' ')
+    // "i'm", "don't" → "im", "dont" (the slang list knows those), instead of splitting at the apostrophe.
+    .replace(/(\p{L})['’](\p{L})/gu, '$1$2');
   const out: string[] = [];
   for (const match of folded.matchAll(WORD)) {
     // "tolonggg" → "tolong"; "partner2" (reduplication written with 2) → "partner".

@@ -51,6 +51,12 @@ export function validateKnowledge(doc: unknown, file: string): KnowledgeBase {
     });
   }
 
+  // Ids of every entry, valid or not, so an error in one entry does not also show up in those that name it.
+  const allIds = new Set(
+    (Array.isArray(doc.entries) ? doc.entries : []).flatMap((e) =>
+      isRecord(e) && typeof e.id === 'string' ? [e.id] : [],
+    ),
+  );
   const ids = new Set<string>();
   for (const e of entries) {
     if (ids.has(e.id)) issues.push({ entry: e.id, field: 'id', message: 'is used by more than one entry' });
@@ -58,7 +64,7 @@ export function validateKnowledge(doc: unknown, file: string): KnowledgeBase {
   }
   for (const e of entries) {
     for (const r of e.related) {
-      if (!ids.has(r)) issues.push({ entry: e.id, field: 'related', message: `names unknown entry "${r}"` });
+      if (!allIds.has(r)) issues.push({ entry: e.id, field: 'related', message: `names unknown entry "${r}"` });
       if (r === e.id) issues.push({ entry: e.id, field: 'related', message: 'must not name the entry itself' });
     }
   }
