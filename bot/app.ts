@@ -1,71 +1,141 @@
-import { ConversationState, MemoryStorage, type Storage } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
+import { join } from 'node:path';
 import type restify from 'restify';
-import { Answerer } from '../dialogs/answerer.ts';
-import { ReplyComposer } from '../dialogs/composer.ts';
-import type { ConversationPrefs } from '../dialogs/conversationPrefs.ts';
-import { RootDialog } from '../dialogs/rootDialog.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
-import type { FlowName } from '../knowledge/types.ts';
 import { createAdapter } from './adapter.ts';
+import { createAssistant } from './assistant.ts';
 import type { Config } from './config.ts';
+import { ProactiveConsentNotifier } from './consentNotifier.ts';
 import type { Logger } from './logger.ts';
-import { PrivacyBot } from './privacyBot.ts';
+import { Outbox, type RetryPolicy } from './mail/outbox.ts';
+import { createMailTransport, type MailTransport } from './mail/transport.ts';
 import { redact } from './redact.ts';
+import { ConsentService } from './requests/consentService.ts';
+import { MailQuota } from './requests/mailQuota.ts';
+import { TicketService } from './requests/ticketService.ts';
+import { type Clock, systemClock } from './requests/time.ts';
+import { UnsubscribeService } from './requests/unsubscribeService.ts';
 import { createServer } from './server.ts';
+import { LowdbStorage } from './store/botStorage.ts';
+import { Database } from './store/database.ts';
 
 export interface App {
   readonly server: restify.Server;
   readonly knowledge: KnowledgeService;
-  /** Starts listening; resolves with the port (useful with PORT=0). */
+  readonly db: Database;
+  readonly outbox: Outbox;
+  /** Starts listening and background work (mail delivery, clean-up); resolves with the port (useful with PORT=0). */
   listen(port: number): Promise<number>;
+  /** Stops accepting requests, finishes the mail being sent and flushes the database. */
   close(): Promise<void>;
 }
 
+/** Seams for tests: a clock, a mail transport, fast retries, how long a flow waits for its mail before answering. */
 export interface AppOptions {
-  readonly storage?: Storage;
+  readonly now?: Clock;
+  readonly transport?: MailTransport;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly deliveryWaitMs?: number;
+  readonly outboxIntervalMs?: number;
 }
 
-/** Wires the assistant: knowledge → dialogs → bot → adapter → HTTP server. */
+const DAY_MS = 24 * 3_600_000;
+
+/** Wires the assistant: knowledge → store → mail → requests → conversations → adapter → HTTP server. */
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
+  const now = options.now ?? systemClock;
   const knowledge = await KnowledgeService.load(config.knowledgeFile);
   logger.info({ file: config.knowledgeFile, entries: knowledge.knowledge.entries.length }, 'knowledge loaded');
 
-  const storage = options.storage ?? new MemoryStorage();
-  const conversationState = new ConversationState(storage);
-  const dialogState = conversationState.createProperty<DialogState>('dialogState');
-  const prefs = conversationState.createProperty<ConversationPrefs>('prefs');
-
-  const flows = new Set<FlowName>();
-  const composer = new ReplyComposer(() => knowledge.knowledge, { supportEmail: config.supportEmail, flows });
-  const answerer = new Answerer(knowledge, composer, flows);
-  const rootDialog = new RootDialog(answerer, prefs, {
-    answered: (meta, question) =>
-      logger.info(
-        { ...meta, question: redact(question).slice(0, 300) },
-        meta.kind === 'answer' ? 'answered' : 'not answered',
-      ),
+  const db = await Database.open(config.dataDir);
+  const storage = new LowdbStorage(db, { now });
+  const mailDir = join(config.dataDir, 'mail');
+  const transport =
+    options.transport ??
+    createMailTransport({ ...(config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl } : {}), mailDir });
+  const outbox = new Outbox({
+    db,
+    transport,
+    logger,
+    from: config.mail.from,
+    now,
+    ...(options.retry ? { retry: options.retry } : {}),
   });
-  const bot = new PrivacyBot(conversationState, dialogState, prefs, rootDialog, composer);
-  const adapter = createAdapter(config, logger, conversationState, composer);
+  logger.info({ db: db.path, mail: config.mail.smtpUrl ? 'smtp' : `files in ${mailDir}` }, 'store and mail ready');
+
+  const quota = new MailQuota(db, [config.supportEmail, config.mail.marketingEmail], undefined, now);
+  const deliveryWaitMs = options.deliveryWaitMs ?? 3000;
+  const common = { db, outbox, quota, now, deliveryWaitMs };
+  const unsubscribes = new UnsubscribeService({ ...common, marketingEmail: config.mail.marketingEmail });
+  const tickets = new TicketService({ ...common, supportEmail: config.supportEmail });
+  const consents = new ConsentService({ ...common, supportEmail: config.supportEmail, publicUrl: config.publicUrl });
+
+  const assistant = createAssistant({
+    knowledge,
+    storage,
+    supportEmail: config.supportEmail,
+    services: { unsubscribes, tickets, consents },
+    observer: {
+      answered: (meta, question) =>
+        logger.info(
+          { ...meta, question: redact(question).slice(0, 300) },
+          meta.kind === 'answer' ? 'answered' : 'not answered',
+        ),
+      flowStarted: (flow, lang) => logger.info({ flow, lang }, 'flow started'),
+      flowFailed: (flow, error) =>
+        logger.error(
+          { flow, error: error instanceof Error ? error.message : String(error) },
+          'flow could not record a request',
+        ),
+    },
+  });
+  const adapter = createAdapter(config, logger, assistant.conversationState, assistant.composer);
+  consents.setNotifier(new ProactiveConsentNotifier(adapter, config.bot.appId, config.supportEmail, logger));
+
   const server = createServer({
     adapter,
-    runTurn: (context) => bot.run(context),
+    runTurn: (context) => assistant.bot.run(context),
     logger,
-    health: () => ({ knowledgeEntries: knowledge.knowledge.entries.length }),
+    consents,
+    health: () => ({ knowledgeEntries: knowledge.knowledge.entries.length, pendingMail: outbox.pending().length }),
   });
+
+  // Privacy by design: forget idle conversations and delivered mail after the retention period.
+  const retentionMs = config.retentionDays * DAY_MS;
+  const cleanUp = async () => {
+    const before = new Date(now().getTime() - retentionMs);
+    try {
+      const states = await storage.pruneState(before);
+      const mails = await outbox.prune(before);
+      if (states + mails > 0) logger.info({ states, mails }, 'expired data removed');
+    } catch (error) {
+      logger.error({ error: error instanceof Error ? error.message : String(error) }, 'clean-up failed');
+    }
+  };
+  let cleanUpTimer: NodeJS.Timeout | undefined;
 
   return {
     server,
     knowledge,
+    db,
+    outbox,
     listen: (port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, '0.0.0.0', () => {
+          outbox.start(options.outboxIntervalMs);
+          void cleanUp();
+          cleanUpTimer = setInterval(() => void cleanUp(), DAY_MS);
+          cleanUpTimer.unref();
           const address = server.address();
           resolve(typeof address === 'object' && address ? address.port : port);
         });
       }),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      if (cleanUpTimer) clearInterval(cleanUpTimer);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await outbox.stop();
+      await transport.close();
+      await db.close();
+    },
   };
 }

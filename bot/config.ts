@@ -13,6 +13,16 @@ export interface Config {
   readonly knowledgeFile: string;
   readonly logLevel: LogLevel;
   readonly supportEmail: string;
+  readonly mail: {
+    /** SMTP server URL; empty: every mail is written as an .eml file under DATA_DIR/mail. */
+    readonly smtpUrl: string;
+    readonly marketingEmail: string;
+    readonly from: string;
+  };
+  /** Base of links in e-mails (consent links), without a trailing slash. */
+  readonly publicUrl: string;
+  /** Idle conversation state and delivered mail are deleted after this many days (privacy by design). */
+  readonly retentionDays: number;
   readonly bot: {
     readonly appType: AppType;
     readonly appId: string;
@@ -53,6 +63,27 @@ export function loadConfig(env: Env = process.env): Config {
   const supportEmail = get('SUPPORT_EMAIL') || 'support@wowrack.co.id';
   if (!EMAIL.test(supportEmail)) problems.push(`SUPPORT_EMAIL must be an e-mail address, not "${supportEmail}"`);
 
+  const marketingEmail = get('MARKETING_EMAIL') || supportEmail;
+  if (get('MARKETING_EMAIL') && !EMAIL.test(marketingEmail))
+    problems.push(`MARKETING_EMAIL must be an e-mail address, not "${marketingEmail}"`);
+  const mailFrom = get('MAIL_FROM') || 'privacy-assistant@wowrack.co.id';
+  if (!EMAIL.test(mailFrom)) problems.push(`MAIL_FROM must be a plain e-mail address, not "${mailFrom}"`);
+  const smtpUrl = get('SMTP_URL');
+  if (smtpUrl && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl))
+    problems.push('SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465');
+
+  const publicUrl = (get('PUBLIC_URL') || `http://localhost:${Number.isFinite(port) ? port : 3978}`).replace(
+    /\/+$/,
+    '',
+  );
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl))
+    problems.push(`PUBLIC_URL must be an http(s) URL, not "${publicUrl}"`);
+
+  const retentionText = get('RETENTION_DAYS') || '30';
+  const retentionDays = Number(retentionText);
+  if (!/^\d+$/.test(retentionText) || retentionDays < 1 || retentionDays > 3650)
+    problems.push(`RETENTION_DAYS must be a whole number of days from 1 to 3650, not "${retentionText}"`);
+
   const appType = get('MicrosoftAppType') || 'MultiTenant';
   if (!(APP_TYPES as readonly string[]).includes(appType))
     problems.push(`MicrosoftAppType must be one of ${APP_TYPES.join(', ')}, not "${appType}"`);
@@ -73,6 +104,9 @@ export function loadConfig(env: Env = process.env): Config {
     knowledgeFile,
     logLevel: logLevel as LogLevel,
     supportEmail,
+    mail: { smtpUrl, marketingEmail, from: mailFrom },
+    publicUrl,
+    retentionDays,
     bot: { appType: appType as AppType, appId, appPassword, tenantId },
   };
 }

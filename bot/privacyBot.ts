@@ -4,6 +4,7 @@ import { toActivity } from '../dialogs/activities.ts';
 import type { ReplyComposer } from '../dialogs/composer.ts';
 import { type ConversationPrefs, defaultPrefs } from '../dialogs/conversationPrefs.ts';
 import type { RootDialog } from '../dialogs/rootDialog.ts';
+import type { TranscriptRecorder } from './transcript.ts';
 
 /** Greets new conversations, hands every message to the root dialog and saves state after each turn. */
 export class PrivacyBot extends ActivityHandler {
@@ -13,6 +14,7 @@ export class PrivacyBot extends ActivityHandler {
     private readonly prefs: StatePropertyAccessor<ConversationPrefs>,
     private readonly rootDialog: RootDialog,
     private readonly composer: ReplyComposer,
+    private readonly transcript: TranscriptRecorder,
   ) {
     super();
     this.onMembersAdded(async (context, next) => {
@@ -20,6 +22,7 @@ export class PrivacyBot extends ActivityHandler {
       await next();
     });
     this.onMessage(async (context, next) => {
+      await this.transcript.attach(context);
       await this.rootDialog.run(context, this.dialogState);
       await next();
     });

@@ -2,12 +2,15 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import { activityProblem } from './activityGuard.ts';
 import type { Logger } from './logger.ts';
+import type { ConsentService } from './requests/consentService.ts';
+import { registerConsentRoutes } from './web/consentRoutes.ts';
 
 export interface ServerDeps {
   readonly adapter: CloudAdapter;
   readonly runTurn: (context: TurnContext) => Promise<void>;
   readonly logger: Logger;
   readonly health: () => Record<string, unknown>;
+  readonly consents: ConsentService;
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -30,6 +33,8 @@ export function createServer(deps: ServerDeps): restify.Server {
       if (!res.headersSent) res.send(400, { error: 'bad_request', message: 'the activity could not be processed' });
     }
   });
+
+  registerConsentRoutes(server, deps.consents, deps.logger);
 
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok', ...deps.health() });

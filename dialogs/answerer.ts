@@ -1,3 +1,4 @@
+import { detectFlowRequest } from '../knowledge/flowIntent.ts';
 import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { detectLanguage } from '../knowledge/language.ts';
 import { expandSlang, words } from '../knowledge/normalize.ts';
@@ -16,7 +17,7 @@ export interface AnswerInput {
 
 export type AnswerOutcome =
   | { readonly kind: 'reply'; readonly reply: Reply; readonly lang: Lang }
-  | { readonly kind: 'flow'; readonly flow: FlowName; readonly lang: Lang };
+  | { readonly kind: 'flow'; readonly flow: FlowName; readonly lang: Lang; readonly question: string };
 
 const MAX_QUESTION_LENGTH = 1000;
 
@@ -35,7 +36,8 @@ export class Answerer {
     const text = input.text.slice(0, MAX_QUESTION_LENGTH);
     const lang = text.trim() ? detectLanguage(expandSlang(words(text)), input.lang) : input.lang;
     const action = parseReplyAction(input.value);
-    if (action?.action === 'flow' && this.flows.has(action.flow)) return { kind: 'flow', flow: action.flow, lang };
+    if (action?.action === 'flow' && this.flows.has(action.flow))
+      return { kind: 'flow', flow: action.flow, lang, question: '' };
     if (action?.action === 'faq') {
       const entry = this.knowledge.knowledge.entries.find((e) => e.id === action.id && e.kind === 'policy');
       if (entry) return this.reply(this.composer.answer(entry, input.lang, 1), input.lang);
@@ -46,6 +48,8 @@ export class Answerer {
     if (smallTalk) return this.reply(this.composer.smallTalk(smallTalk, lang), lang);
 
     const result = this.knowledge.matcher.match(text, { fallbackLang: lang });
+    const flow = detectFlowRequest(text, result);
+    if (flow && this.flows.has(flow)) return { kind: 'flow', flow, lang: result.lang, question: text };
     switch (result.kind) {
       case 'answer':
         return this.reply(this.composer.answer(result.entry, result.lang, result.score), result.lang);
@@ -56,6 +60,13 @@ export class Answerer {
       case 'none':
         return this.reply(this.composer.none(result.lang, result.score), result.lang);
     }
+  }
+
+  /** The statement's answer to a policy question asked in the middle of a flow, if the question is clearly one. */
+  policyAnswer(text: string, lang: Lang): Reply | undefined {
+    if (detectSmallTalk(text)) return undefined;
+    const result = this.knowledge.matcher.match(text.slice(0, MAX_QUESTION_LENGTH), { fallbackLang: lang });
+    return result.kind === 'answer' ? this.composer.answer(result.entry, lang, result.score) : undefined;
   }
 
   private reply(reply: Reply, lang: Lang): AnswerOutcome {

@@ -1,6 +1,7 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
+  type Dialog,
   DialogSet,
   type DialogState,
   type DialogTurnResult,
@@ -8,10 +9,12 @@ import {
   WaterfallDialog,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import type { FlowName, Lang } from '../knowledge/types.ts';
 import { toActivity } from './activities.ts';
 import type { Answerer } from './answerer.ts';
 import type { ConversationPrefs } from './conversationPrefs.ts';
 import { defaultPrefs } from './conversationPrefs.ts';
+import type { FlowOptions } from './flowOptions.ts';
 import type { ReplyMeta } from './reply.ts';
 
 export const ROOT_DIALOG = 'rootDialog';
@@ -20,6 +23,7 @@ const ROUTE_WATERFALL = 'routeWaterfall';
 /** Told about every answered message (for logs and, later, the list of unanswered questions). */
 export interface AnswerObserver {
   answered(meta: ReplyMeta, question: string): void;
+  flowStarted(flow: FlowName, lang: Lang): void;
 }
 
 /**
@@ -31,8 +35,10 @@ export class RootDialog extends ComponentDialog {
     private readonly answerer: Answerer,
     private readonly prefs: StatePropertyAccessor<ConversationPrefs>,
     private readonly observer: AnswerObserver,
+    flows: readonly Dialog[] = [],
   ) {
     super(ROOT_DIALOG);
+    for (const flow of flows) this.addDialog(flow);
     this.addDialog(new WaterfallDialog(ROUTE_WATERFALL, [this.routeStep.bind(this), this.finalStep.bind(this)]));
     this.initialDialogId = ROUTE_WATERFALL;
   }
@@ -53,7 +59,11 @@ export class RootDialog extends ComponentDialog {
     const outcome = this.answerer.handle({ text: question, value: context.activity.value, lang: prefs.lang });
     prefs.lang = outcome.lang;
     await this.prefs.set(context, prefs);
-    if (outcome.kind === 'flow') return step.beginDialog(outcome.flow, { lang: outcome.lang, question });
+    if (outcome.kind === 'flow') {
+      this.observer.flowStarted(outcome.flow, outcome.lang);
+      const options: FlowOptions = { lang: outcome.lang, question: outcome.question };
+      return step.beginDialog(outcome.flow, options);
+    }
     await context.sendActivity(toActivity(outcome.reply));
     this.observer.answered(outcome.reply.meta, question);
     return step.endDialog();

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { type App, createApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
@@ -40,8 +43,11 @@ describe('HTTP server (createApp)', function () {
     return (body as { activities: Reply[] }).activities;
   };
 
+  let dataDir: string;
+
   before(async () => {
-    const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', KNOWLEDGE_FILE });
+    dataDir = await mkdtemp(join(tmpdir(), 'wowrack-server-'));
+    const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', KNOWLEDGE_FILE, DATA_DIR: dataDir });
     app = await createApp(config, createLogger('silent'));
     const port = await app.listen(config.port);
     expect(port).to.be.greaterThan(0);
@@ -50,6 +56,7 @@ describe('HTTP server (createApp)', function () {
 
   after(async () => {
     await app?.close();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('answers a message with deliveryMode expectReplies in the response body', async () => {

@@ -1,18 +1,12 @@
 /**
- * Builds the real PrivacyBot the way bot/app.ts wires it (knowledge → composer → answerer → root dialog → bot), but on
- * botbuilder's TestAdapter with MemoryStorage instead of the HTTP server, so dialog tests run in-process.
+ * Builds the real PrivacyBot with bot/assistant.ts, as bot/app.ts does, but on botbuilder's TestAdapter instead of the
+ * HTTP server, so dialog tests run in-process.
  */
 import { fileURLToPath } from 'node:url';
-import { type Activity, ConversationState, MemoryStorage, TestAdapter } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
-import { PrivacyBot } from '../../bot/privacyBot.ts';
-import { Answerer } from '../../dialogs/answerer.ts';
-import { ReplyComposer } from '../../dialogs/composer.ts';
-import type { ConversationPrefs } from '../../dialogs/conversationPrefs.ts';
+import { type Activity, MemoryStorage, type Storage, TestAdapter } from 'botbuilder';
+import { createAssistant, type FlowServices } from '../../bot/assistant.ts';
 import type { ReplyMeta } from '../../dialogs/reply.ts';
-import { RootDialog } from '../../dialogs/rootDialog.ts';
 import { KnowledgeService } from '../../knowledge/knowledgeService.ts';
-import type { FlowName } from '../../knowledge/types.ts';
 
 export const KNOWLEDGE_FILE = fileURLToPath(new URL('../../knowledge/faq.yaml', import.meta.url));
 export const SUPPORT_EMAIL = 'support@wowrack.co.id';
@@ -33,19 +27,23 @@ export interface TestBot {
   send(activity: string | Partial<Activity>): Promise<Partial<Activity>[]>;
 }
 
-/** A fresh bot with its own MemoryStorage (a new conversation) on the shared knowledge. */
-export function buildBot(knowledge: KnowledgeService, options: { flows?: readonly FlowName[] } = {}): TestBot {
-  const conversationState = new ConversationState(new MemoryStorage());
-  const dialogState = conversationState.createProperty<DialogState>('dialogState');
-  const prefs = conversationState.createProperty<ConversationPrefs>('prefs');
-  const flows = new Set<FlowName>(options.flows ?? []);
-  const composer = new ReplyComposer(() => knowledge.knowledge, { supportEmail: SUPPORT_EMAIL, flows });
-  const answerer = new Answerer(knowledge, composer, flows);
+/** A fresh bot with its own storage (MemoryStorage by default: a new conversation) on the shared knowledge. */
+export function buildBot(
+  knowledge: KnowledgeService,
+  options: { services?: FlowServices; storage?: Storage } = {},
+): TestBot {
   const answered: { meta: ReplyMeta; question: string }[] = [];
-  const rootDialog = new RootDialog(answerer, prefs, {
-    answered: (meta, question) => answered.push({ meta, question }),
+  const { bot } = createAssistant({
+    knowledge,
+    storage: options.storage ?? new MemoryStorage(),
+    supportEmail: SUPPORT_EMAIL,
+    services: options.services ?? {},
+    observer: {
+      answered: (meta, question) => answered.push({ meta, question }),
+      flowStarted: () => undefined,
+      flowFailed: () => undefined,
+    },
   });
-  const bot = new PrivacyBot(conversationState, dialogState, prefs, rootDialog, composer);
   const adapter = new TestAdapter((context) => bot.run(context));
 
   return {

@@ -1,0 +1,73 @@
+import { ConversationState, type Storage } from 'botbuilder';
+import type { Dialog, DialogState } from 'botbuilder-dialogs';
+import { Answerer } from '../dialogs/answerer.ts';
+import { ReplyComposer } from '../dialogs/composer.ts';
+import type { ConversationPrefs } from '../dialogs/conversationPrefs.ts';
+import type { FlowDeps } from '../dialogs/interruptible.ts';
+import { ParentalConsentDialog } from '../dialogs/parentalConsentDialog.ts';
+import { type AnswerObserver, RootDialog } from '../dialogs/rootDialog.ts';
+import { SupportRequestDialog } from '../dialogs/supportRequestDialog.ts';
+import { UnsubscribeDialog } from '../dialogs/unsubscribeDialog.ts';
+import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
+import type { FlowName } from '../knowledge/types.ts';
+import { PrivacyBot } from './privacyBot.ts';
+import type { ConsentService } from './requests/consentService.ts';
+import type { TicketService } from './requests/ticketService.ts';
+import type { UnsubscribeService } from './requests/unsubscribeService.ts';
+import { TranscriptRecorder } from './transcript.ts';
+
+/** The services behind the three conversations; a flow whose service is absent is not offered. */
+export interface FlowServices {
+  readonly unsubscribes?: UnsubscribeService;
+  readonly tickets?: TicketService;
+  readonly consents?: ConsentService;
+}
+
+export interface AssistantDeps {
+  readonly knowledge: KnowledgeService;
+  readonly storage: Storage;
+  readonly supportEmail: string;
+  readonly services: FlowServices;
+  readonly observer: AnswerObserver & { flowFailed(flow: string, error: unknown): void };
+}
+
+export interface Assistant {
+  readonly bot: PrivacyBot;
+  readonly conversationState: ConversationState;
+  readonly composer: ReplyComposer;
+}
+
+/** Builds the conversation layer: state, replies, the root dialog with the available flows, and the bot. */
+export function createAssistant(deps: AssistantDeps): Assistant {
+  const { knowledge, services, supportEmail, observer } = deps;
+  const conversationState = new ConversationState(deps.storage);
+  const dialogState = conversationState.createProperty<DialogState>('dialogState');
+  const prefs = conversationState.createProperty<ConversationPrefs>('prefs');
+  const transcript = new TranscriptRecorder(conversationState.createProperty<string[]>('transcript'));
+
+  const flowNames = new Set<FlowName>();
+  const composer = new ReplyComposer(() => knowledge.knowledge, { supportEmail, flows: flowNames });
+  const answerer = new Answerer(knowledge, composer, flowNames);
+  const flowDeps: FlowDeps = {
+    prefs,
+    policyAnswer: (text, lang) => answerer.policyAnswer(text, lang),
+    logFailure: (flow, error) => observer.flowFailed(flow, error),
+  };
+  const flows: Dialog[] = [];
+  if (services.unsubscribes) {
+    flows.push(new UnsubscribeDialog({ ...flowDeps, service: services.unsubscribes, supportEmail }));
+    flowNames.add('unsubscribe');
+  }
+  if (services.tickets) {
+    const recent = (step: { context: Parameters<TranscriptRecorder['recent']>[0] }) => transcript.recent(step.context);
+    flows.push(new SupportRequestDialog({ ...flowDeps, service: services.tickets, supportEmail, transcript: recent }));
+    flowNames.add('support');
+  }
+  if (services.consents) {
+    flows.push(new ParentalConsentDialog({ ...flowDeps, service: services.consents, supportEmail }));
+    flowNames.add('parental-consent');
+  }
+  const rootDialog = new RootDialog(answerer, prefs, observer, flows);
+  const bot = new PrivacyBot(conversationState, dialogState, prefs, rootDialog, composer, transcript);
+  return { bot, conversationState, composer };
+}

@@ -1,0 +1,32 @@
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import { flowSay } from '../dialogs/flowTexts.ts';
+import type { Logger } from './logger.ts';
+import type { ConsentNotifier } from './requests/consentService.ts';
+import type { ConsentRecord } from './store/records.ts';
+
+/** Announces a parent's decision in the customer's conversation (a proactive message with the stored reference). */
+export class ProactiveConsentNotifier implements ConsentNotifier {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly supportEmail: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async notify(consent: ConsentRecord): Promise<void> {
+    const reference = consent.conversationReference as Partial<ConversationReference> | undefined;
+    if (!reference?.conversation?.id || !reference.serviceUrl) return;
+    const key = consent.decision === 'approved' ? 'consentApprovedNotice' : 'consentDeclinedNotice';
+    const text = flowSay(key, consent.lang, { id: consent.id, support: this.supportEmail });
+    try {
+      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        await context.sendActivity(text);
+      });
+    } catch (error) {
+      this.logger.warn(
+        { consent: consent.id, error: error instanceof Error ? error.message : String(error) },
+        'could not notify the conversation',
+      );
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import type { MatchResult } from './matcher.ts';
+import { expandSlang, words } from './normalize.ts';
+import type { FlowName } from './types.ts';
+
+/** The entry whose topic a conversation carries out: its answer is where the conversation is offered. */
+const FLOW_OF_ENTRY: Readonly<Record<string, FlowName>> = {
+  promo: 'unsubscribe',
+  contact: 'support',
+  age: 'parental-consent',
+};
+
+const QUESTION_START = new Set(
+  `apa bagaimana kenapa mengapa cara kapan siapa berapa dimana kemana apakah adakah bisakah bolehkah haruskah perlukah
+  how what why when who where which is are do does can could will would should`.split(/\s+/),
+);
+const HOW_WORDS = new Set(['cara', 'caranya', 'bagaimana', 'how', 'gimana', 'prosedur', 'langkah']);
+
+/** Phrases that ask the assistant to do something now (after slang expansion). */
+const REQUEST_PHRASES = [
+  'saya mau',
+  'saya ingin',
+  'saya minta',
+  'saya tidak mau',
+  'saya tidak ingin',
+  'tolong',
+  'mohon',
+  'minta',
+  'please',
+  'i want',
+  'i would like',
+  'i d like',
+  'id like',
+  'i need',
+  'i wish',
+  'i do not want',
+  'i don t want',
+  'kindly',
+  'bantu',
+  'help me',
+  'jangan',
+  'stop',
+  'hentikan',
+  'berhenti',
+  'hapus',
+  'delete',
+  'remove',
+  'unsubscribe',
+  'cabut',
+  'tarik',
+  'kirim',
+  'send',
+  'forward',
+  'teruskan',
+  'sampaikan',
+  'sambungkan',
+  'connect me',
+];
+
+const MINOR = new Set(['anak']);
+
+/**
+ * Whether a message asks the assistant to carry out one of its conversations now ("saya mau unsubscribe", "REMOVE",
+ * "tolong hapus data saya", "saya masih 16 tahun") rather than asking about it ("cara stop email promosi?"), in
+ * which case the answer is given and the conversation only offered.
+ * `stated minor` is the normaliser's reading of an age under 18 ("saya 15 tahun" → "anak").
+ */
+export function detectFlowRequest(text: string, match: MatchResult): FlowName | undefined {
+  const { tokens } = match;
+  const entryId =
+    match.kind === 'answer' ? match.entry.id : match.kind === 'suggest' ? match.candidates[0]?.entry.id : undefined;
+  const flow = entryId ? FLOW_OF_ENTRY[entryId] : undefined;
+  if (!flow) return undefined;
+  const raw = expandSlang(words(text));
+  const joined = ` ${raw.join(' ')} `;
+  const asksHow = raw.some((w) => HOW_WORDS.has(w));
+  const startsAsQuestion =
+    QUESTION_START.has(raw[0] ?? '') || (text.trim().endsWith('?') && !joined.includes(' tolong '));
+
+  if (flow === 'parental-consent') {
+    // Someone under 18 (or their parent) telling us their age is the start of the consent process.
+    return tokens.some((t) => MINOR.has(t)) && !asksHow && !/\b(batas|minimal|minimum|limit)\b/.test(joined)
+      ? flow
+      : undefined;
+  }
+  if (asksHow || (startsAsQuestion && !joined.includes(' please '))) return undefined;
+  // A bare "REMOVE" / "unsubscribe" is the statement's own instruction: carry it out.
+  if (flow === 'unsubscribe' && raw.length <= 3 && raw.some((w) => w === 'remove' || w === 'unsubscribe')) return flow;
+  return REQUEST_PHRASES.some((p) => joined.includes(` ${p} `)) ? flow : undefined;
+}
