@@ -1,4 +1,4 @@
-import { ConversationState, type Storage } from 'botbuilder';
+import { ConversationState, type Storage, type TurnContext } from 'botbuilder';
 import type { Dialog, DialogState } from 'botbuilder-dialogs';
 import { Answerer } from '../dialogs/answerer.ts';
 import { ReplyComposer } from '../dialogs/composer.ts';
@@ -43,7 +43,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const conversationState = new ConversationState(deps.storage);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const prefs = conversationState.createProperty<ConversationPrefs>('prefs');
-  const transcript = new TranscriptRecorder(conversationState.createProperty<string[]>('transcript'));
+  const transcript = new TranscriptRecorder();
 
   const flowNames = new Set<FlowName>();
   const composer = new ReplyComposer(() => knowledge.knowledge, { supportEmail, flows: flowNames });
@@ -59,7 +59,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     flowNames.add('unsubscribe');
   }
   if (services.tickets) {
-    const recent = (step: { context: Parameters<TranscriptRecorder['recent']>[0] }) => transcript.recent(step.context);
+    const recent = async (step: { context: TurnContext }) => transcript.recent(step.context.activity.conversation.id);
     flows.push(new SupportRequestDialog({ ...flowDeps, service: services.tickets, supportEmail, transcript: recent }));
     flowNames.add('support');
   }

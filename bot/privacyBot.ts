@@ -22,7 +22,7 @@ export class PrivacyBot extends ActivityHandler {
       await next();
     });
     this.onMessage(async (context, next) => {
-      await this.transcript.attach(context);
+      this.transcript.attach(context);
       await this.rootDialog.run(context, this.dialogState);
       await next();
     });

@@ -1,35 +1,43 @@
-import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { redact } from './redact.ts';
 
 const MAX_LINES = 12;
 const MAX_LINE = 300;
+const MAX_CONVERSATIONS = 5000;
 
 /**
- * Keeps the last few lines of a conversation in its state, personal data masked, so a ticket can show support what
- * led to it. Nothing older is kept (privacy by design).
+ * Keeps the last few lines of recent conversations, personal data masked, so a support ticket can show what led to
+ * it. Held in memory only, for a bounded number of conversations: it is context for staff, not a record, and keeping
+ * it out of the database means an ordinary question costs no disk write (privacy by design, too).
  */
 export class TranscriptRecorder {
-  constructor(private readonly lines: StatePropertyAccessor<string[]>) {}
+  private readonly lines = new Map<string, string[]>();
 
   /** Records the customer's message and, as they are sent, the assistant's replies of this turn. */
-  async attach(context: TurnContext): Promise<void> {
-    if (context.activity.type === ActivityTypes.Message && context.activity.text)
-      await this.add(context, `Pelanggan: ${context.activity.text}`);
-    context.onSendActivities(async (ctx, activities, next) => {
-      for (const a of activities)
-        if (a.type === ActivityTypes.Message && a.text) await this.add(ctx, `Asisten: ${a.text}`);
+  attach(context: TurnContext): void {
+    const id = context.activity.conversation?.id;
+    if (!id) return;
+    if (context.activity.type === ActivityTypes.Message && context.activity.text) this.add(id, `Pelanggan: ${context.activity.text}`);
+    context.onSendActivities(async (_ctx, activities, next) => {
+      for (const a of activities) if (a.type === ActivityTypes.Message && a.text) this.add(id, `Asisten: ${a.text}`);
       return next();
     });
   }
 
-  async recent(context: TurnContext): Promise<readonly string[]> {
-    return [...(await this.lines.get(context, []))];
+  recent(conversationId: string): readonly string[] {
+    return [...(this.lines.get(conversationId) ?? [])];
   }
 
-  private async add(context: TurnContext, line: string): Promise<void> {
+  private add(conversationId: string, line: string): void {
     const flat = redact(line.replace(/\s+/g, ' ').trim());
-    const lines = await this.lines.get(context, []);
+    const lines = this.lines.get(conversationId) ?? [];
     lines.push(flat.length > MAX_LINE ? `${flat.slice(0, MAX_LINE - 1)}…` : flat);
-    await this.lines.set(context, lines.slice(-MAX_LINES));
+    // Re-insert so the Map's order is least recently used first.
+    this.lines.delete(conversationId);
+    this.lines.set(conversationId, lines.slice(-MAX_LINES));
+    if (this.lines.size > MAX_CONVERSATIONS) {
+      const oldest = this.lines.keys().next().value;
+      if (oldest !== undefined) this.lines.delete(oldest);
+    }
   }
 }
