@@ -26,6 +26,11 @@ export function activityProblem(body: unknown): string | undefined {
     if (!isShortString(body.serviceUrl, 2048) || !/^https?:\/\//.test(body.serviceUrl))
       return '"serviceUrl" must be an http(s) URL (or use "deliveryMode": "expectReplies")';
   }
-  if (body.membersAdded !== undefined && !Array.isArray(body.membersAdded)) return '"membersAdded" must be a list';
+  for (const field of ['membersAdded', 'membersRemoved'] as const) {
+    const members = body[field];
+    if (members === undefined) continue;
+    if (!Array.isArray(members) || members.length > 50) return `"${field}" must be a list of at most 50 members`;
+    if (!members.every((m) => isRecord(m) && isShortString(m.id))) return `every member in "${field}" needs an "id"`;
+  }
   return undefined;
 }

@@ -17,7 +17,12 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 /** HTTP routes only: no business logic lives here. */
 export function createServer(deps: ServerDeps): restify.Server {
-  const server = restify.createServer({ name: 'wowrack-privacy-assistant', handleUncaughtExceptions: false });
+  // maxParamLength: a long (forged) consent token still reaches its route and gets the proper page.
+  const server = restify.createServer({
+    name: 'wowrack-privacy-assistant',
+    handleUncaughtExceptions: false,
+    maxParamLength: 8192,
+  });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
   server.post('/api/messages', async (req, res) => {
@@ -38,6 +43,12 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok', ...deps.health() });
+  });
+
+  // Unknown paths: a plain answer that does not echo the path back.
+  server.on('NotFound', (_req: restify.Request, res: restify.Response, _err: Error, callback: () => void) => {
+    res.send(404, { error: 'not_found', message: 'no such page' });
+    callback();
   });
 
   server.on(

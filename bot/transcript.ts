@@ -17,7 +17,8 @@ export class TranscriptRecorder {
   attach(context: TurnContext): void {
     const id = context.activity.conversation?.id;
     if (!id) return;
-    if (context.activity.type === ActivityTypes.Message && context.activity.text) this.add(id, `Pelanggan: ${context.activity.text}`);
+    if (context.activity.type === ActivityTypes.Message && context.activity.text)
+      this.add(id, `Pelanggan: ${context.activity.text}`);
     context.onSendActivities(async (_ctx, activities, next) => {
       for (const a of activities) if (a.type === ActivityTypes.Message && a.text) this.add(id, `Asisten: ${a.text}`);
       return next();

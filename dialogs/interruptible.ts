@@ -1,9 +1,11 @@
 import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import {
+  type Choice,
   ComponentDialog,
   type DialogContext,
   type DialogTurnResult,
   DialogTurnStatus,
+  recognizeChoices,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { expandSlang, words } from '../knowledge/normalize.ts';
@@ -64,38 +66,26 @@ function command(text: string): string {
     .join(' ');
 }
 
-/** The titles and synonyms of the choices the active prompt offers (kept in its dialog state). */
-function choiceWords(inner: DialogContext): string[] {
+/** The choices the active prompt offers (kept in its dialog state), if it is a choice prompt. */
+function activeChoices(inner: DialogContext): (string | Choice)[] {
   const options: unknown = inner.activeDialog?.state?.options;
   const choices = typeof options === 'object' && options !== null && 'choices' in options ? options.choices : undefined;
   if (!Array.isArray(choices)) return [];
-  return choices.flatMap((c: unknown) => {
-    if (typeof c === 'string') return [c];
-    if (typeof c !== 'object' || c === null) return [];
-    const out: string[] = [];
-    if ('value' in c && typeof c.value === 'string') out.push(c.value);
-    if (
-      'action' in c &&
-      typeof c.action === 'object' &&
-      c.action !== null &&
-      'title' in c.action &&
-      typeof c.action.title === 'string'
-    )
-      out.push(c.action.title);
-    if ('synonyms' in c && Array.isArray(c.synonyms))
-      out.push(...c.synonyms.filter((x): x is string => typeof x === 'string'));
-    return out;
-  });
+  return choices.filter(
+    (c): c is string | Choice => typeof c === 'string' || (typeof c === 'object' && c !== null && 'value' in c),
+  );
+}
+
+/** Whether the active choice prompt recognises the text as one of its choices, exactly as the prompt will. */
+function recognizedChoice(inner: DialogContext, text: string): boolean {
+  const choices = activeChoices(inner);
+  if (choices.length === 0) return false;
+  return recognizeChoices(text, choices, { recognizeNumbers: false, recognizeOrdinals: false }).length > 0;
 }
 
 /** Whether a message is plausibly the answer the current prompt waits for (then it is never an interruption). */
 function looksLikeAnswer(inner: DialogContext, text: string): boolean {
   const promptId = inner.activeDialog?.id;
-  const lower = text
-    .toLowerCase()
-    .replace(/[.!]+$/, '')
-    .trim();
-  if (choiceWords(inner).some((c) => c.toLowerCase() === lower)) return true;
   switch (promptId) {
     case PROMPTS.email:
       return text.includes('@');
@@ -104,8 +94,9 @@ function looksLikeAnswer(inner: DialogContext, text: string): boolean {
     case PROMPTS.name:
       return !text.includes('?') && text.split(/\s+/).length <= 4;
     case PROMPTS.freeText:
-    case PROMPTS.account:
       return true;
+    case PROMPTS.account:
+      return !text.includes('?') && text.split(/\s+/).length <= 6;
     default:
       return text.split(/\s+/).length <= 2;
   }
@@ -149,6 +140,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     if (activity.type !== ActivityTypes.Message || typeof activity.text !== 'string') return undefined;
     const text = activity.text.trim().slice(0, 2000);
     const lang = await this.lang(inner);
+    // What the current prompt itself understands is its answer, never an interruption ("stop" to "Stop …?").
+    if (recognizedChoice(inner, text)) return undefined;
     const said = command(text);
     if (CANCEL.has(said)) {
       await inner.context.sendActivity(flowSay('cancelled', lang));

@@ -103,11 +103,8 @@ export class ParentalConsentDialog extends InterruptibleDialog {
     const v = this.values(step);
     v.parentName = String(step.result);
     return step.prompt(PROMPTS.email, {
-      ...promptWith(
-        flowSay('consentAskParentEmail', lang),
-        `${flowSay('consentSameEmail', lang)} ${flowSay('emailRetry', lang)}`,
-      ),
-      validations: { differentFrom: v.childEmail ?? '' },
+      ...promptWith(flowSay('consentAskParentEmail', lang), flowSay('emailRetry', lang)),
+      validations: { differentFrom: v.childEmail ?? '', sameMessage: flowSay('consentSameEmail', lang) },
     });
   }
 

@@ -59,13 +59,16 @@ const NO_WORDS = [
   'ga jadi',
 ];
 
-/** Yes/no as choices in the customer's language; both languages' words are understood either way. */
-export function yesNoChoices(lang: Lang): Choice[] {
+/**
+ * Yes/no as choices in the customer's language; both languages' words are understood either way.
+ * `alsoYes` adds words that mean yes to this particular question ("stop" to "Stop promotional e-mail?").
+ */
+export function yesNoChoices(lang: Lang, alsoYes: readonly string[] = []): Choice[] {
   return [
     {
       value: YES,
       action: { type: ActionTypes.ImBack, title: flowSay('yes', lang), value: flowSay('yes', lang) },
-      synonyms: YES_WORDS,
+      synonyms: [...YES_WORDS, ...alsoYes],
     },
     {
       value: NO,
@@ -95,7 +98,13 @@ export function createEmailPrompt(): TextPrompt {
     const rules = ctx.options.validations;
     const forbidden =
       rules && 'differentFrom' in rules && typeof rules.differentFrom === 'string' ? rules.differentFrom : undefined;
-    if (forbidden && emailKey(forbidden) === emailKey(email)) return false;
+    if (forbidden && emailKey(forbidden) === emailKey(email)) {
+      // Say why instead of the generic retry (a prompt sends no retry when the validator already replied).
+      const why =
+        rules && 'sameMessage' in rules && typeof rules.sameMessage === 'string' ? rules.sameMessage : undefined;
+      if (why) await ctx.context.sendActivity(why);
+      return false;
+    }
     ctx.recognized.value = email;
     return true;
   });

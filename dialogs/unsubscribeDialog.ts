@@ -57,7 +57,8 @@ export class UnsubscribeDialog extends InterruptibleDialog {
     this.setHelp(step, 'unsubscribeHelpConfirm');
     return step.prompt(PROMPTS.confirm, {
       ...promptWith(flowSay('unsubscribeConfirm', lang, { email }), flowSay('confirmRetry', lang)),
-      choices: yesNoChoices(lang),
+      // The question is "Stop promotional e-mail to …?": "stop" and "berhenti" answer it, they do not cancel.
+      choices: yesNoChoices(lang, ['stop', 'berhenti', 'hentikan', 'unsubscribe', 'remove']),
     });
   }
 

@@ -50,6 +50,8 @@ export interface EnqueueInput {
   readonly text: string;
   /** What caused the mail (e.g. "ticket-confirmation"), for logs and caps. */
   readonly purpose: string;
+  /** The text holds a secret (a link's token): replace long tokens in the stored copy once it is sent. */
+  readonly scrubAfterSend?: boolean;
   readonly conversationId?: string;
 }
 
@@ -268,6 +270,7 @@ export class Outbox {
       text: input.text,
       ...(input.conversationId !== undefined ? { conversationId: input.conversationId } : {}),
       purpose: input.purpose,
+      ...(input.scrubAfterSend ? { scrubAfterSend: true } : {}),
       status: 'pending',
       attempts: 0,
       nextAttemptAt: createdAt,
@@ -381,6 +384,8 @@ export class Outbox {
       stored.status = 'sent';
       stored.sentAt = sent.sentAt;
       stored.attempts = sent.attempts;
+      // Secrets (a consent link's token) are kept only as long as the mail may still need sending.
+      if (stored.scrubAfterSend) stored.text = scrubSecrets(stored.text);
     });
   }
 
@@ -436,4 +441,9 @@ export function describeError(error: unknown): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   const oneLine = maskEmailsIn(text.replace(/[\u0000-\u001f\u007f]+/g, ' ')).trim();
   return oneLine.length > MAX_ERROR_LENGTH ? `${oneLine.slice(0, MAX_ERROR_LENGTH - 1)}…` : oneLine || 'unknown error';
+}
+
+/** Replaces token-like runs (32+ URL-safe characters) with a marker: what stays of a sent mail that held a secret. */
+export function scrubSecrets(text: string): string {
+  return text.replace(/[A-Za-z0-9_-]{32,}/g, '[removed]');
 }

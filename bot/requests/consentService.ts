@@ -107,6 +107,7 @@ export class ConsentService {
             ...consentRequestMail(consent, link),
             purpose: 'consent-request',
             conversationId: input.conversationId,
+            scrubAfterSend: true,
           },
         ],
       };
@@ -157,8 +158,10 @@ export class ConsentService {
       };
     });
     if (result.status === 'recorded' && this.notifier) {
-      // The decision is already safe on disk; a conversation that cannot be reached only misses the chat notice.
-      await this.notifier.notify(result.consent).catch(() => undefined);
+      // The decision is already safe on disk and mailed; the chat notice goes out in the background, so a customer's
+      // channel that does not answer never keeps the parent waiting.
+      const notifier = this.notifier;
+      void notifier.notify(result.consent).catch(() => undefined);
     }
     return result;
   }

@@ -62,10 +62,13 @@ export interface OutboxRecord {
   readonly to: string;
   readonly replyTo?: string;
   readonly subject: string;
-  readonly text: string;
+  /** Replaced by a scrubbed copy after sending when scrubAfterSend is set. */
+  text: string;
   /** What caused the mail, for the per-conversation and per-recipient caps. */
   readonly conversationId?: string;
   readonly purpose: string;
+  /** The text holds a secret (a consent link): it is scrubbed from this record once the mail is sent. */
+  readonly scrubAfterSend?: boolean;
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: string;

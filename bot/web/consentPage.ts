@@ -59,8 +59,8 @@ export function recordedPage(c: ConsentRecord): Page {
   const id = c.lang === 'id';
   const approved = c.decision === 'approved';
   const text = id
-    ? `Terima kasih. Keputusan Anda (<strong>${approved ? 'disetujui' : 'ditolak'}</strong>) untuk permintaan ${escapeHtml(c.id)} telah dicatat pada ${escapeHtml(formatTime(c.decidedAt ?? c.createdAt, 'id'))}. Tim kami dan ${escapeHtml(c.childName)} telah diberi tahu.`
-    : `Thank you. Your decision (<strong>${approved ? 'approved' : 'declined'}</strong>) for request ${escapeHtml(c.id)} was recorded on ${escapeHtml(formatTime(c.decidedAt ?? c.createdAt, 'en'))}. Our team and ${escapeHtml(c.childName)} have been informed.`;
+    ? `Terima kasih. Keputusan Anda (<strong>${approved ? 'disetujui' : 'ditolak'}</strong>) untuk permintaan ${escapeHtml(c.id)} telah dicatat pada ${escapeHtml(formatTime(c.decidedAt ?? c.createdAt, 'id'))}. Tim kami dan ${escapeHtml(c.childName)} akan diberi tahu lewat e-mail.`
+    : `Thank you. Your decision (<strong>${approved ? 'approved' : 'declined'}</strong>) for request ${escapeHtml(c.id)} was recorded on ${escapeHtml(formatTime(c.decidedAt ?? c.createdAt, 'en'))}. Our team and ${escapeHtml(c.childName)} will be informed by e-mail.`;
   return { status: 200, html: layout(c.lang, id ? 'Keputusan tercatat' : 'Decision recorded', `<p>${text}</p>`) };
 }
 

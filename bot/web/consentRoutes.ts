@@ -27,10 +27,12 @@ function decisionOf(body: unknown): ConsentDecision | undefined {
 
 /** GET shows the request (it never decides: mail scanners follow links); POST records the parent's decision. */
 export function registerConsentRoutes(server: restify.Server, consents: ConsentService, logger: Logger): void {
-  server.get('/consent/:token', async (req, res) => {
+  const show = async (req: restify.Request, res: restify.Response) => {
     const token = String(req.params.token ?? '');
     send(res, consentPage(consents.lookup(token), token));
-  });
+  };
+  server.get('/consent/:token', show);
+  server.head('/consent/:token', show);
 
   server.post('/consent/:token', async (req, res) => {
     const token = String(req.params.token ?? '');
