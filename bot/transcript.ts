@@ -6,7 +6,7 @@ const MAX_LINE = 300;
 const MAX_CONVERSATIONS = 5000;
 
 /**
- * Keeps the last few lines of recent conversations, personal data masked, so a support ticket can show what led to
+ * Keeps the last few lines of recent conversations (handed out with personal data masked), so a support ticket can show what led to
  * it. Held in memory only, for a bounded number of conversations: it is context for staff, not a record, and keeping
  * it out of the database means an ordinary question costs no disk write (privacy by design, too).
  */
@@ -25,14 +25,18 @@ export class TranscriptRecorder {
     });
   }
 
+  /** The recent lines, personal data masked (masking happens here, once, rather than on every turn). */
   recent(conversationId: string): readonly string[] {
-    return [...(this.lines.get(conversationId) ?? [])];
+    return (this.lines.get(conversationId) ?? []).map((line) => {
+      const flat = redact(line.replace(/\s+/g, ' ').trim());
+      return flat.length > MAX_LINE ? `${flat.slice(0, MAX_LINE - 1)}…` : flat;
+    });
   }
 
   private add(conversationId: string, line: string): void {
-    const flat = redact(line.replace(/\s+/g, ' ').trim());
     const lines = this.lines.get(conversationId) ?? [];
-    lines.push(flat.length > MAX_LINE ? `${flat.slice(0, MAX_LINE - 1)}…` : flat);
+    // Kept a little longer than shown, so masking a number cut at the end cannot reveal part of it.
+    lines.push(line.slice(0, MAX_LINE * 2));
     // Re-insert so the Map's order is least recently used first.
     this.lines.delete(conversationId);
     this.lines.set(conversationId, lines.slice(-MAX_LINES));

@@ -6,7 +6,7 @@ export function toActivity(reply: Reply): Partial<Activity> {
   const actions: CardAction[] = reply.suggestions.map((s) => ({
     type: ActionTypes.MessageBack,
     title: s.title,
-    text: s.title,
+    // No `text`: the value says what to do, and displayText shows the customer's choice in the transcript.
     displayText: s.title,
     value: s.value,
   }));

@@ -1,7 +1,7 @@
 import { detectFlowRequest } from '../knowledge/flowIntent.ts';
 import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { detectLanguage } from '../knowledge/language.ts';
-import { expandSlang, words } from '../knowledge/normalize.ts';
+import { toWords } from '../knowledge/normalize.ts';
 import { detectSmallTalk } from '../knowledge/smalltalk.ts';
 import type { FlowName, Lang } from '../knowledge/types.ts';
 import type { ReplyComposer } from './composer.ts';
@@ -34,7 +34,8 @@ export class Answerer {
 
   handle(input: AnswerInput): AnswerOutcome {
     const text = input.text.slice(0, MAX_QUESTION_LENGTH);
-    const lang = text.trim() ? detectLanguage(expandSlang(words(text)), input.lang) : input.lang;
+    const raw = toWords(text); // split once, used by every step below
+    const lang = raw.length > 0 ? detectLanguage(raw, input.lang) : input.lang;
     const action = parseReplyAction(input.value);
     if (action?.action === 'flow' && this.flows.has(action.flow))
       return { kind: 'flow', flow: action.flow, lang, question: '' };
@@ -44,10 +45,10 @@ export class Answerer {
     }
     if (action?.action === 'none-of-these') return this.reply(this.composer.none(input.lang, 0), input.lang);
 
-    const smallTalk = detectSmallTalk(text);
+    const smallTalk = detectSmallTalk(raw);
     if (smallTalk) return this.reply(this.composer.smallTalk(smallTalk, lang), lang);
 
-    const result = this.knowledge.matcher.match(text, { fallbackLang: lang });
+    const result = this.knowledge.matcher.match(raw, { fallbackLang: lang });
     const flow = detectFlowRequest(text, result);
     if (flow && this.flows.has(flow)) return { kind: 'flow', flow, lang: result.lang, question: text };
     switch (result.kind) {

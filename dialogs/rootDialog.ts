@@ -11,13 +11,20 @@ import {
 } from 'botbuilder-dialogs';
 import type { FlowName, Lang } from '../knowledge/types.ts';
 import { toActivity } from './activities.ts';
-import type { Answerer } from './answerer.ts';
+import type { Answerer, AnswerOutcome } from './answerer.ts';
 import type { ConversationPrefs } from './conversationPrefs.ts';
 import { defaultPrefs } from './conversationPrefs.ts';
 import type { FlowOptions } from './flowOptions.ts';
+import { LanguageMemory } from './languageMemory.ts';
 import type { ReplyMeta } from './reply.ts';
 
 export const ROOT_DIALOG = 'rootDialog';
+
+/** How the root dialog is begun: with the flow the message asked for. */
+interface RootOptions {
+  readonly flow?: FlowName;
+  readonly options?: FlowOptions;
+}
 const ROUTE_WATERFALL = 'routeWaterfall';
 
 /** Told about every answered message (for logs and, later, the list of unanswered questions). */
@@ -36,6 +43,7 @@ export class RootDialog extends ComponentDialog {
     private readonly prefs: StatePropertyAccessor<ConversationPrefs>,
     private readonly observer: AnswerObserver,
     flows: readonly Dialog[] = [],
+    private readonly languages = new LanguageMemory(),
   ) {
     super(ROOT_DIALOG);
     for (const flow of flows) this.addDialog(flow);
@@ -43,29 +51,62 @@ export class RootDialog extends ComponentDialog {
     this.initialDialogId = ROUTE_WATERFALL;
   }
 
-  /** Continues the active conversation, or starts the root dialog for a new message. */
+  /**
+   * Continues the active conversation; otherwise decides on the message. Most messages are questions answered in one
+   * turn: those skip the dialog machinery entirely (its cost would dominate an FAQ turn); only the start of a flow
+   * begins the root dialog, which then runs the flow.
+   */
   async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
-    const dialogSet = new DialogSet(dialogState);
-    dialogSet.add(this);
-    const dc = await dialogSet.createContext(context);
+    // Read without defaults: a conversation that only asks questions keeps no state, so costs no disk write.
+    const state = await dialogState.get(context);
+    if (!state || state.dialogStack.length === 0) {
+      const outcome = await this.decide(context);
+      if (outcome.kind === 'reply') {
+        await context.sendActivity(toActivity(outcome.reply));
+        this.observer.answered(outcome.reply.meta, context.activity.text ?? '');
+        return;
+      }
+      const dc = await this.dialogContext(context, dialogState);
+      const start: RootOptions = { flow: outcome.flow, options: { lang: outcome.lang, question: outcome.question } };
+      this.observer.flowStarted(outcome.flow, outcome.lang);
+      await dc.beginDialog(this.id, start);
+      return;
+    }
+    const dc = await this.dialogContext(context, dialogState);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
   }
 
-  private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { context } = step;
-    const prefs = await this.prefs.get(context, defaultPrefs());
-    const question = context.activity.text ?? '';
-    const outcome = this.answerer.handle({ text: question, value: context.activity.value, lang: prefs.lang });
-    prefs.lang = outcome.lang;
-    await this.prefs.set(context, prefs);
-    if (outcome.kind === 'flow') {
-      this.observer.flowStarted(outcome.flow, outcome.lang);
-      const options: FlowOptions = { lang: outcome.lang, question: outcome.question };
-      return step.beginDialog(outcome.flow, options);
-    }
-    await context.sendActivity(toActivity(outcome.reply));
-    this.observer.answered(outcome.reply.meta, question);
+  private async dialogContext(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>) {
+    const dialogSet = new DialogSet(dialogState);
+    dialogSet.add(this);
+    return dialogSet.createContext(context);
+  }
+
+  /**
+   * The Answerer's decision for this message. The conversation's language is remembered in memory for questions and
+   * written to conversation state only when a flow starts (a flow must resume in its language after a restart).
+   */
+  private async decide(context: TurnContext): Promise<AnswerOutcome> {
+    const id = context.activity.conversation.id;
+    const prefs = (await this.prefs.get(context)) ?? defaultPrefs();
+    const lang = this.languages.get(id) ?? prefs.lang;
+    const outcome = this.answerer.handle({ text: context.activity.text ?? '', value: context.activity.value, lang });
+    this.languages.set(id, outcome.lang);
+    if (outcome.kind === 'flow' && prefs.lang !== outcome.lang)
+      await this.prefs.set(context, { ...prefs, lang: outcome.lang });
+    return outcome;
+  }
+
+  private async routeStep(step: WaterfallStepContext<RootOptions>): Promise<DialogTurnResult> {
+    const start = step.options;
+    if (start?.flow) return step.beginDialog(start.flow, start.options);
+    // Reached only when a flow ended and the same turn needs a decision (not in normal use): answer the message.
+    const outcome = await this.decide(step.context);
+    if (outcome.kind === 'flow')
+      return step.beginDialog(outcome.flow, { lang: outcome.lang, question: outcome.question });
+    await step.context.sendActivity(toActivity(outcome.reply));
+    this.observer.answered(outcome.reply.meta, step.context.activity.text ?? '');
     return step.endDialog();
   }
 

@@ -1,5 +1,4 @@
 import type { MatchResult } from './matcher.ts';
-import { expandSlang, words } from './normalize.ts';
 import type { FlowName } from './types.ts';
 
 /** The entry whose topic a conversation carries out: its answer is where the conversation is offered. */
@@ -70,7 +69,7 @@ export function detectFlowRequest(text: string, match: MatchResult): FlowName | 
     match.kind === 'answer' ? match.entry.id : match.kind === 'suggest' ? match.candidates[0]?.entry.id : undefined;
   const flow = entryId ? FLOW_OF_ENTRY[entryId] : undefined;
   if (!flow) return undefined;
-  const raw = expandSlang(words(text));
+  const raw = match.words;
   const joined = ` ${raw.join(' ')} `;
   const asksHow = raw.some((w) => HOW_WORDS.has(w));
   const startsAsQuestion =

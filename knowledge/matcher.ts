@@ -1,7 +1,7 @@
 import { informalVariants } from './informal.ts';
 import { detectLanguage } from './language.ts';
 import { STOP_WORDS } from './lexicon.ts';
-import { expandSlang, type Normalizer, words } from './normalize.ts';
+import { type Normalizer, toWords } from './normalize.ts';
 import type { KnowledgeBase, KnowledgeEntry, Lang } from './types.ts';
 import { TypoCorrector } from './typoCorrector.ts';
 
@@ -14,6 +14,8 @@ export interface Candidate {
 export type MatchResult = MatchDecision & {
   /** The question's normalised tokens (after typo correction). */
   readonly tokens: readonly string[];
+  /** The question's words, split and de-slanged (see toWords). */
+  readonly words: readonly string[];
 };
 
 export type MatchDecision =
@@ -64,12 +66,6 @@ export interface ScoringWeights {
 
 export const DEFAULT_WEIGHTS: ScoringWeights = { phrase: 0.5, unknown: 1, corrected: 0.85, unknownExponent: 0.5 };
 
-interface IndexedEntry {
-  readonly entry: KnowledgeEntry;
-  readonly phrases: readonly ReadonlySet<string>[];
-  readonly bag: ReadonlySet<string>;
-}
-
 interface QueryToken {
   readonly token: string;
   readonly weight: number;
@@ -81,19 +77,35 @@ export interface MatchOptions {
   readonly fallbackLang?: Lang;
 }
 
+const CACHE_SIZE = 2000;
+
 /**
  * Finds the knowledge entry that answers a question. Pure and synchronous: built once per knowledge file.
  *
  * Score = how much of the question (by word rarity, IDF) one entry explains, blended from the best-matching phrasing
  * (coverage both ways) and the entry's whole vocabulary (keywords and all phrasings). Words the knowledge file does not
  * know count against every entry, which is what keeps "berapa harga dedicated server" from matching "server".
+ *
+ * For speed the index is inverted twice (token → entries, token → phrasings), so a question costs in proportion to
+ * the postings of its own words, not to the size of the knowledge file; results of repeated questions are cached.
  */
 export class Matcher {
-  private readonly indexed: IndexedEntry[] = [];
+  private readonly entries: KnowledgeEntry[] = [];
   private readonly idf = new Map<string, number>();
   private readonly maxIdf: number;
-  private readonly postings = new Map<string, number[]>();
+  /** token → indexes of the entries whose vocabulary holds it */
+  private readonly entryPostings = new Map<string, number[]>();
+  /** token → indexes of the phrasings that hold it */
+  private readonly phrasePostings = new Map<string, number[]>();
+  /** phrasing index → its entry index, and its total IDF weight */
+  private readonly phraseEntry: Int32Array;
+  private readonly phraseWeight: Float64Array;
+  /** Scratch space reused by every question (match() is synchronous, so never shared). */
+  private readonly phraseHits: Float64Array;
+  private readonly entryHits: Float64Array;
+  private readonly entryBest: Float64Array;
   private readonly corrector: TypoCorrector;
+  private readonly cache = new Map<string, MatchResult>();
 
   constructor(
     readonly knowledge: KnowledgeBase,
@@ -103,46 +115,69 @@ export class Matcher {
   ) {
     const surface = new Set<string>();
     const addSurface = (text: string) => {
-      for (const w of expandSlang(words(text))) if (!STOP_WORDS.has(w)) surface.add(w);
+      for (const w of toWords(text)) if (!STOP_WORDS.has(w)) surface.add(w);
     };
     for (const [canonical, variants] of knowledge.synonyms) [canonical, ...variants].forEach(addSurface);
 
+    const phrases: { entry: number; tokens: string[] }[] = [];
     knowledge.entries.forEach((entry, i) => {
       const texts = [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en];
-      const phrases = texts.map((t) => new Set(normalizer.tokens(t))).filter((p) => p.size > 0);
       const bag = new Set<string>();
-      for (const p of phrases) for (const t of p) bag.add(t);
+      for (const text of texts) {
+        const tokens = [...new Set(normalizer.tokens(text))];
+        if (tokens.length === 0) continue;
+        phrases.push({ entry: i, tokens });
+        for (const t of tokens) bag.add(t);
+      }
       for (const k of entry.keywords) for (const t of normalizer.tokens(k)) bag.add(t);
       [...texts, ...entry.keywords].forEach(addSurface);
-      this.indexed.push({ entry, phrases, bag });
-      for (const t of bag) {
-        const list = this.postings.get(t) ?? [];
-        list.push(i);
-        this.postings.set(t, list);
-      }
+      this.entries.push(entry);
+      for (const t of bag) push(this.entryPostings, t, i);
     });
-    const n = this.indexed.length;
+    const n = this.entries.length;
     let maxIdf = 0;
-    for (const [t, list] of this.postings) {
+    for (const [t, list] of this.entryPostings) {
       const idf = Math.log(1 + n / list.length);
       this.idf.set(t, idf);
       maxIdf = Math.max(maxIdf, idf);
     }
     this.maxIdf = maxIdf;
+
+    this.phraseEntry = new Int32Array(phrases.length);
+    this.phraseWeight = new Float64Array(phrases.length);
+    phrases.forEach((p, index) => {
+      this.phraseEntry[index] = p.entry;
+      this.phraseWeight[index] = p.tokens.reduce((sum, t) => sum + (this.idf.get(t) ?? 0), 0);
+      for (const t of p.tokens) push(this.phrasePostings, t, index);
+    });
+    this.phraseHits = new Float64Array(phrases.length);
+    this.entryHits = new Float64Array(n);
+    this.entryBest = new Float64Array(n);
     this.corrector = new TypoCorrector(surface);
   }
 
-  match(text: string, options: MatchOptions = {}): MatchResult {
-    const raw = expandSlang(words(text));
-    const lang = detectLanguage(raw, options.fallbackLang ?? 'id');
+  /** Matches a question, given as text or as words already split and de-slanged (see toWords). */
+  match(question: string | readonly string[], options: MatchOptions = {}): MatchResult {
+    const raw = typeof question === 'string' ? toWords(question) : question;
+    const fallback = options.fallbackLang ?? 'id';
+    const key = `${fallback}|${raw.join(' ')}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const lang = detectLanguage(raw, fallback);
     const query = this.queryTokens(raw);
-    const candidates = this.rank(query);
-    return { ...this.decide(lang, candidates), tokens: query.map((q) => q.token) };
+    const result: MatchResult = {
+      ...this.decide(lang, this.rank(query)),
+      tokens: query.map((q) => q.token),
+      words: raw,
+    };
+    if (this.cache.size >= CACHE_SIZE) this.cache.clear();
+    this.cache.set(key, result);
+    return result;
   }
 
   /** Every entry's score for a question, best first (for calibration and diagnostics). */
   rankAll(text: string): Candidate[] {
-    return this.rank(this.queryTokens(expandSlang(words(text))));
+    return this.rank(this.queryTokens(toWords(text)));
   }
 
   private queryTokens(raw: readonly string[]): QueryToken[] {
@@ -160,7 +195,8 @@ export class Matcher {
         correctedWords.add(fix);
       } else corrected.push(w);
     }
-    const correctedTokens = new Set(this.normalizer.tokensOfWords([...correctedWords]));
+    const correctedTokens =
+      correctedWords.size > 0 ? new Set(this.normalizer.tokensOfWords([...correctedWords])) : undefined;
     const seen = new Set<string>();
     const out: QueryToken[] = [];
     for (const token of this.normalizer.tokensOfWords(corrected)) {
@@ -172,7 +208,7 @@ export class Matcher {
         const weight = /^\d+$/.test(token) ? 0.25 * this.maxIdf : this.weights.unknown * this.maxIdf;
         out.push({ token, weight, known: false });
       } else {
-        const factor = correctedTokens.has(token) ? this.weights.corrected : 1;
+        const factor = correctedTokens?.has(token) ? this.weights.corrected : 1;
         out.push({ token, weight: idf * factor, known: true });
       }
     }
@@ -182,35 +218,53 @@ export class Matcher {
   private rank(query: readonly QueryToken[]): Candidate[] {
     // Unknown words count against every entry, but sublinearly: a long message with a few off-vocabulary words
     // ("temen saya bilang ...") is still about its known words, while "harga vps" stays mostly unknown.
-    const known = query.filter((q) => q.known).reduce((s, q) => s + q.weight, 0);
-    const unknown = query.filter((q) => !q.known);
-    const unknownMean = unknown.length ? unknown.reduce((s, q) => s + q.weight, 0) / unknown.length : 0;
-    const total = known + unknownMean * unknown.length ** this.weights.unknownExponent;
-    if (total === 0) return [];
-    const touched = new Set<number>();
-    for (const q of query) if (q.known) for (const i of this.postings.get(q.token) ?? []) touched.add(i);
-
-    const out: Candidate[] = [];
-    for (const i of touched) {
-      const item = this.indexed[i];
-      if (!item) continue;
-      let bagHit = 0;
-      for (const q of query) if (item.bag.has(q.token)) bagHit += q.weight;
-      const bagScore = bagHit / total;
-      let best = 0;
-      for (const phrase of item.phrases) {
-        let hit = 0;
-        let phraseWeight = 0;
-        for (const t of phrase) phraseWeight += this.idf.get(t) ?? 0;
-        for (const q of query) if (phrase.has(q.token)) hit += q.weight;
-        if (hit === 0 || phraseWeight === 0) continue;
-        const coverQuery = hit / total;
-        const coverPhrase = Math.min(1, hit / phraseWeight);
-        const f = (2 * coverQuery * coverPhrase) / (coverQuery + coverPhrase);
-        if (f > best) best = f;
+    let known = 0;
+    let unknownSum = 0;
+    let unknownCount = 0;
+    for (const q of query)
+      if (q.known) known += q.weight;
+      else {
+        unknownSum += q.weight;
+        unknownCount += 1;
       }
-      const score = this.weights.phrase * best + (1 - this.weights.phrase) * bagScore;
-      out.push({ entry: item.entry, score });
+    const unknownMean = unknownCount ? unknownSum / unknownCount : 0;
+    const total = known + unknownMean * unknownCount ** this.weights.unknownExponent;
+    if (total === 0) return [];
+
+    const { phraseHits, entryHits, entryBest, phraseEntry, phraseWeight } = this;
+    const touchedPhrases: number[] = [];
+    const touchedEntries: number[] = [];
+    for (const q of query) {
+      if (!q.known) continue;
+      for (const e of this.entryPostings.get(q.token) ?? []) {
+        if (entryHits[e] === 0 && entryBest[e] === 0) touchedEntries.push(e);
+        entryHits[e] = (entryHits[e] ?? 0) + q.weight;
+        entryBest[e] = Number.MIN_VALUE; // marks the entry as touched even before its best phrasing is known
+      }
+      for (const p of this.phrasePostings.get(q.token) ?? []) {
+        if (phraseHits[p] === 0) touchedPhrases.push(p);
+        phraseHits[p] = (phraseHits[p] ?? 0) + q.weight;
+      }
+    }
+    for (const p of touchedPhrases) {
+      const hit = phraseHits[p] ?? 0;
+      const weight = phraseWeight[p] ?? 0;
+      phraseHits[p] = 0;
+      if (weight === 0) continue;
+      const coverQuery = hit / total;
+      const coverPhrase = Math.min(1, hit / weight);
+      const f = (2 * coverQuery * coverPhrase) / (coverQuery + coverPhrase);
+      const e = phraseEntry[p] ?? 0;
+      if (f > (entryBest[e] ?? 0)) entryBest[e] = f;
+    }
+    const out: Candidate[] = [];
+    for (const e of touchedEntries) {
+      const best = entryBest[e] === Number.MIN_VALUE ? 0 : (entryBest[e] ?? 0);
+      const bagScore = (entryHits[e] ?? 0) / total;
+      entryHits[e] = 0;
+      entryBest[e] = 0;
+      const entry = this.entries[e];
+      if (entry) out.push({ entry, score: this.weights.phrase * best + (1 - this.weights.phrase) * bagScore });
     }
     return out.sort((a, b) => b.score - a.score);
   }
@@ -238,3 +292,9 @@ export class Matcher {
 
 const areRelated = (a: KnowledgeEntry, b: KnowledgeEntry): boolean =>
   a.related.includes(b.id) || b.related.includes(a.id);
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

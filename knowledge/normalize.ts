@@ -15,26 +15,33 @@ const WORD = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
  * reduplication ("halaman-halaman") reduced to one word. Returns the words in order.
  */
 export function words(text: string): string[] {
-  const folded = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(EMAIL, ' alamatemail ')
-    .replace(URL, ' ')
-    // "i'm", "don't" → "im", "dont" (the slang list knows those), instead of splitting at the apostrophe.
-    .replace(/(\p{L})['’](\p{L})/gu, '$1$2');
+  // Each rewrite only runs when its trigger character is there: this is on every message's path.
+  let folded = /^[\x20-\x7e]*$/.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '');
+  folded = folded.toLowerCase();
+  if (folded.includes('@')) folded = folded.replace(EMAIL, ' alamatemail ');
+  if (folded.includes('http')) folded = folded.replace(URL, ' ');
+  // "i'm", "don't" → "im", "dont" (the slang list knows those), instead of splitting at the apostrophe.
+  if (/['’]/.test(folded)) folded = folded.replace(/(\p{L})['’](\p{L})/gu, '$1$2');
   const out: string[] = [];
   for (const match of folded.matchAll(WORD)) {
+    let w = match[0];
     // "tolonggg" → "tolong"; "partner2" (reduplication written with 2) → "partner".
-    let w = match[0].replace(/(\p{L})\1{2,}/gu, '$1').replace(/^(\p{L}{2,})2$/u, '$1');
+    if (REPEATED.test(w)) w = w.replace(/(\p{L})\1{2,}/gu, '$1');
+    if (w.endsWith('2')) w = w.replace(/^(\p{L}{2,})2$/u, '$1');
+    if (!w.includes('-')) {
+      out.push(w);
+      continue;
+    }
     const parts = w.split('-');
-    if (parts.length === 2 && parts[0] === parts[1]) w = parts[0] ?? w;
+    if (parts.length === 2 && parts[0] === parts[1]) out.push(parts[0] ?? w);
     // Keep "128-bit" and "e-mail" whole; split other hyphenated pairs into words.
-    if (w.includes('-') && !/^\d+-bit$|^e-mail$/.test(w)) out.push(...w.split('-').filter(Boolean));
-    else out.push(w);
+    else if (/^\d+-bit$|^e-mail$/.test(w)) out.push(w);
+    else out.push(...parts.filter(Boolean));
   }
   return out;
 }
+
+const REPEATED = /(\p{L})\1\1/u;
 
 /** Rewrites informal spellings to standard words ("gak" → "tidak", "ortu" → "orang tua"). */
 export function expandSlang(input: readonly string[]): string[] {
@@ -46,6 +53,9 @@ export function expandSlang(input: readonly string[]): string[] {
   }
   return out;
 }
+
+/** A text as the words every matcher step works on: split, folded, informal spellings made standard. */
+export const toWords = (text: string): string[] => expandSlang(words(text));
 
 /** Joins a canonical phrase into one token so "pihak lain" counts as one meaning. */
 export const canonicalToken = (canonical: string): string => words(canonical).join('_');

@@ -1,4 +1,4 @@
-import { expandSlang, words } from './normalize.ts';
+import { toWords } from './normalize.ts';
 
 export type SmallTalkIntent = 'greeting' | 'thanks' | 'goodbye' | 'capabilities' | 'identity' | 'acknowledge';
 
@@ -194,7 +194,7 @@ const PRIORITY: readonly SmallTalkIntent[] = [
 const INDEX: ReadonlyMap<string, SmallTalkIntent> = (() => {
   const map = new Map<string, SmallTalkIntent>();
   for (const intent of [...PRIORITY].reverse())
-    for (const phrase of PHRASES[intent]) map.set(expandSlang(words(phrase)).join(' '), intent);
+    for (const phrase of PHRASES[intent]) map.set(toWords(phrase).join(' '), intent);
   return map;
 })();
 
@@ -202,8 +202,8 @@ const INDEX: ReadonlyMap<string, SmallTalkIntent> = (() => {
  * The small-talk intent of a message made only of small talk ("selamat pagi kak", "thanks!", "kamu bot?"),
  * or undefined when the message says anything more (then it is a question for the matcher).
  */
-export function detectSmallTalk(text: string): SmallTalkIntent | undefined {
-  const input = expandSlang(words(text));
+export function detectSmallTalk(message: string | readonly string[]): SmallTalkIntent | undefined {
+  const input = typeof message === 'string' ? toWords(message) : message;
   if (input.length === 0 || input.length > 12) return undefined;
   const found = new Set<SmallTalkIntent>();
   for (let i = 0; i < input.length; ) {
