@@ -1,13 +1,27 @@
 import {
+  type Activity,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConversationState,
+  type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
 import { toActivity } from '../dialogs/activities.ts';
 import type { ReplyComposer } from '../dialogs/composer.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+
+/** CloudAdapter that can also run a turn for an activity that did not arrive over HTTP (the built-in Direct Line). */
+export class AssistantAdapter extends CloudAdapter {
+  /** Runs one turn with the replies returned (the activity should use deliveryMode "expectReplies"). */
+  runInProcess(
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    // No Authorization header: only used where no Microsoft app id is configured (authentication is off).
+    return this.processActivity('', activity, logic);
+  }
+}
 
 /**
  * The Bot Framework adapter. With no MicrosoftAppId, incoming requests are not authenticated (local use, tests,
@@ -18,14 +32,14 @@ export function createAdapter(
   logger: Logger,
   conversationState: ConversationState,
   composer: ReplyComposer,
-): CloudAdapter {
+): AssistantAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId,
     MicrosoftAppPassword: config.bot.appPassword,
     MicrosoftAppType: config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId,
   });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new AssistantAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error(
       {

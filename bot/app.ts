@@ -1,10 +1,12 @@
 import { join } from 'node:path';
+import type { TurnContext } from 'botbuilder';
 import type restify from 'restify';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { createAdapter } from './adapter.ts';
 import { createAssistant } from './assistant.ts';
 import type { Config } from './config.ts';
 import { ProactiveConsentNotifier } from './consentNotifier.ts';
+import { DirectLineService } from './directline/directLineService.ts';
 import type { Logger } from './logger.ts';
 import { Outbox, type RetryPolicy } from './mail/outbox.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
@@ -89,13 +91,26 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     },
   });
   const adapter = createAdapter(config, logger, assistant.conversationState, assistant.composer);
-  consents.setNotifier(new ProactiveConsentNotifier(adapter, config.bot.appId, config.supportEmail, logger));
+  const runTurn = (context: TurnContext) => assistant.bot.run(context);
+  // The built-in Direct Line serves the website chat without Azure; with an Azure Bot (app id) Azure's is used.
+  const directLine = config.bot.appId
+    ? undefined
+    : new DirectLineService({
+        adapter,
+        runTurn,
+        logger,
+        bot: { id: 'wowrack-privacy-assistant', name: 'Asisten Privasi Wowrack' },
+      });
+  consents.setNotifier(
+    new ProactiveConsentNotifier(adapter, config.bot.appId, config.supportEmail, logger, directLine),
+  );
 
   const server = createServer({
     adapter,
-    runTurn: (context) => assistant.bot.run(context),
+    runTurn,
     logger,
     consents,
+    ...(directLine ? { directLine } : {}),
     health: () => ({ knowledgeEntries: knowledge.knowledge.entries.length, pendingMail: outbox.pending().length }),
   });
 
@@ -132,6 +147,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       }),
     close: async () => {
       if (cleanUpTimer) clearInterval(cleanUpTimer);
+      directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await outbox.stop();
       await transport.close();

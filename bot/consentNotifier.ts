@@ -1,5 +1,6 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { flowSay } from '../dialogs/flowTexts.ts';
+import type { DirectLineService } from './directline/directLineService.ts';
 import type { Logger } from './logger.ts';
 import type { ConsentNotifier } from './requests/consentService.ts';
 import type { ConsentRecord } from './store/records.ts';
@@ -11,6 +12,7 @@ export class ProactiveConsentNotifier implements ConsentNotifier {
     private readonly appId: string,
     private readonly supportEmail: string,
     private readonly logger: Logger,
+    private readonly directLine?: DirectLineService,
   ) {}
 
   async notify(consent: ConsentRecord): Promise<void> {
@@ -18,6 +20,13 @@ export class ProactiveConsentNotifier implements ConsentNotifier {
     if (!reference?.conversation?.id || !reference.serviceUrl) return;
     const key = consent.decision === 'approved' ? 'consentApprovedNotice' : 'consentDeclinedNotice';
     const text = flowSay(key, consent.lang, { id: consent.id, support: this.supportEmail });
+    // A website chat on the built-in Direct Line gets the message in-process, never over HTTP.
+    if (this.directLine?.owns(reference)) {
+      const delivered = this.directLine.deliver(reference.conversation.id, { type: 'message', text });
+      if (!delivered)
+        this.logger.info({ consent: consent.id }, 'chat conversation no longer open; notice sent by e-mail only');
+      return;
+    }
     try {
       await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
         await context.sendActivity(text);

@@ -1,6 +1,8 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import { activityProblem } from './activityGuard.ts';
+import type { DirectLineService } from './directline/directLineService.ts';
+import { type DirectLineRouteOptions, registerDirectLineRoutes } from './directline/routes.ts';
 import type { Logger } from './logger.ts';
 import type { ConsentService } from './requests/consentService.ts';
 import { registerConsentRoutes } from './web/consentRoutes.ts';
@@ -11,6 +13,9 @@ export interface ServerDeps {
   readonly logger: Logger;
   readonly health: () => Record<string, unknown>;
   readonly consents: ConsentService;
+  /** The built-in Direct Line (absent when an Azure Bot resource is configured). */
+  readonly directLine?: DirectLineService;
+  readonly directLineOptions?: DirectLineRouteOptions;
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -40,6 +45,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
 
   registerConsentRoutes(server, deps.consents, deps.logger);
+  if (deps.directLine) registerDirectLineRoutes(server, deps.directLine, deps.logger, deps.directLineOptions);
 
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok', ...deps.health() });

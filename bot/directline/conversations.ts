@@ -7,19 +7,23 @@ export type ActivityListener = (activities: readonly Partial<Activity>[], waterm
 export interface DirectLineConversation {
   readonly id: string;
   readonly userId: string;
-  /** Every activity of the conversation, in order; the watermark is an index into this list. */
+  /** Recent activities; `dropped` older ones were let go. A watermark counts every activity ever added. */
   readonly activities: Partial<Activity>[];
+  dropped: number;
   readonly listeners: Set<ActivityListener>;
+  /** Whether the bot has been told the conversation started (conversationUpdate sent). */
+  started: boolean;
   lastActive: number;
   /** Turns run one after another per conversation, so conversation state is never written concurrently. */
   queue: Promise<void>;
 }
 
-const MAX_ACTIVITIES = 500;
+/** A long conversation keeps this many recent activities for reconnecting clients. */
+const KEEP_ACTIVITIES = 500;
 
 /**
  * The built-in Direct Line's conversations, in memory. Idle ones are dropped after a while: their bot state stays in
- * the database, only the activity history for reconnecting clients is lost.
+ * the database; only the activity history for reconnecting clients goes.
  */
 export class ConversationStore {
   private readonly conversations = new Map<string, DirectLineConversation>();
@@ -29,12 +33,14 @@ export class ConversationStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(userId: string, id = randomBytes(16).toString('base64url')): DirectLineConversation {
+  create(userId: string, id = randomBytes(18).toString('base64url')): DirectLineConversation {
     const conversation: DirectLineConversation = {
       id,
       userId,
       activities: [],
+      dropped: 0,
       listeners: new Set(),
+      started: false,
       lastActive: this.now(),
       queue: Promise.resolve(),
     };
@@ -48,33 +54,44 @@ export class ConversationStore {
     return conversation;
   }
 
-  /** Adds activities (giving each an id and timestamp) and tells the listeners. Returns the ids. */
+  /** Adds activities (each gets an id and a timestamp) and tells the listeners. Returns the ids. */
   append(conversation: DirectLineConversation, activities: readonly Partial<Activity>[]): string[] {
-    const ids: string[] = [];
+    const added: Partial<Activity>[] = [];
     for (const activity of activities) {
-      const id = `${conversation.id}|${String(conversation.activities.length).padStart(7, '0')}`;
-      conversation.activities.push({ ...activity, id, timestamp: activity.timestamp ?? new Date(this.now()) });
-      ids.push(id);
+      const seq = conversation.dropped + conversation.activities.length;
+      const stored = {
+        ...activity,
+        id: `${conversation.id}|${String(seq).padStart(7, '0')}`,
+        timestamp: activity.timestamp ?? new Date(this.now()),
+      };
+      conversation.activities.push(stored);
+      added.push(stored);
     }
-    // A very long conversation keeps only its recent history in memory (watermarks stay valid: they only grow).
-    if (conversation.activities.length > MAX_ACTIVITIES * 2) conversation.activities.splice(0, 0);
-    const watermark = conversation.activities.length;
-    const added = conversation.activities.slice(watermark - activities.length);
-    for (const listener of conversation.listeners) listener(added, watermark);
+    const excess = conversation.activities.length - KEEP_ACTIVITIES;
+    if (excess > 0) {
+      conversation.activities.splice(0, excess);
+      conversation.dropped += excess;
+    }
+    const watermark = conversation.dropped + conversation.activities.length;
     conversation.lastActive = this.now();
-    return ids;
+    for (const listener of conversation.listeners) listener(added, watermark);
+    return added.map((a) => a.id ?? '');
   }
 
-  /** Activities after a watermark (an index; missing or invalid means from the start). */
+  /** Activities after a watermark (missing or invalid: from the oldest kept). */
   since(
     conversation: DirectLineConversation,
     watermark: number | undefined,
   ): { activities: Partial<Activity>[]; watermark: number } {
-    const from = watermark !== undefined && Number.isInteger(watermark) && watermark >= 0 ? watermark : 0;
-    return { activities: conversation.activities.slice(from), watermark: conversation.activities.length };
+    const from = watermark !== undefined && Number.isSafeInteger(watermark) && watermark >= 0 ? watermark : 0;
+    const start = Math.max(0, from - conversation.dropped);
+    return {
+      activities: conversation.activities.slice(start),
+      watermark: conversation.dropped + conversation.activities.length,
+    };
   }
 
-  /** Drops conversations idle for longer than idleMs that nobody is listening to. */
+  /** Drops conversations idle for longer than idleMs that nobody listens to. */
   sweep(): number {
     const limit = this.now() - this.idleMs;
     let dropped = 0;

@@ -1,0 +1,259 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type Activity,
+  ActivityTypes,
+  type ConversationReference,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
+import type { AssistantAdapter } from '../adapter.ts';
+import type { Logger } from '../logger.ts';
+import { type ActivityListener, ConversationStore, type DirectLineConversation } from './conversations.ts';
+import { type TokenGrant, TokenStore } from './tokens.ts';
+
+/**
+ * The serviceUrl of built-in Direct Line conversations. A reserved name that never resolves: replies travel in-process
+ * (expectReplies), and proactive messages for it are delivered here directly, never over HTTP.
+ */
+export const BUILTIN_SERVICE_URL = 'https://directline.invalid/';
+export const DIRECT_LINE_CHANNEL = 'directline';
+
+export interface DirectLineOptions {
+  readonly adapter: AssistantAdapter;
+  readonly runTurn: (context: TurnContext) => Promise<void>;
+  readonly logger: Logger;
+  readonly bot: { readonly id: string; readonly name: string };
+  readonly tokenTtlMs?: number;
+  readonly idleMs?: number;
+  readonly now?: () => number;
+}
+
+export type DirectLineError = { readonly status: 400 | 403 | 404; readonly code: string; readonly message: string };
+export type Result<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: DirectLineError };
+
+export interface ConversationInfo {
+  readonly conversationId: string;
+  readonly token: string;
+  readonly expires_in: number;
+  readonly streamUrl?: string;
+}
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const fail = (status: DirectLineError['status'], code: string, message: string): Result<never> => ({
+  ok: false,
+  error: { status, code, message },
+});
+
+/**
+ * A Direct Line 3.0 service inside the assistant, for the website chat without an Azure account. Each token opens
+ * exactly one conversation; turns run through the Bot Framework adapter in-process, one at a time per conversation,
+ * and their replies are captured from the turn (expectReplies) instead of being posted to a serviceUrl.
+ */
+export class DirectLineService {
+  readonly tokens: TokenStore;
+  private readonly conversations: ConversationStore;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly options: DirectLineOptions) {
+    const now = options.now ?? Date.now;
+    this.tokens = new TokenStore(options.tokenTtlMs ?? 30 * 60_000, now);
+    this.conversations = new ConversationStore(options.idleMs ?? 30 * 60_000, now);
+    this.sweeper = setInterval(() => this.conversations.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** A new conversation and a token for it (POST /tokens/generate). */
+  generateToken(): ConversationInfo & { readonly userId: string } {
+    const userId = `dl_${randomBytes(12).toString('base64url')}`;
+    const conversation = this.conversations.create(userId);
+    const { token, expiresIn } = this.tokens.issue(conversation.id, userId);
+    return { conversationId: conversation.id, token, expires_in: expiresIn, userId };
+  }
+
+  /** POST /tokens/refresh. */
+  refreshToken(token: string | undefined): Result<ConversationInfo> {
+    const refreshed = token ? this.tokens.refresh(token) : undefined;
+    if (!refreshed) return fail(403, 'TokenExpired', 'the token is unknown or expired');
+    return ok({
+      conversationId: refreshed.grant.conversationId,
+      token: refreshed.token,
+      expires_in: refreshed.expiresIn,
+    });
+  }
+
+  /** POST /conversations: starts the token's conversation (the bot greets) and returns where to stream it. */
+  async startConversation(token: string | undefined, streamBase: string): Promise<Result<ConversationInfo>> {
+    const grant = token ? this.tokens.verify(token) : undefined;
+    if (!grant || !token) return fail(403, 'TokenExpired', 'a valid token is required');
+    const conversation = this.conversationOf(grant);
+    if (!conversation.started) {
+      conversation.started = true;
+      await this.enqueue(conversation, () =>
+        this.runTurn(conversation, {
+          type: ActivityTypes.ConversationUpdate,
+          membersAdded: [
+            { id: this.options.bot.id, name: this.options.bot.name },
+            { id: grant.userId, name: 'Pelanggan' },
+          ],
+        }),
+      );
+    }
+    return ok(this.info(conversation, token, grant, streamBase));
+  }
+
+  /** GET /conversations/:id: reconnect to the token's own conversation. */
+  reconnect(token: string | undefined, conversationId: string, streamBase: string): Result<ConversationInfo> {
+    const checked = this.authorize(token, conversationId);
+    if (!checked.ok) return checked;
+    const { grant, conversation } = checked.value;
+    return ok(this.info(conversation, token ?? '', grant, streamBase));
+  }
+
+  /**
+   * POST /conversations/:id/activities: records the customer's activity and answers with its id at once; the turn
+   * runs afterwards and its replies reach the client through the stream or the next poll.
+   */
+  postActivity(token: string | undefined, conversationId: string, incoming: Partial<Activity>): Result<{ id: string }> {
+    const checked = this.authorize(token, conversationId);
+    if (!checked.ok) return checked;
+    const { grant, conversation } = checked.value;
+    const activity: Partial<Activity> = {
+      ...incoming,
+      channelId: DIRECT_LINE_CHANNEL,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: grant.userId, name: 'Pelanggan', role: 'user' },
+      recipient: { id: this.options.bot.id, name: this.options.bot.name, role: 'bot' },
+      serviceUrl: BUILTIN_SERVICE_URL,
+    };
+    const [id = ''] = this.conversations.append(conversation, [activity]);
+    if (activity.type !== ActivityTypes.Typing) {
+      void this.enqueue(conversation, () => this.runTurn(conversation, { ...activity, id }));
+    }
+    return ok({ id });
+  }
+
+  /** GET /conversations/:id/activities?watermark= (polling). */
+  activities(token: string | undefined, conversationId: string, watermark: number | undefined) {
+    const checked = this.authorize(token, conversationId);
+    if (!checked.ok) return checked;
+    const { activities, watermark: next } = this.conversations.since(checked.value.conversation, watermark);
+    return ok({ activities, watermark: String(next) });
+  }
+
+  /** Streams a conversation: sends what is after `watermark` now, then every new activity. Returns the unsubscribe. */
+  subscribe(
+    token: string | undefined,
+    conversationId: string,
+    watermark: number | undefined,
+    listener: ActivityListener,
+  ): Result<() => void> {
+    const checked = this.authorize(token, conversationId);
+    if (!checked.ok) return checked;
+    const { conversation } = checked.value;
+    const backlog = this.conversations.since(conversation, watermark);
+    if (backlog.activities.length > 0) listener(backlog.activities, backlog.watermark);
+    conversation.listeners.add(listener);
+    return ok(() => conversation.listeners.delete(listener));
+  }
+
+  /** Whether a conversation reference belongs to this built-in endpoint. */
+  owns(reference: Partial<ConversationReference>): boolean {
+    return reference.serviceUrl === BUILTIN_SERVICE_URL && reference.channelId === DIRECT_LINE_CHANNEL;
+  }
+
+  /** Delivers a proactive message (e.g. a parent's decision) into a built-in conversation; false if it is gone. */
+  deliver(conversationId: string, activity: Partial<Activity>): boolean {
+    const conversation = this.conversations.get(conversationId);
+    if (!conversation) return false;
+    this.conversations.append(conversation, [this.fromBot(conversation, activity)]);
+    return true;
+  }
+
+  private authorize(
+    token: string | undefined,
+    conversationId: string,
+  ): Result<{ grant: TokenGrant; conversation: DirectLineConversation }> {
+    const grant = token ? this.tokens.verify(token) : undefined;
+    if (!grant) return fail(403, 'TokenExpired', 'a valid token is required');
+    // A token opens only its own conversation.
+    if (grant.conversationId !== conversationId)
+      return fail(403, 'BadArgument', 'the token is not valid for this conversation');
+    return ok({ grant, conversation: this.conversationOf(grant) });
+  }
+
+  /** The token's conversation; one dropped while idle comes back empty (its bot state is still in the store). */
+  private conversationOf(grant: TokenGrant): DirectLineConversation {
+    return (
+      this.conversations.get(grant.conversationId) ?? this.conversations.create(grant.userId, grant.conversationId)
+    );
+  }
+
+  private info(
+    conversation: DirectLineConversation,
+    token: string,
+    grant: TokenGrant,
+    streamBase: string,
+  ): ConversationInfo {
+    const expiresIn = Math.max(0, Math.floor((grant.expiresAt - (this.options.now ?? Date.now)()) / 1000));
+    const streamUrl = `${streamBase}/conversations/${encodeURIComponent(conversation.id)}/stream?t=${encodeURIComponent(token)}`;
+    return { conversationId: conversation.id, token, expires_in: expiresIn, streamUrl };
+  }
+
+  private enqueue(conversation: DirectLineConversation, work: () => Promise<void>): Promise<void> {
+    const next = conversation.queue.then(work, work);
+    conversation.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runTurn(conversation: DirectLineConversation, activity: Partial<Activity>): Promise<void> {
+    const inbound: Partial<Activity> = {
+      channelId: DIRECT_LINE_CHANNEL,
+      serviceUrl: BUILTIN_SERVICE_URL,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: conversation.userId, name: 'Pelanggan', role: 'user' },
+      recipient: { id: this.options.bot.id, name: this.options.bot.name, role: 'bot' },
+      timestamp: new Date(),
+      ...activity,
+      id: activity.id ?? `${conversation.id}|turn`,
+      // The replies come back with the turn instead of being posted to serviceUrl.
+      deliveryMode: 'expectReplies',
+    };
+    let response: InvokeResponse | undefined;
+    try {
+      response = await this.options.adapter.runInProcess(inbound as Activity, this.options.runTurn);
+    } catch (error) {
+      this.options.logger.error(
+        { error: error instanceof Error ? error.message : String(error) },
+        'direct line turn failed',
+      );
+      return;
+    }
+    const body: unknown = response?.body;
+    const replies =
+      typeof body === 'object' && body !== null && 'activities' in body && Array.isArray(body.activities)
+        ? body.activities
+        : [];
+    if (replies.length > 0)
+      this.conversations.append(
+        conversation,
+        replies.map((reply: Partial<Activity>) => this.fromBot(conversation, reply)),
+      );
+  }
+
+  private fromBot(conversation: DirectLineConversation, activity: Partial<Activity>): Partial<Activity> {
+    return {
+      ...activity,
+      channelId: DIRECT_LINE_CHANNEL,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: this.options.bot.id, name: this.options.bot.name, role: 'bot' },
+      recipient: { id: conversation.userId, name: 'Pelanggan', role: 'user' },
+      serviceUrl: undefined,
+    };
+  }
+}

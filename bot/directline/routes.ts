@@ -1,0 +1,141 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Activity } from 'botbuilder';
+import type restify from 'restify';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../logger.ts';
+import { readClientActivity } from './clientActivity.ts';
+import type { DirectLineError, DirectLineService, Result } from './directLineService.ts';
+import { bearerToken } from './tokens.ts';
+
+const BASE = '/v3/directline';
+const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
+const HEARTBEAT_MS = 30_000;
+
+function sendError(res: restify.Response, error: DirectLineError): void {
+  res.send(error.status, { error: { code: error.code, message: error.message } });
+}
+
+function reply<T>(res: restify.Response, result: Result<T>, status = 200): void {
+  if (result.ok) res.send(status, result.value);
+  else sendError(res, result.error);
+}
+
+const watermarkOf = (value: unknown): number | undefined => {
+  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) return undefined;
+  return Number(value);
+};
+
+/** ws(s)://host/v3/directline for this request (the host is only reflected back to the client that sent it). */
+function streamBase(req: IncomingMessage): string {
+  const host = req.headers.host ?? 'localhost';
+  const safeHost = /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host) ? host : 'localhost';
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    ?.trim();
+  const secure = forwarded === 'https' || ('encrypted' in req.socket && req.socket.encrypted === true);
+  return `${secure ? 'wss' : 'ws'}://${safeHost}${BASE}`;
+}
+
+export interface DirectLineRouteOptions {
+  /** Checked before a token is generated for an anonymous visitor; false → 429. */
+  readonly allowNewToken?: (req: restify.Request) => boolean;
+}
+
+/** The Direct Line 3.0 REST routes and the WebSocket stream of the built-in endpoint. */
+export function registerDirectLineRoutes(
+  server: restify.Server,
+  service: DirectLineService,
+  logger: Logger,
+  options: DirectLineRouteOptions = {},
+): void {
+  const token = (req: restify.Request) => bearerToken(req.headers.authorization);
+  const conversationId = (req: restify.Request) => String(req.params.conversationId ?? '');
+
+  server.post(`${BASE}/tokens/generate`, async (req, res) => {
+    if (options.allowNewToken && !options.allowNewToken(req)) {
+      res.header('Retry-After', '60');
+      res.send(429, {
+        error: { code: 'TooManyRequests', message: 'too many new conversations; try again in a minute' },
+      });
+      return;
+    }
+    res.send(200, service.generateToken());
+  });
+
+  server.post(`${BASE}/tokens/refresh`, async (req, res) => {
+    reply(res, service.refreshToken(token(req)));
+  });
+
+  server.post(`${BASE}/conversations`, async (req, res) => {
+    reply(res, await service.startConversation(token(req), streamBase(req)), 201);
+  });
+
+  server.get(`${BASE}/conversations/:conversationId`, async (req, res) => {
+    reply(res, service.reconnect(token(req), conversationId(req), streamBase(req)));
+  });
+
+  server.post(`${BASE}/conversations/:conversationId/activities`, async (req, res) => {
+    const read = readClientActivity(req.body);
+    if ('problem' in read) {
+      sendError(res, { status: 400, code: 'BadArgument', message: read.problem });
+      return;
+    }
+    reply(res, service.postActivity(token(req), conversationId(req), read.activity));
+  });
+
+  server.get(`${BASE}/conversations/:conversationId/activities`, async (req, res) => {
+    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    reply(res, service.activities(token(req), conversationId(req), watermarkOf(query.get('watermark') ?? undefined)));
+  });
+
+  // WebSocket stream: the primary transport of Web Chat. The token travels in the URL (t=), as with Azure's streamUrl.
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = STREAM_PATH.exec(url.pathname);
+    if (!match?.[1]) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const id = match[1];
+    const streamToken = url.searchParams.get('t') ?? undefined;
+    const watermark = watermarkOf(url.searchParams.get('watermark') ?? undefined);
+    // Authorise before the upgrade, so a bad token gets a plain 403 and no socket.
+    const probe = service.activities(streamToken, id, undefined);
+    if (!probe.ok) {
+      socket.end(`HTTP/1.1 ${probe.error.status} Forbidden\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      const send = (activities: readonly Partial<Activity>[], next: number) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ activities, watermark: String(next) }));
+      };
+      const subscribed = service.subscribe(streamToken, id, watermark, send);
+      if (!subscribed.ok) {
+        ws.close(1008, 'forbidden');
+        return;
+      }
+      let alive = true;
+      ws.on('pong', () => {
+        alive = true;
+      });
+      const heartbeat = setInterval(() => {
+        if (!alive) {
+          ws.terminate();
+          return;
+        }
+        alive = false;
+        ws.ping();
+      }, HEARTBEAT_MS);
+      heartbeat.unref();
+      ws.on('close', () => {
+        clearInterval(heartbeat);
+        subscribed.value();
+      });
+      ws.on('error', (error) => logger.debug({ error: error.message }, 'direct line socket error'));
+      // Clients only listen on this socket; anything they send is ignored.
+      ws.on('message', () => undefined);
+    });
+  });
+}
