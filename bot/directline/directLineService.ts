@@ -55,17 +55,31 @@ export class DirectLineService {
   readonly tokens: TokenStore;
   private readonly conversations: ConversationStore;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly closers = new Set<() => void>();
 
   constructor(private readonly options: DirectLineOptions) {
     const now = options.now ?? Date.now;
     this.tokens = new TokenStore(options.tokenTtlMs ?? 30 * 60_000, now);
     this.conversations = new ConversationStore(options.idleMs ?? 30 * 60_000, now);
-    this.sweeper = setInterval(() => this.conversations.sweep(), 60_000);
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
   }
 
+  /** Stops the sweeper and runs the close hooks (the open streams are closed, so the HTTP server can stop). */
   close(): void {
     clearInterval(this.sweeper);
+    for (const closer of this.closers) closer();
+    this.closers.clear();
+  }
+
+  /** Registers something to end when the service closes. */
+  onClose(closer: () => void): void {
+    this.closers.add(closer);
+  }
+
+  /** Lets go of conversations idle for longer than idleMs (runs every minute); returns how many. */
+  sweep(): number {
+    return this.conversations.sweep();
   }
 
   /** A new conversation and a token for it (POST /tokens/generate). */
@@ -107,12 +121,21 @@ export class DirectLineService {
     return ok(this.info(conversation, token, grant, streamBase));
   }
 
-  /** GET /conversations/:id: reconnect to the token's own conversation. */
-  reconnect(token: string | undefined, conversationId: string, streamBase: string): Result<ConversationInfo> {
+  /**
+   * GET /conversations/:id?watermark=: reconnect to the token's own conversation. The new stream replays what came
+   * after the watermark; without one, only what comes after this request (as Azure's Direct Line does).
+   */
+  reconnect(
+    token: string | undefined,
+    conversationId: string,
+    streamBase: string,
+    watermark?: number,
+  ): Result<ConversationInfo> {
     const checked = this.authorize(token, conversationId);
     if (!checked.ok) return checked;
     const { grant, conversation } = checked.value;
-    return ok(this.info(conversation, token ?? '', grant, streamBase));
+    const from = watermark ?? conversation.dropped + conversation.activities.length;
+    return ok(this.info(conversation, token ?? '', grant, streamBase, from));
   }
 
   /**
@@ -199,9 +222,11 @@ export class DirectLineService {
     token: string,
     grant: TokenGrant,
     streamBase: string,
+    watermark?: number,
   ): ConversationInfo {
     const expiresIn = Math.max(0, Math.floor((grant.expiresAt - (this.options.now ?? Date.now)()) / 1000));
-    const streamUrl = `${streamBase}/conversations/${encodeURIComponent(conversation.id)}/stream?t=${encodeURIComponent(token)}`;
+    const from = watermark === undefined ? '' : `&watermark=${watermark}`;
+    const streamUrl = `${streamBase}/conversations/${encodeURIComponent(conversation.id)}/stream?t=${encodeURIComponent(token)}${from}`;
     return { conversationId: conversation.id, token, expires_in: expiresIn, streamUrl };
   }
 

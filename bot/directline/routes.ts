@@ -72,7 +72,9 @@ export function registerDirectLineRoutes(
   });
 
   server.get(`${BASE}/conversations/:conversationId`, async (req, res) => {
-    reply(res, service.reconnect(token(req), conversationId(req), streamBase(req)));
+    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    const watermark = watermarkOf(query.get('watermark') ?? undefined);
+    reply(res, service.reconnect(token(req), conversationId(req), streamBase(req), watermark));
   });
 
   server.post(`${BASE}/conversations/:conversationId/activities`, async (req, res) => {
@@ -91,6 +93,10 @@ export function registerDirectLineRoutes(
 
   // WebSocket stream: the primary transport of Web Chat. The token travels in the URL (t=), as with Azure's streamUrl.
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // An open stream would keep server.close() (and so the shutdown) waiting forever.
+  service.onClose(() => {
+    for (const ws of sockets.clients) ws.close(1001, 'server shutting down');
+  });
   server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = STREAM_PATH.exec(url.pathname);

@@ -61,6 +61,7 @@ export class TokenStore {
 /** The bearer token of an Authorization header, if any. */
 export function bearerToken(header: unknown): string | undefined {
   if (typeof header !== 'string') return undefined;
-  const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header.trim());
+  // `i`: the scheme is case-insensitive (RFC 9110); the token's character class already has both cases.
+  const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/i.exec(header.trim());
   return match?.[1];
 }
