@@ -6,12 +6,13 @@ import { createAdapter } from './adapter.ts';
 import { createAssistant } from './assistant.ts';
 import type { Config } from './config.ts';
 import { ProactiveConsentNotifier } from './consentNotifier.ts';
-import { DirectLineService } from './directline/directLineService.ts';
+import { type DirectLineOptions, DirectLineService } from './directline/directLineService.ts';
 import type { Logger } from './logger.ts';
 import { Outbox, type RetryPolicy } from './mail/outbox.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
 import { redact } from './redact.ts';
 import { ConsentService } from './requests/consentService.ts';
+import { FeedbackService } from './requests/feedbackService.ts';
 import { MailQuota } from './requests/mailQuota.ts';
 import { TicketService } from './requests/ticketService.ts';
 import { type Clock, systemClock } from './requests/time.ts';
@@ -25,6 +26,8 @@ export interface App {
   readonly knowledge: KnowledgeService;
   readonly db: Database;
   readonly outbox: Outbox;
+  /** The built-in Direct Line; absent when an Azure Bot (MicrosoftAppId) is configured. */
+  readonly directLine?: DirectLineService;
   /** Starts listening and background work (mail delivery, clean-up); resolves with the port (useful with PORT=0). */
   listen(port: number): Promise<number>;
   /** Stops accepting requests, finishes the mail being sent and flushes the database. */
@@ -38,6 +41,8 @@ export interface AppOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly deliveryWaitMs?: number;
   readonly outboxIntervalMs?: number;
+  /** Token lifetime and idle time of the built-in Direct Line (which also follows `now`). */
+  readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'>;
 }
 
 const DAY_MS = 24 * 3_600_000;
@@ -76,6 +81,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     storage,
     supportEmail: config.supportEmail,
     services: { unsubscribes, tickets, consents },
+    feedback: new FeedbackService({ db, now }),
     observer: {
       answered: (meta, question) =>
         logger.info(
@@ -100,6 +106,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         runTurn,
         logger,
         bot: { id: 'wowrack-privacy-assistant', name: 'Asisten Privasi Wowrack' },
+        now: () => now().getTime(),
+        ...options.directLine,
       });
   consents.setNotifier(
     new ProactiveConsentNotifier(adapter, config.bot.appId, config.supportEmail, logger, directLine),
@@ -110,6 +118,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     runTurn,
     logger,
     consents,
+    webChat: config.webChat,
     ...(directLine ? { directLine } : {}),
     health: () => ({ knowledgeEntries: knowledge.knowledge.entries.length, pendingMail: outbox.pending().length }),
   });
@@ -133,6 +142,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     knowledge,
     db,
     outbox,
+    ...(directLine ? { directLine } : {}),
     listen: (port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -5,7 +5,7 @@ import { ReplyComposer } from '../dialogs/composer.ts';
 import type { ConversationPrefs } from '../dialogs/conversationPrefs.ts';
 import type { FlowDeps } from '../dialogs/interruptible.ts';
 import { ParentalConsentDialog } from '../dialogs/parentalConsentDialog.ts';
-import { type AnswerObserver, RootDialog } from '../dialogs/rootDialog.ts';
+import { type AnswerObserver, type FeedbackRecorder, RootDialog } from '../dialogs/rootDialog.ts';
 import { SupportRequestDialog } from '../dialogs/supportRequestDialog.ts';
 import { UnsubscribeDialog } from '../dialogs/unsubscribeDialog.ts';
 import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
@@ -28,6 +28,8 @@ export interface AssistantDeps {
   readonly storage: Storage;
   readonly supportEmail: string;
   readonly services: FlowServices;
+  /** Where 👍/👎 on answers are recorded; without it answers offer no votes. */
+  readonly feedback?: FeedbackRecorder;
   readonly observer: AnswerObserver & { flowFailed(flow: string, error: unknown): void };
 }
 
@@ -46,8 +48,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const transcript = new TranscriptRecorder();
 
   const flowNames = new Set<FlowName>();
-  const composer = new ReplyComposer(() => knowledge.knowledge, { supportEmail, flows: flowNames });
-  const answerer = new Answerer(knowledge, composer, flowNames);
+  const composer = new ReplyComposer(() => knowledge.knowledge, {
+    supportEmail,
+    flows: flowNames,
+    feedback: deps.feedback !== undefined,
+  });
+  const answerer = new Answerer(knowledge, composer, flowNames, deps.feedback !== undefined);
   const flowDeps: FlowDeps = {
     prefs,
     policyAnswer: (text, lang) => answerer.policyAnswer(text, lang),
@@ -67,7 +73,15 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     flows.push(new ParentalConsentDialog({ ...flowDeps, service: services.consents, supportEmail }));
     flowNames.add('parental-consent');
   }
-  const rootDialog = new RootDialog(answerer, prefs, observer, flows);
+  const recorder = deps.feedback;
+  const feedback: FeedbackRecorder | undefined = recorder && {
+    record: (vote) =>
+      recorder.record(vote).catch((error: unknown) => {
+        observer.flowFailed('feedback', error);
+        throw error;
+      }),
+  };
+  const rootDialog = new RootDialog(answerer, prefs, observer, flows, feedback);
   const bot = new PrivacyBot(conversationState, dialogState, prefs, rootDialog, composer, transcript);
   return { bot, conversationState, composer };
 }

@@ -29,6 +29,74 @@ export interface Config {
     readonly appPassword: string;
     readonly tenantId: string;
   };
+  /** The website chat (GET /, /embed.js) and how its page connects. */
+  readonly webChat: {
+    /** CSP frame-ancestors sources: the sites that may embed the chat page (`'self'` by default). */
+    readonly frameAncestors: readonly string[];
+    /** Azure Bot Direct Line secret; empty: the page uses the built-in Direct Line endpoint. Never sent to browsers. */
+    readonly directLineSecret: string;
+    /** Azure Direct Line base URL (regional endpoints differ), without a trailing slash. */
+    readonly directLineEndpoint: string;
+    /** Behind one reverse proxy: the client address is the last X-Forwarded-For entry (for rate limits). */
+    readonly trustProxy: boolean;
+  };
+}
+
+export const DEFAULT_DIRECT_LINE_ENDPOINT = 'https://directline.botframework.com/v3/directline';
+
+/** A CSP host source naming one origin: scheme, host (optionally *.), optional port; no path. */
+const ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:(\d{1,5}))?$/i;
+
+/** FRAME_ANCESTORS: space-separated origins, `'self'` or `*`; `'none'` alone forbids embedding. */
+function frameAncestorsOf(text: string, problems: string[]): string[] {
+  // `self`/`none` without their quotes too: a .env file strips FRAME_ANCESTORS='self' down to self.
+  const keywords: Readonly<Record<string, string>> = { self: "'self'", none: "'none'" };
+  const sources = text
+    .split(/\s+/)
+    .filter((s) => s !== '')
+    .map((s) => keywords[s.toLowerCase()] ?? s);
+  if (sources.length === 0) return ["'self'"];
+  const bad: string[] = [];
+  for (const source of sources) {
+    const port = ORIGIN.exec(source)?.[6];
+    const ok =
+      source === "'self'" ||
+      source === '*' ||
+      source === "'none'" ||
+      (ORIGIN.test(source) && Number(port ?? 0) <= 65535);
+    if (!ok) bad.push(source);
+  }
+  for (const source of bad.slice(0, 5))
+    problems.push(
+      `FRAME_ANCESTORS: "${source.slice(0, 100)}" is not an origin; use space-separated origins such as ` +
+        `https://www.wowrack.co.id or http://localhost:8080 (scheme, host, optional port, no path), 'self' or *`,
+    );
+  if (sources.includes("'none'") && sources.length > 1)
+    problems.push("FRAME_ANCESTORS: 'none' must be the only value (it forbids embedding)");
+  return sources;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** DIRECT_LINE_ENDPOINT: https (http only on this machine, for tests), no query; the secret is sent there. */
+function directLineEndpointOf(text: string, problems: string[]): string {
+  const endpoint = (text || DEFAULT_DIRECT_LINE_ENDPOINT).replace(/\/+$/, '');
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  const secure = url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  if (!url || !secure || url.search || url.hash || url.username || url.password) {
+    // A URL with credentials in it is not repeated.
+    const shown = url?.username || url?.password ? 'a URL with a user name or password' : `"${endpoint.slice(0, 200)}"`;
+    problems.push(
+      `DIRECT_LINE_ENDPOINT must be an https URL such as ${DEFAULT_DIRECT_LINE_ENDPOINT} (http only for localhost), ` +
+        `not ${shown}`,
+    );
+  }
+  return endpoint;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +165,20 @@ export function loadConfig(env: Env = process.env): Config {
   if (appType !== 'MultiTenant' && appId && !tenantId)
     problems.push(`MicrosoftAppTenantId is required with MicrosoftAppType=${appType}`);
 
+  const frameAncestors = frameAncestorsOf(get('FRAME_ANCESTORS'), problems);
+  // The secret is never repeated in a message (a ConfigError is printed at start and may reach log collectors).
+  const directLineSecret = get('DIRECT_LINE_SECRET');
+  if (directLineSecret && !/^[\x21-\x7e]{16,512}$/.test(directLineSecret))
+    problems.push(
+      'DIRECT_LINE_SECRET does not look like a Direct Line secret (16 to 512 printable characters, no spaces); ' +
+        'copy it from the Azure Bot resource, Channels, Direct Line',
+    );
+  const directLineEndpoint = directLineEndpointOf(get('DIRECT_LINE_ENDPOINT'), problems);
+  const trustProxyText = (get('TRUST_PROXY') || 'false').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(trustProxyText))
+    problems.push(`TRUST_PROXY must be true or false, not "${trustProxyText.slice(0, 40)}"`);
+  const trustProxy = trustProxyText === 'true' || trustProxyText === '1';
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -108,6 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     retentionDays,
     bot: { appType: appType as AppType, appId, appPassword, tenantId },
+    webChat: { frameAncestors, directLineSecret, directLineEndpoint, trustProxy },
   };
 }
 

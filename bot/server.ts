@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import { activityProblem } from './activityGuard.ts';
@@ -6,6 +8,7 @@ import { type DirectLineRouteOptions, registerDirectLineRoutes } from './directl
 import type { Logger } from './logger.ts';
 import type { ConsentService } from './requests/consentService.ts';
 import { registerConsentRoutes } from './web/consentRoutes.ts';
+import { registerWebRoutes, type WebChatOptions } from './web/webRoutes.ts';
 
 export interface ServerDeps {
   readonly adapter: CloudAdapter;
@@ -16,6 +19,8 @@ export interface ServerDeps {
   /** The built-in Direct Line (absent when an Azure Bot resource is configured). */
   readonly directLine?: DirectLineService;
   readonly directLineOptions?: DirectLineRouteOptions;
+  /** The website chat (page, widget, token exchange); defaults: built-in Direct Line, embeddable only by itself. */
+  readonly webChat?: WebChatOptions;
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -45,7 +50,15 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
 
   registerConsentRoutes(server, deps.consents, deps.logger);
+  registerWebRoutes(server, { ...deps.webChat, builtInDirectLine: deps.directLine !== undefined, logger: deps.logger });
   if (deps.directLine) registerDirectLineRoutes(server, deps.directLine, deps.logger, deps.directLineOptions);
+  else {
+    // Nothing else upgrades to WebSocket. restify always listens for 'upgrade' itself and would leave such a socket
+    // open forever (and server.close() waiting for it): refuse at once.
+    server.server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    });
+  }
 
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok', ...deps.health() });

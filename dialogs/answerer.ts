@@ -5,7 +5,7 @@ import { toWords } from '../knowledge/normalize.ts';
 import { detectSmallTalk } from '../knowledge/smalltalk.ts';
 import type { FlowName, Lang } from '../knowledge/types.ts';
 import type { ReplyComposer } from './composer.ts';
-import { parseReplyAction, type Reply } from './reply.ts';
+import { type FeedbackVote, parseReplyAction, type Reply } from './reply.ts';
 
 export interface AnswerInput {
   readonly text: string;
@@ -17,7 +17,16 @@ export interface AnswerInput {
 
 export type AnswerOutcome =
   | { readonly kind: 'reply'; readonly reply: Reply; readonly lang: Lang }
-  | { readonly kind: 'flow'; readonly flow: FlowName; readonly lang: Lang; readonly question: string };
+  | { readonly kind: 'flow'; readonly flow: FlowName; readonly lang: Lang; readonly question: string }
+  /** 👍/👎 on an answer: to be recorded, then `reply` sent (or `failed`, when it could not be recorded). */
+  | {
+      readonly kind: 'feedback';
+      readonly vote: FeedbackVote;
+      readonly entryId: string;
+      readonly lang: Lang;
+      readonly reply: Reply;
+      readonly failed: Reply;
+    };
 
 const MAX_QUESTION_LENGTH = 1000;
 
@@ -30,6 +39,8 @@ export class Answerer {
     private readonly knowledge: KnowledgeService,
     private readonly composer: ReplyComposer,
     private readonly flows: ReadonlySet<FlowName>,
+    /** Whether votes are taken (the composer offers them); otherwise a feedback value is treated as nothing. */
+    private readonly feedback = false,
   ) {}
 
   handle(input: AnswerInput): AnswerOutcome {
@@ -44,6 +55,21 @@ export class Answerer {
       if (entry) return this.reply(this.composer.answer(entry, input.lang, 1), input.lang);
     }
     if (action?.action === 'none-of-these') return this.reply(this.composer.none(input.lang, 0), input.lang);
+    if (action?.action === 'feedback' && this.feedback) {
+      // Only votes on a real policy answer are recorded; anything else falls through like an empty message.
+      const entry = this.knowledge.knowledge.entries.find((e) => e.id === action.id && e.kind === 'policy');
+      if (entry) {
+        const { vote } = action;
+        return {
+          kind: 'feedback',
+          vote,
+          entryId: entry.id,
+          lang: input.lang,
+          reply: this.composer.feedback(vote, entry.id, input.lang),
+          failed: this.composer.feedbackFailed(vote, entry.id, input.lang),
+        };
+      }
+    }
 
     const smallTalk = detectSmallTalk(raw);
     if (smallTalk) return this.reply(this.composer.smallTalk(smallTalk, lang), lang);

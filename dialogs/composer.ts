@@ -1,7 +1,7 @@
 import type { Candidate } from '../knowledge/matcher.ts';
 import type { SmallTalkIntent } from '../knowledge/smalltalk.ts';
 import type { FlowName, KnowledgeBase, KnowledgeEntry, Lang } from '../knowledge/types.ts';
-import type { Reply, Suggestion } from './reply.ts';
+import type { FeedbackVote, Reply, Suggestion } from './reply.ts';
 import { say } from './texts.ts';
 
 const FLOW_TITLES: Readonly<Record<FlowName, Record<Lang, string>>> = {
@@ -17,6 +17,8 @@ export interface ComposerOptions {
   readonly supportEmail: string;
   /** Conversations that can be started from a suggested action (those not built yet are not offered). */
   readonly flows: ReadonlySet<FlowName>;
+  /** Whether answers offer 👍/👎 (only when there is somewhere to record the vote). */
+  readonly feedback?: boolean;
 }
 
 /** Turns matcher results and small talk into replies (text + suggested actions + analytics facts). */
@@ -32,7 +34,23 @@ export class ReplyComposer {
     const suggestions: Suggestion[] = [];
     if (entry.flow) suggestions.push(...this.flowSuggestion(entry.flow, lang));
     for (const id of entry.related.slice(0, 3)) suggestions.push(...this.faqSuggestion(id, lang));
+    if (this.options.feedback) suggestions.push(...this.feedbackSuggestions(entry.id, lang));
     return { text, suggestions, meta: { kind: 'answer', lang, entryId: entry.id, score: round(score) } };
+  }
+
+  /** After a recorded vote: thanks (no policy text); for 👎 an apology and the way to ask the support team. */
+  feedback(vote: FeedbackVote, entryId: string, lang: Lang): Reply {
+    const meta = { kind: 'feedback', lang, entryId } as const;
+    if (vote === 'up') return { text: say('feedbackThanks', lang), suggestions: [], meta };
+    const support = this.flowSuggestion('support', lang);
+    const next = support.length > 0 ? say('offerSupport', lang) : this.askSupport(lang);
+    return { text: `${say('feedbackSorry', lang)} ${next}`, suggestions: support, meta };
+  }
+
+  /** The vote could not be recorded: said truthfully, with the way to the support team for a 👎. */
+  feedbackFailed(vote: FeedbackVote, entryId: string, lang: Lang): Reply {
+    const support = vote === 'down' ? this.flowSuggestion('support', lang) : [];
+    return { text: say('feedbackFailed', lang), suggestions: support, meta: { kind: 'error', lang, entryId } };
   }
 
   suggest(candidates: readonly Candidate[], lang: Lang, score: number): Reply {
@@ -97,6 +115,13 @@ export class ReplyComposer {
   private faqSuggestion(id: string, lang: Lang): Suggestion[] {
     const entry = this.knowledge().entries.find((e) => e.id === id && e.kind === 'policy');
     return entry ? [{ title: entry.question[lang], value: { action: 'faq', id } }] : [];
+  }
+
+  private feedbackSuggestions(id: string, lang: Lang): Suggestion[] {
+    return [
+      { title: say('helpful', lang), value: { action: 'feedback', vote: 'up', id } },
+      { title: say('notHelpful', lang), value: { action: 'feedback', vote: 'down', id } },
+    ];
   }
 
   private flowSuggestion(flow: FlowName, lang: Lang): Suggestion[] {

@@ -16,7 +16,7 @@ import type { ConversationPrefs } from './conversationPrefs.ts';
 import { defaultPrefs } from './conversationPrefs.ts';
 import type { FlowOptions } from './flowOptions.ts';
 import { LanguageMemory } from './languageMemory.ts';
-import type { ReplyMeta } from './reply.ts';
+import type { FeedbackVote, Reply, ReplyMeta } from './reply.ts';
 
 export const ROOT_DIALOG = 'rootDialog';
 
@@ -33,6 +33,11 @@ export interface AnswerObserver {
   flowStarted(flow: FlowName, lang: Lang): void;
 }
 
+/** Where 👍/👎 votes go; resolves once the vote is safely recorded (implemented by bot/requests/feedbackService). */
+export interface FeedbackRecorder {
+  record(feedback: { readonly entryId: string; readonly vote: FeedbackVote; readonly lang: Lang }): Promise<unknown>;
+}
+
 /**
  * Per turn: small talk, an answer, "did you mean", an honest "not in the statement", or the start of a flow.
  * The decision itself is the framework-free Answerer; this dialog only moves it through Bot Framework.
@@ -43,6 +48,7 @@ export class RootDialog extends ComponentDialog {
     private readonly prefs: StatePropertyAccessor<ConversationPrefs>,
     private readonly observer: AnswerObserver,
     flows: readonly Dialog[] = [],
+    private readonly feedback?: FeedbackRecorder,
     private readonly languages = new LanguageMemory(),
   ) {
     super(ROOT_DIALOG);
@@ -61,9 +67,8 @@ export class RootDialog extends ComponentDialog {
     const state = await dialogState.get(context);
     if (!state || state.dialogStack.length === 0) {
       const outcome = await this.decide(context);
-      if (outcome.kind === 'reply') {
-        await context.sendActivity(toActivity(outcome.reply));
-        this.observer.answered(outcome.reply.meta, context.activity.text ?? '');
+      if (outcome.kind !== 'flow') {
+        await this.respond(context, outcome);
         return;
       }
       const dc = await this.dialogContext(context, dialogState);
@@ -105,9 +110,29 @@ export class RootDialog extends ComponentDialog {
     const outcome = await this.decide(step.context);
     if (outcome.kind === 'flow')
       return step.beginDialog(outcome.flow, { lang: outcome.lang, question: outcome.question });
-    await step.context.sendActivity(toActivity(outcome.reply));
-    this.observer.answered(outcome.reply.meta, step.context.activity.text ?? '');
+    await this.respond(step.context, outcome);
     return step.endDialog();
+  }
+
+  /** Sends a one-turn outcome: a reply, or the answer to a vote once the vote is recorded. */
+  private async respond(context: TurnContext, outcome: Exclude<AnswerOutcome, { kind: 'flow' }>): Promise<void> {
+    if (outcome.kind === 'feedback') {
+      await context.sendActivity(toActivity(await this.recordFeedback(outcome)));
+      return;
+    }
+    await context.sendActivity(toActivity(outcome.reply));
+    this.observer.answered(outcome.reply.meta, context.activity.text ?? '');
+  }
+
+  /** Thanks only after the vote is on disk; says so truthfully when it could not be recorded. */
+  private async recordFeedback(outcome: Extract<AnswerOutcome, { kind: 'feedback' }>): Promise<Reply> {
+    if (!this.feedback) return outcome.failed;
+    try {
+      await this.feedback.record({ entryId: outcome.entryId, vote: outcome.vote, lang: outcome.lang });
+      return outcome.reply;
+    } catch {
+      return outcome.failed; // the recorder reports its own failures
+    }
   }
 
   private async finalStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -51,6 +51,24 @@ export const TEXTS = {
     id: 'Baik. Silakan ketik pertanyaan lain jika ada.',
     en: 'All right. Feel free to ask another question.',
   },
+  helpful: { id: '👍 Membantu', en: '👍 Helpful' },
+  notHelpful: { id: '👎 Kurang membantu', en: '👎 Not helpful' },
+  feedbackThanks: {
+    id: 'Terima kasih atas masukan Anda! 🙏',
+    en: 'Thank you for your feedback! 🙏',
+  },
+  feedbackSorry: {
+    id: 'Maaf jawaban tadi kurang membantu. Terima kasih, masukan Anda kami catat untuk memperbaiki jawaban kami.',
+    en: "Sorry that answer wasn't helpful. Thank you, your feedback has been noted so we can improve our answers.",
+  },
+  offerSupport: {
+    id: 'Jika Anda mau, kirim pertanyaan Anda ke tim support kami dan mereka akan menjawabnya.',
+    en: 'If you like, send your question to our support team and they will answer it.',
+  },
+  feedbackFailed: {
+    id: 'Maaf, masukan Anda belum dapat dicatat karena gangguan di sisi kami. Silakan coba lagi nanti.',
+    en: 'Sorry, your feedback could not be recorded because of a problem on our side. Please try again later.',
+  },
   error: {
     id: 'Maaf, terjadi kesalahan di sisi kami. Silakan coba lagi sebentar lagi.',
     en: 'Sorry, something went wrong on our side. Please try again in a moment.',

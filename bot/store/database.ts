@@ -25,7 +25,26 @@ type JsonObject = Record<string, unknown>;
 const isPlainObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const COLLECTIONS = ['tickets', 'unsubscribes', 'consents', 'outbox'] as const;
+const COLLECTIONS = ['tickets', 'unsubscribes', 'consents', 'outbox', 'feedback'] as const;
+
+/** Lists added after the first release: a file written before them lacks them and gets them, empty, when opened. */
+const ADDED_COLLECTIONS = ['feedback'] as const;
+
+/**
+ * Brings a version-1 file written by an older release up to date, in place: adds the lists it lacks, empty. Returns
+ * whether it changed anything. Only fills in what is absent; a list that is present but wrong is left for
+ * databaseProblem() to reject.
+ */
+export function migrateDatabase(value: unknown): boolean {
+  if (!isPlainObject(value) || value.version !== 1) return false;
+  let changed = false;
+  for (const name of ADDED_COLLECTIONS) {
+    if (Object.hasOwn(value, name)) continue;
+    value[name] = [];
+    changed = true;
+  }
+  return changed;
+}
 
 const stateItemProblem = (key: string, item: unknown): string | undefined =>
   isPlainObject(item) &&
@@ -165,13 +184,19 @@ export class Database implements Db {
 
   /**
    * Opens (or creates) `<dataDir>/assistant-db.json`. Creates the directory (mode 0o700) when missing and writes an
-   * empty database when there is no file. Throws DatabaseCorruptError, leaving the file untouched, when it exists but
-   * cannot be used: the application must stop rather than start over with an empty database.
+   * empty database when there is no file. A file from an older release (without the feedback list) is migrated and
+   * written back. Throws DatabaseCorruptError, leaving the file untouched, when it exists but cannot be used: the
+   * application must stop rather than start over with an empty database.
    */
   static async open(dataDir: string, options: DatabaseOptions = {}): Promise<Database> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    let migrated = false;
     const file = new DurableJsonFile<DatabaseShape>(join(dataDir, options.fileName ?? DATABASE_FILE_NAME), {
-      validate: databaseProblem,
+      // The file as read is migrated before it is checked: an older file is fine, a corrupt one is still refused.
+      validate: (value) => {
+        migrated = migrateDatabase(value);
+        return databaseProblem(value);
+      },
     });
     const empty = emptyDatabase();
     const low = new Low<DatabaseShape>(file, empty);
@@ -180,6 +205,7 @@ export class Database implements Db {
       await low.write();
     } else {
       await file.removeStaleTempFiles();
+      if (migrated) await low.write();
     }
     return new Database(low, file);
   }

@@ -16,5 +16,6 @@ export const emptyDatabase = (): DatabaseShape => ({
   unsubscribes: [],
   consents: [],
   outbox: [],
+  feedback: [],
   state: {},
 });

@@ -76,6 +76,20 @@ export interface OutboxRecord {
   lastError?: string;
 }
 
+export type FeedbackVote = 'up' | 'down';
+
+/**
+ * A 👍/👎 on one policy answer. Deliberately anonymous: no conversation id, no user id, no message text, and the time
+ * only to the hour, so a vote cannot be linked back to a conversation through the logs.
+ */
+export interface FeedbackRecord {
+  readonly entryId: string;
+  readonly vote: FeedbackVote;
+  readonly lang: Lang;
+  /** ISO time, rounded down to the hour. */
+  readonly at: string;
+}
+
 /** One Bot Framework storage item (conversation or user state) with its eTag and last change time. */
 export interface StateItem {
   readonly eTag: string;
@@ -90,5 +104,6 @@ export interface DatabaseShape {
   unsubscribes: UnsubscribeRecord[];
   consents: ConsentRecord[];
   outbox: OutboxRecord[];
+  feedback: FeedbackRecord[];
   state: Record<string, StateItem>;
 }

@@ -103,3 +103,103 @@ describe('loadConfig()', () => {
     expect(err.message).not.to.include('hunter2-secret');
   });
 });
+
+describe('loadConfig(): website chat', () => {
+  it('defaults: embeddable only by itself, built-in Direct Line, the Azure endpoint, no proxy trusted', () => {
+    expect(loadConfig({ KNOWLEDGE_FILE }).webChat).to.deep.equal({
+      frameAncestors: ["'self'"],
+      directLineSecret: '',
+      directLineEndpoint: 'https://directline.botframework.com/v3/directline',
+      trustProxy: false,
+    });
+  });
+
+  it("reads FRAME_ANCESTORS as space-separated origins, with 'self', * and wildcard subdomains", () => {
+    const config = loadConfig({
+      KNOWLEDGE_FILE,
+      FRAME_ANCESTORS: "  'self'   https://www.wowrack.co.id\thttps://*.wowrack.co.id http://localhost:8080 ",
+    });
+    expect(config.webChat.frameAncestors).to.deep.equal([
+      "'self'",
+      'https://www.wowrack.co.id',
+      'https://*.wowrack.co.id',
+      'http://localhost:8080',
+    ]);
+    expect(loadConfig({ KNOWLEDGE_FILE, FRAME_ANCESTORS: '*' }).webChat.frameAncestors).to.deep.equal(['*']);
+    expect(loadConfig({ KNOWLEDGE_FILE, FRAME_ANCESTORS: "'none'" }).webChat.frameAncestors).to.deep.equal(["'none'"]);
+  });
+
+  for (const value of [
+    'selff',
+    'www.wowrack.co.id', // no scheme
+    'https://www.wowrack.co.id/', // a path
+    'https://www.wowrack.co.id/chat',
+    'ftp://www.wowrack.co.id',
+    'https://www.wowrack.co.id:99999',
+    'https://wowrack.co.id;script-src',
+    "'unsafe-inline'",
+    "'none' https://www.wowrack.co.id",
+  ])
+    it(`rejects FRAME_ANCESTORS=${value} with a message naming the variable and the value`, () => {
+      const err = rejected({ FRAME_ANCESTORS: value });
+      expect(err.problems.length).to.be.greaterThan(0);
+      expect(err.message).to.include('FRAME_ANCESTORS');
+      if (!value.startsWith("'none' ")) expect(err.message).to.include(`"${value}"`);
+    });
+
+  it('names every bad FRAME_ANCESTORS entry and explains the expected form', () => {
+    const err = rejected({ FRAME_ANCESTORS: "'self' wowrack.co.id https://ok.example https://bad.example/x" });
+    expect(err.problems).to.have.length(2);
+    expect(err.message).to.include('"wowrack.co.id"').and.to.include('"https://bad.example/x"');
+    expect(err.message).to.include('https://www.wowrack.co.id');
+  });
+
+  it('reads DIRECT_LINE_SECRET and DIRECT_LINE_ENDPOINT (trailing slash dropped; http only for loopback)', () => {
+    const config = loadConfig({
+      KNOWLEDGE_FILE,
+      DIRECT_LINE_SECRET: 'AbC123.def-456_ghi.jkl789mno',
+      DIRECT_LINE_ENDPOINT: 'https://europe.directline.botframework.com/v3/directline/',
+      TRUST_PROXY: 'true',
+    });
+    expect(config.webChat).to.deep.include({
+      directLineSecret: 'AbC123.def-456_ghi.jkl789mno',
+      directLineEndpoint: 'https://europe.directline.botframework.com/v3/directline',
+      trustProxy: true,
+    });
+    const local = loadConfig({ KNOWLEDGE_FILE, DIRECT_LINE_ENDPOINT: 'http://127.0.0.1:9999/v3/directline' });
+    expect(local.webChat.directLineEndpoint).to.equal('http://127.0.0.1:9999/v3/directline');
+  });
+
+  for (const [name, env, variable] of [
+    [
+      'an http DIRECT_LINE_ENDPOINT elsewhere',
+      { DIRECT_LINE_ENDPOINT: 'http://directline.example/v3' },
+      'DIRECT_LINE_ENDPOINT',
+    ],
+    ['a DIRECT_LINE_ENDPOINT that is no URL', { DIRECT_LINE_ENDPOINT: 'directline' }, 'DIRECT_LINE_ENDPOINT'],
+    [
+      'a DIRECT_LINE_ENDPOINT with a query',
+      { DIRECT_LINE_ENDPOINT: 'https://d.example/v3?x=1' },
+      'DIRECT_LINE_ENDPOINT',
+    ],
+    ['TRUST_PROXY=maybe', { TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+  ] as const)
+    it(`rejects ${name}`, () => {
+      const err = rejected(env);
+      expect(err.problems).to.have.length(1);
+      expect(err.message).to.include(variable);
+    });
+
+  it('never puts the Direct Line secret (or credentials in the endpoint) in an error message', () => {
+    const secret = 'sec ret with spaces-0123456789abcdef';
+    const err = rejected({ DIRECT_LINE_SECRET: secret, PORT: 'abc' });
+    expect(err.message).to.include('DIRECT_LINE_SECRET');
+    expect(err.message).not.to.include(secret);
+    expect(err.message).not.to.include('0123456789abcdef');
+    const short = rejected({ DIRECT_LINE_SECRET: 'tooShort' });
+    expect(short.message).not.to.include('tooShort');
+    const withPassword = rejected({ DIRECT_LINE_ENDPOINT: 'https://user:hunter2@d.example/v3' });
+    expect(withPassword.message).to.include('DIRECT_LINE_ENDPOINT');
+    expect(withPassword.message).not.to.include('hunter2');
+  });
+});

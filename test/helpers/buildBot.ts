@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type Activity, MemoryStorage, type Storage, TestAdapter } from 'botbuilder';
 import { createAssistant, type FlowServices } from '../../bot/assistant.ts';
 import type { ReplyMeta } from '../../dialogs/reply.ts';
+import type { FeedbackRecorder } from '../../dialogs/rootDialog.ts';
 import { KnowledgeService } from '../../knowledge/knowledgeService.ts';
 
 export const KNOWLEDGE_FILE = fileURLToPath(new URL('../../knowledge/faq.yaml', import.meta.url));
@@ -27,10 +28,13 @@ export interface TestBot {
   send(activity: string | Partial<Activity>): Promise<Partial<Activity>[]>;
 }
 
-/** A fresh bot with its own storage (MemoryStorage by default: a new conversation) on the shared knowledge. */
+/**
+ * A fresh bot with its own storage (MemoryStorage by default: a new conversation) on the shared knowledge. Answers
+ * offer 👍/👎 only when a feedback recorder is given.
+ */
 export function buildBot(
   knowledge: KnowledgeService,
-  options: { services?: FlowServices; storage?: Storage } = {},
+  options: { services?: FlowServices; storage?: Storage; feedback?: FeedbackRecorder } = {},
 ): TestBot {
   const answered: { meta: ReplyMeta; question: string }[] = [];
   const { bot } = createAssistant({
@@ -38,6 +42,7 @@ export function buildBot(
     storage: options.storage ?? new MemoryStorage(),
     supportEmail: SUPPORT_EMAIL,
     services: options.services ?? {},
+    ...(options.feedback ? { feedback: options.feedback } : {}),
     observer: {
       answered: (meta, question) => answered.push({ meta, question }),
       flowStarted: () => undefined,

@@ -281,6 +281,49 @@ describe('store/Database', () => {
     expect(JSON.parse(await readFile(dbFile(), 'utf8'))).to.have.deep.property('extra', { kept: true });
   });
 
+  it('opens a file from before the feedback list (migration): adds it, empty, and writes it back', async () => {
+    const { feedback: _absent, ...old } = { ...emptyDatabase(), tickets: [ticket(1)] };
+    await mkdir(dataDir());
+    await writeFile(dbFile(), JSON.stringify(old));
+    expect(databaseProblem(old)).to.equal('feedback is not an array');
+
+    const db = await Database.open(dataDir());
+    expect(db.read((data) => data.feedback)).to.deep.equal([]);
+    expect(db.read((data) => data.tickets)).to.deep.equal([ticket(1)]);
+    const onDisk = JSON.parse(await readFile(dbFile(), 'utf8'));
+    expect(onDisk).to.deep.equal({ ...old, feedback: [] });
+    await db.update((data) => void data.feedback.push({ entryId: 'share', vote: 'up', lang: 'id', at: 'x' }));
+    await db.close();
+
+    const reopened = await Database.open(dataDir());
+    expect(reopened.read((data) => data.feedback)).to.have.length(1);
+    await reopened.close();
+  });
+
+  for (const [what, feedback] of [
+    ['not a list', {}],
+    ['null', null],
+    ['holding a non-object', [1]],
+  ] as const) {
+    it(`still refuses a file whose feedback list is ${what}: DatabaseCorruptError, file untouched`, async () => {
+      await mkdir(dataDir());
+      const bytes = JSON.stringify({ ...emptyDatabase(), feedback });
+      await writeFile(dbFile(), bytes);
+      const error = await rejectionOf(Database.open(dataDir()));
+      expect(error).to.be.instanceOf(DatabaseCorruptError);
+      expect(await readFile(dbFile(), 'utf8')).to.equal(bytes);
+    });
+  }
+
+  it('does not migrate what it must refuse: an old file that is also broken stays untouched', async () => {
+    const { feedback: _absent, ...old } = { ...emptyDatabase(), outbox: 'broken' };
+    await mkdir(dataDir());
+    const bytes = JSON.stringify(old);
+    await writeFile(dbFile(), bytes);
+    expect(await rejectionOf(Database.open(dataDir()))).to.be.instanceOf(DatabaseCorruptError);
+    expect(await readFile(dbFile(), 'utf8')).to.equal(bytes);
+  });
+
   it('databaseProblem() accepts the empty database and names the first problem otherwise', () => {
     expect(databaseProblem(emptyDatabase())).to.equal(undefined);
     expect(databaseProblem({ ...emptyDatabase(), version: 2 })).to.include('version');
