@@ -20,6 +20,7 @@ import { UnsubscribeService } from './requests/unsubscribeService.ts';
 import { createServer } from './server.ts';
 import { LowdbStorage } from './store/botStorage.ts';
 import { Database } from './store/database.ts';
+import { clientIp, FixedWindowRateLimiter } from './web/rateLimit.ts';
 
 export interface App {
   readonly server: restify.Server;
@@ -119,7 +120,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     logger,
     consents,
     webChat: config.webChat,
-    ...(directLine ? { directLine } : {}),
+    ...(directLine ? { directLine, directLineOptions: { allowNewToken: newConversationLimit(config) } } : {}),
     health: () => ({ knowledgeEntries: knowledge.knowledge.entries.length, pendingMail: outbox.pending().length }),
   });
 
@@ -164,4 +165,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       await db.close();
     },
   };
+}
+
+/** Anonymous visitors may open at most 20 new chat conversations a minute per address (each holds memory). */
+function newConversationLimit(config: Config): (req: restify.Request) => boolean {
+  const limiter = new FixedWindowRateLimiter({ limit: 20, windowMs: 60_000 });
+  return (req) => limiter.take(clientIp(req, config.webChat.trustProxy)).allowed;
 }
