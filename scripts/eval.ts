@@ -14,7 +14,7 @@ import { identityStemmer, nlpjsStemmer, sastrawiStemmer } from '../knowledge/ste
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
-const stemmerName = args.includes('--stemmer') ? (args[args.indexOf('--stemmer') + 1] ?? 'sastrawi') : 'sastrawi';
+const stemmerName = args.includes('--stemmer') ? (args[args.indexOf('--stemmer') + 1] ?? 'nlpjs') : 'nlpjs';
 const stemmers: Record<string, () => Stemmer> = {
   sastrawi: sastrawiStemmer,
   nlpjs: nlpjsStemmer,
@@ -55,7 +55,7 @@ export function score(matcher: Matcher, items: readonly LabelledQuestion[], log:
 }
 
 const knowledge = await loadKnowledgeFile('knowledge/faq.yaml');
-const stemmer = (stemmers[stemmerName] ?? sastrawiStemmer)();
+const stemmer = (stemmers[stemmerName] ?? nlpjsStemmer)();
 const matcher = buildMatcher(knowledge, { stemmer });
 for (const file of files) {
   const s = score(matcher, readLabelled(file), verbose);
