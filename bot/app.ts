@@ -85,6 +85,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     feedback: new FeedbackService({ db, now }),
     observer: {
       answered: (meta, question) =>
+        // Guarded: masking the question costs more than the log line when info logs are off.
+        logger.isLevelEnabled('info') &&
         logger.info(
           { ...meta, question: redact(question).slice(0, 300) },
           meta.kind === 'answer' ? 'answered' : 'not answered',
