@@ -5,7 +5,7 @@
  * (to see overfitting). Copy the chosen values into DEFAULT_THRESHOLDS / DEFAULT_WEIGHTS in knowledge/matcher.ts.
  */
 import { buildMatcher } from '../knowledge/build.ts';
-import { entryForTopic, type LabelledQuestion, readLabelled } from '../knowledge/labelled.ts';
+import { type LabelledQuestion, readLabelled, scoreLabelled } from '../knowledge/labelled.ts';
 import { loadKnowledgeFile } from '../knowledge/load.ts';
 import type { Matcher } from '../knowledge/matcher.ts';
 
@@ -15,20 +15,7 @@ const check = readLabelled(checkFile);
 const knowledge = await loadKnowledgeFile('knowledge/faq.yaml');
 
 function accuracy(matcher: Matcher, items: readonly LabelledQuestion[]) {
-  let inOk = 0;
-  let inAll = 0;
-  let outOk = 0;
-  let outAll = 0;
-  for (const item of items) {
-    const r = matcher.match(item.q);
-    if (item.expect === 'out_of_scope') {
-      outAll += 1;
-      if (r.kind !== 'answer') outOk += 1;
-    } else {
-      inAll += 1;
-      if (r.kind === 'answer' && item.expect.map(entryForTopic).includes(r.entry.id)) inOk += 1;
-    }
-  }
+  const { inOk, inAll, outOk, outAll } = scoreLabelled(matcher, items);
   const i = inOk / Math.max(1, inAll);
   const o = outOk / Math.max(1, outAll);
   return { i, o, balanced: (i + o) / 2 };

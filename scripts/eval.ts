@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { buildMatcher } from '../knowledge/build.ts';
-import { entryForTopic, type LabelledQuestion, readLabelled } from '../knowledge/labelled.ts';
+import { type LabelledQuestion, readLabelled, scoreLabelled } from '../knowledge/labelled.ts';
 import { loadKnowledgeFile } from '../knowledge/load.ts';
 import type { Matcher } from '../knowledge/matcher.ts';
 import type { Stemmer } from '../knowledge/normalize.ts';
@@ -27,31 +27,15 @@ if (files.length === 0) {
 }
 
 export function score(matcher: Matcher, items: readonly LabelledQuestion[], log: boolean) {
-  let inOk = 0;
-  let inAll = 0;
-  let outOk = 0;
-  let outAll = 0;
-  for (const item of items) {
-    const r = matcher.match(item.q);
+  return scoreLabelled(matcher, items, (item, r) => {
+    if (!log) return;
     const got = r.kind === 'answer' ? r.entry.id : r.kind;
-    if (item.expect === 'out_of_scope') {
-      outAll += 1;
-      const ok = r.kind !== 'answer';
-      if (ok) outOk += 1;
-      else if (log) process.stdout.write(`FALSE+ ${item.q}  → ${got} ${r.score.toFixed(2)}\n`);
-    } else {
-      inAll += 1;
-      const ok = r.kind === 'answer' && item.expect.map(entryForTopic).includes(r.entry.id);
-      if (ok) inOk += 1;
-      else if (log) {
-        const cands = r.candidates.map((c) => `${c.entry.id}:${c.score.toFixed(2)}`).join(' ');
-        process.stdout.write(
-          `MISS   ${item.q}  [${item.expect.join(',')}] → ${got} ${r.score.toFixed(2)} (${cands})\n`,
-        );
-      }
+    if (item.expect === 'out_of_scope') process.stdout.write(`FALSE+ ${item.q}  → ${got} ${r.score.toFixed(2)}\n`);
+    else {
+      const cands = r.candidates.map((c) => `${c.entry.id}:${c.score.toFixed(2)}`).join(' ');
+      process.stdout.write(`MISS   ${item.q}  [${item.expect.join(',')}] → ${got} ${r.score.toFixed(2)} (${cands})\n`);
     }
-  }
-  return { inOk, inAll, outOk, outAll };
+  });
 }
 
 const knowledge = await loadKnowledgeFile('knowledge/faq.yaml');

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { buildMatcher } from '../../knowledge/build.ts';
-import { entryForTopic, readLabelled } from '../../knowledge/labelled.ts';
+import { readLabelled, scoreLabelled } from '../../knowledge/labelled.ts';
 import { loadKnowledgeFile } from '../../knowledge/load.ts';
 import type { Matcher, MatchResult } from '../../knowledge/matcher.ts';
 import type { Lang } from '../../knowledge/types.ts';
@@ -158,22 +158,7 @@ describe('Matcher on the real knowledge file', () => {
   it('reaches the accuracy bar on the labelled questions', function () {
     this.timeout(10_000);
     const items = readLabelled(LABELLED_FILE);
-    let inOk = 0;
-    let inAll = 0;
-    let outOk = 0;
-    let outAll = 0;
-    // Same rule as scripts/eval.ts: in scope counts when the answer is one of the expected topics' entries; out of
-    // scope counts when there is no answer at all.
-    for (const item of items) {
-      const r = matcher.match(item.q);
-      if (item.expect === 'out_of_scope') {
-        outAll += 1;
-        if (r.kind !== 'answer') outOk += 1;
-      } else {
-        inAll += 1;
-        if (r.kind === 'answer' && item.expect.map(entryForTopic).includes(r.entry.id)) inOk += 1;
-      }
-    }
+    const { inOk, inAll, outOk, outAll } = scoreLabelled(matcher, items);
     const inRate = inOk / inAll;
     const outRate = outOk / outAll;
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
