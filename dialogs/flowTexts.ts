@@ -1,4 +1,5 @@
 import type { Lang } from '../knowledge/types.ts';
+import { fill } from './texts.ts';
 
 /**
  * What the three conversations say, in both languages. Placeholders in {braces}.
@@ -208,5 +209,5 @@ export const FLOW_TEXTS = {
 export type FlowTextKey = keyof typeof FLOW_TEXTS;
 
 export function flowSay(key: FlowTextKey, lang: Lang, vars: Readonly<Record<string, string>> = {}): string {
-  return FLOW_TEXTS[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+  return fill(FLOW_TEXTS[key][lang], vars);
 }

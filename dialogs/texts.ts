@@ -77,7 +77,12 @@ export const TEXTS = {
 
 export type TextKey = keyof typeof TEXTS;
 
+/** A template with its {placeholders} filled in; unknown placeholders stay visible rather than vanish. */
+export function fill(template: string, vars: Readonly<Record<string, string>> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
 /** The text in a language, with {placeholders} filled in. */
 export function say(key: TextKey, lang: Lang, vars: Readonly<Record<string, string>> = {}): string {
-  return TEXTS[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+  return fill(TEXTS[key][lang], vars);
 }
