@@ -107,13 +107,21 @@ function looksLikeAnswer(inner: DialogContext, text: string): boolean {
  * a policy question asked instead of an answer is answered before the step is asked again.
  * Each step names its help text with setHelp(); the text is kept in dialog state, so it survives a restart.
  */
-export abstract class InterruptibleDialog extends ComponentDialog {
+export abstract class InterruptibleDialog<Values extends object = object> extends ComponentDialog {
   protected constructor(
     id: string,
     private readonly waterfallId: string,
     protected readonly deps: FlowDeps,
   ) {
     super(id);
+  }
+
+  /**
+   * The flow's answers so far. Waterfall values are untyped JSON in dialog state; only this flow writes its own, so
+   * the one cast lives here rather than in every flow.
+   */
+  protected values(step: WaterfallStepContext): Values {
+    return step.values as Values;
   }
 
   protected setHelp(step: WaterfallStepContext, key: FlowTextKey): void {

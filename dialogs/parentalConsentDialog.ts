@@ -39,7 +39,7 @@ export interface ConsentDialogDeps extends FlowDeps {
  * Parental consent for customers under 18 (the statement: "Kami akan membutuhkan izin orang tua Anda"):
  * age → customer's and parent's names and addresses → summary → a single-use link to the parent.
  */
-export class ParentalConsentDialog extends InterruptibleDialog {
+export class ParentalConsentDialog extends InterruptibleDialog<ConsentValues> {
   constructor(private readonly flow: ConsentDialogDeps) {
     super(PARENTAL_CONSENT_DIALOG, WATERFALL, flow);
     this.addDialog(createAgePrompt());
@@ -58,11 +58,6 @@ export class ParentalConsentDialog extends InterruptibleDialog {
       ]),
     );
     this.initialDialogId = WATERFALL;
-  }
-
-  /** The answers so far; waterfall values are untyped JSON in dialog state, written only by this dialog. */
-  private values(step: WaterfallStepContext): ConsentValues {
-    return step.values as ConsentValues;
   }
 
   private async ageStep(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {

@@ -76,7 +76,7 @@ export interface SupportDialogDeps extends FlowDeps {
  * A privacy question or data request for support@ (UU PDP Pasal 5–9): question, kind, name, e-mail, optional account
  * → summary → ticket with a readable id and due date, mailed to support (Reply-To the customer) and to the customer.
  */
-export class SupportRequestDialog extends InterruptibleDialog {
+export class SupportRequestDialog extends InterruptibleDialog<SupportValues> {
   constructor(private readonly flow: SupportDialogDeps) {
     super(SUPPORT_DIALOG, WATERFALL, flow);
     this.addDialog(createFreeTextPrompt());
@@ -97,11 +97,6 @@ export class SupportRequestDialog extends InterruptibleDialog {
       ]),
     );
     this.initialDialogId = WATERFALL;
-  }
-
-  /** The answers so far; waterfall values are untyped JSON in dialog state, written only by this dialog. */
-  private values(step: WaterfallStepContext): SupportValues {
-    return step.values as SupportValues;
   }
 
   private async questionStep(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {

@@ -19,7 +19,7 @@ export interface UnsubscribeDialogDeps extends FlowDeps {
  * Stop promotional e-mail (the statement's "reply with subject REMOVE", done for the customer):
  * address → confirmation → recorded in the suppression list, REMOVE mail to marketing, confirmation to the customer.
  */
-export class UnsubscribeDialog extends InterruptibleDialog {
+export class UnsubscribeDialog extends InterruptibleDialog<{ email?: string }> {
   constructor(private readonly flow: UnsubscribeDialogDeps) {
     super(UNSUBSCRIBE_DIALOG, WATERFALL, flow);
     this.addDialog(createEmailPrompt());
@@ -46,7 +46,7 @@ export class UnsubscribeDialog extends InterruptibleDialog {
   private async confirmStep(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
     const lang = await this.lang(step);
     const email = normalizeEmail(String(step.result)) ?? '';
-    Object.assign(step.values, { email });
+    this.values(step).email = email;
     const already = this.flow.service.find(email);
     if (already) {
       await step.context.sendActivity(
@@ -68,7 +68,7 @@ export class UnsubscribeDialog extends InterruptibleDialog {
       await step.context.sendActivity(flowSay('notConfirmed', lang));
       return step.endDialog();
     }
-    const email = 'email' in step.values ? String(step.values.email) : '';
+    const email = this.values(step).email ?? '';
     const conversationId = step.context.activity.conversation.id;
     try {
       const result = await this.flow.service.unsubscribe({ email, lang, conversationId });
