@@ -125,7 +125,8 @@ export class ReplyComposer {
   }
 
   private flowSuggestion(flow: FlowName, lang: Lang): Suggestion[] {
-    return this.options.flows.has(flow) ? [{ title: FLOW_TITLES[flow][lang], value: { action: 'flow', flow } }] : [];
+    const title = FLOW_TITLES[flow]?.[lang];
+    return title && this.options.flows.has(flow) ? [{ title, value: { action: 'flow', flow } }] : [];
   }
 }
 

@@ -1,13 +1,6 @@
 import type { MatchResult } from './matcher.ts';
 import type { FlowName } from './types.ts';
 
-/** The entry whose topic a conversation carries out: its answer is where the conversation is offered. */
-const FLOW_OF_ENTRY: Readonly<Record<string, FlowName>> = {
-  promo: 'unsubscribe',
-  contact: 'support',
-  age: 'parental-consent',
-};
-
 const QUESTION_START = new Set(
   `apa bagaimana kenapa mengapa cara kapan siapa berapa dimana kemana apakah adakah bisakah bolehkah haruskah perlukah
   how what why when who where which is are do does can could will would should`.split(/\s+/),
@@ -65,9 +58,10 @@ const MINOR = new Set(['anak']);
  */
 export function detectFlowRequest(text: string, match: MatchResult): FlowName | undefined {
   const { tokens } = match;
-  const entryId =
-    match.kind === 'answer' ? match.entry.id : match.kind === 'suggest' ? match.candidates[0]?.entry.id : undefined;
-  const flow = entryId ? FLOW_OF_ENTRY[entryId] : undefined;
+  // The entry's own `flow:` (faq.yaml) names the conversation that carries out its topic.
+  const entry =
+    match.kind === 'answer' ? match.entry : match.kind === 'suggest' ? match.candidates[0]?.entry : undefined;
+  const flow = entry?.flow;
   if (!flow) return undefined;
   const raw = match.words;
   const joined = ` ${raw.join(' ')} `;

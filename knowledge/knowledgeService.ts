@@ -1,17 +1,19 @@
 import { buildMatcher } from './build.ts';
 import { loadKnowledgeFile } from './load.ts';
 import type { Matcher } from './matcher.ts';
+import type { KnowledgeOptions } from './schema.ts';
 import type { KnowledgeBase } from './types.ts';
 
-/** Holds the knowledge base in use and its matcher; reload() swaps both at once, or keeps the old ones on error. */
+/** Holds the knowledge base in use and its matcher. */
 export class KnowledgeService {
   private constructor(
     readonly file: string,
-    private current: { knowledge: KnowledgeBase; matcher: Matcher },
+    private readonly current: { knowledge: KnowledgeBase; matcher: Matcher },
   ) {}
 
-  static async load(file: string): Promise<KnowledgeService> {
-    const knowledge = await loadKnowledgeFile(file);
+  /** Reads and validates the file; `options.flows` names the conversations an entry may offer. */
+  static async load(file: string, options: KnowledgeOptions = {}): Promise<KnowledgeService> {
+    const knowledge = await loadKnowledgeFile(file, options);
     return new KnowledgeService(file, { knowledge, matcher: buildMatcher(knowledge) });
   }
 
@@ -21,12 +23,5 @@ export class KnowledgeService {
 
   get matcher(): Matcher {
     return this.current.matcher;
-  }
-
-  /** Re-reads the file. Throws (and keeps serving the previous version) when the new file is invalid. */
-  async reload(): Promise<KnowledgeBase> {
-    const knowledge = await loadKnowledgeFile(this.file);
-    this.current = { knowledge, matcher: buildMatcher(knowledge) };
-    return knowledge;
   }
 }

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
-import { KnowledgeValidationError, validateKnowledge } from './schema.ts';
+import { type KnowledgeOptions, KnowledgeValidationError, validateKnowledge } from './schema.ts';
 import type { KnowledgeBase } from './types.ts';
 
 /** Parses and validates knowledge YAML text; `file` names the source in error messages. */
-export function parseKnowledge(source: string, file: string): KnowledgeBase {
+export function parseKnowledge(source: string, file: string, options: KnowledgeOptions = {}): KnowledgeBase {
   const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new KnowledgeValidationError(
@@ -12,11 +12,11 @@ export function parseKnowledge(source: string, file: string): KnowledgeBase {
       doc.errors.map((e) => ({ field: '(YAML syntax)', message: e.message.replace(/\s+/g, ' ').trim() })),
     );
   }
-  return validateKnowledge(doc.toJS({ maxAliasCount: 50 }), file);
+  return validateKnowledge(doc.toJS({ maxAliasCount: 50 }), file, options);
 }
 
 /** Reads the knowledge file from disk. Throws KnowledgeValidationError (naming the file) when it is unusable. */
-export async function loadKnowledgeFile(file: string): Promise<KnowledgeBase> {
+export async function loadKnowledgeFile(file: string, options: KnowledgeOptions = {}): Promise<KnowledgeBase> {
   let source: string;
   try {
     source = await readFile(file, 'utf8');
@@ -24,5 +24,5 @@ export async function loadKnowledgeFile(file: string): Promise<KnowledgeBase> {
     const reason = err instanceof Error ? err.message : String(err);
     throw new KnowledgeValidationError(file, [{ field: '(file)', message: `cannot be read: ${reason}` }]);
   }
-  return parseKnowledge(source, file);
+  return parseKnowledge(source, file, options);
 }

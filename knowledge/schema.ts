@@ -1,4 +1,4 @@
-import { FLOW_NAMES, type FlowName, type KnowledgeBase, type KnowledgeEntry, LANGS, type Lang } from './types.ts';
+import { type FlowName, type KnowledgeBase, type KnowledgeEntry, LANGS, type Lang } from './types.ts';
 
 /** One problem in the knowledge file, precise enough for an admin to fix it without reading code. */
 export interface KnowledgeIssue {
@@ -26,11 +26,16 @@ const MAX_TEXT = 4000;
 type Raw = Record<string, unknown>;
 const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+export interface KnowledgeOptions {
+  /** The conversations an entry may offer (`flow:`); without it any id-shaped name passes (tools, tests). */
+  readonly flows?: readonly FlowName[];
+}
+
 /**
  * Checks the parsed YAML document and turns it into a typed knowledge base.
  * Collects every problem instead of stopping at the first, so one run tells the admin everything to fix.
  */
-export function validateKnowledge(doc: unknown, file: string): KnowledgeBase {
+export function validateKnowledge(doc: unknown, file: string, options: KnowledgeOptions = {}): KnowledgeBase {
   const issues: KnowledgeIssue[] = [];
   if (!isRecord(doc))
     throw new KnowledgeValidationError(file, [{ field: '(document)', message: 'must be a mapping with "entries"' }]);
@@ -46,7 +51,7 @@ export function validateKnowledge(doc: unknown, file: string): KnowledgeBase {
     issues.push({ field: 'entries', message: 'must be a non-empty list' });
   } else {
     doc.entries.forEach((raw, index) => {
-      const entry = validateEntry(raw, index, issues);
+      const entry = validateEntry(raw, index, issues, options);
       if (entry) entries.push(entry);
     });
   }
@@ -89,7 +94,12 @@ function validateSynonyms(raw: unknown, issues: KnowledgeIssue[]): Map<string, s
   return out;
 }
 
-function validateEntry(raw: unknown, index: number, issues: KnowledgeIssue[]): KnowledgeEntry | undefined {
+function validateEntry(
+  raw: unknown,
+  index: number,
+  issues: KnowledgeIssue[],
+  options: KnowledgeOptions,
+): KnowledgeEntry | undefined {
   if (!isRecord(raw)) {
     issues.push({ entry: `#${index + 1}`, field: '(entry)', message: 'must be a mapping' });
     return undefined;
@@ -121,9 +131,14 @@ function validateEntry(raw: unknown, index: number, issues: KnowledgeIssue[]): K
 
   let flow: FlowName | undefined;
   if (raw.flow !== undefined) {
-    if (typeof raw.flow === 'string' && (FLOW_NAMES as readonly string[]).includes(raw.flow))
-      flow = raw.flow as FlowName;
-    else issues.push({ entry: label, field: 'flow', message: `must be one of ${FLOW_NAMES.join(', ')}` });
+    const known = options.flows;
+    if (typeof raw.flow === 'string' && (known ? known.includes(raw.flow) : ID_PATTERN.test(raw.flow))) flow = raw.flow;
+    else
+      issues.push({
+        entry: label,
+        field: 'flow',
+        message: known ? `must be one of ${known.join(', ')}` : 'must be a conversation name',
+      });
   }
   const related = raw.related === undefined ? [] : stringList(raw.related, 'related', label, issues, { min: 0 });
 

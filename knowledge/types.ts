@@ -2,9 +2,11 @@
 export type Lang = 'id' | 'en';
 export const LANGS: readonly Lang[] = ['id', 'en'];
 
-/** Conversations the assistant can carry out for the customer. */
-export type FlowName = 'unsubscribe' | 'support' | 'parental-consent';
-export const FLOW_NAMES: readonly FlowName[] = ['unsubscribe', 'support', 'parental-consent'];
+/**
+ * The name of a conversation the assistant can carry out (declared once, in dialogs/flows/registry.ts). The knowledge
+ * layer only carries the names: the file's `flow:` fields are checked against the registry's names at load time.
+ */
+export type FlowName = string;
 
 export type Bilingual = Record<Lang, string>;
 

@@ -10,7 +10,8 @@ import { type LabelledQuestion, readLabelled, scoreLabelled } from '../knowledge
 import { loadKnowledgeFile } from '../knowledge/load.ts';
 import type { Matcher } from '../knowledge/matcher.ts';
 import type { Stemmer } from '../knowledge/normalize.ts';
-import { identityStemmer, nlpjsStemmer, sastrawiStemmer } from '../knowledge/stemmers.ts';
+import { identityStemmer, nlpjsStemmer } from '../knowledge/stemmers.ts';
+import { sastrawiStemmer } from './sastrawiStemmer.ts';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');

@@ -4,8 +4,8 @@ import { detectLanguage } from '../../knowledge/language.ts';
 import { loadKnowledgeFile } from '../../knowledge/load.ts';
 import { expandSlang, Normalizer, type Stemmer, words } from '../../knowledge/normalize.ts';
 import { detectSmallTalk } from '../../knowledge/smalltalk.ts';
-import { sastrawiStemmer } from '../../knowledge/stemmers.ts';
 import { editDistance, TypoCorrector } from '../../knowledge/typoCorrector.ts';
+import { sastrawiStemmer } from '../../scripts/sastrawiStemmer.ts';
 import { KNOWLEDGE_FILE } from '../helpers/buildBot.ts';
 
 /** Words of a message the way the matcher and the language detector see them. */

@@ -43,10 +43,13 @@ const PROMO_ENTRY = `
 const HEADER = 'version: 1\nsynonyms:\n  cookie: [kukis, cookies]\nentries:';
 const VALID = `${HEADER}${COOKIE_ENTRY}${PROMO_ENTRY}`;
 
+/** The conversations the tests' entries may offer (the app passes its flow registry's names). */
+const FLOWS = ['unsubscribe', 'support', 'parental-consent'];
+
 /** Parses text that must be rejected and returns the error. */
 function rejected(yamlText: string): KnowledgeValidationError {
   try {
-    parseKnowledge(yamlText, 'test.yaml');
+    parseKnowledge(yamlText, 'test.yaml', { flows: FLOWS });
   } catch (err) {
     expect(err).to.be.instanceOf(KnowledgeValidationError);
     if (err instanceof KnowledgeValidationError) return err;
@@ -163,6 +166,21 @@ describe('parseKnowledge()', () => {
   it('rejects an unknown flow', () => {
     const err = rejected(VALID.replace('flow: unsubscribe', 'flow: teleport'));
     expectProblem(err, '"promo"', 'flow', /unsubscribe, support, parental-consent/);
+  });
+
+  it('without a list of conversations, accepts any conversation name but not a malformed one', () => {
+    expect(parseKnowledge(VALID.replace('flow: unsubscribe', 'flow: teleport'), 'test.yaml').entries[1]?.flow).to.equal(
+      'teleport',
+    );
+    const err = (() => {
+      try {
+        parseKnowledge(VALID.replace('flow: unsubscribe', 'flow: "Tele Port"'), 'test.yaml');
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(err).to.be.instanceOf(KnowledgeValidationError);
   });
 
   it('rejects related naming an unknown entry', () => {
