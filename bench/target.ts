@@ -8,7 +8,7 @@
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { createApp } from '../bot/app.ts';
 import { loadConfig } from '../bot/config.ts';
-import { createLogger } from '../bot/logger.ts';
+import { createLogger } from '../bot/log/logger.ts';
 import { createEchoServer } from './echoBot.ts';
 
 export type TargetKind = 'assistant' | 'echo';

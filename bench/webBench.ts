@@ -29,14 +29,14 @@ import { parseArgs } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
 import { type App, createApp } from '../bot/app.ts';
 import { loadConfig } from '../bot/config.ts';
-import { createLogger } from '../bot/logger.ts';
-import { whenCompressed } from '../bot/web/staticAssets.ts';
-import { TEXTS } from '../dialogs/texts.ts';
+import { whenCompressed } from '../bot/http/staticAssets.ts';
+import { createLogger } from '../bot/log/logger.ts';
+import { TEXTS } from '../dialogs/replies/texts.ts';
 import { buildMatcher } from '../knowledge/build.ts';
 import { detectFlowRequest } from '../knowledge/flowIntent.ts';
 import { readLabelled } from '../knowledge/labelled.ts';
 import { loadKnowledgeFile } from '../knowledge/load.ts';
-import { chromiumMissing, findChromium, launchChromium, WEB_CHAT, WELCOME_TEXT } from '../test/browser/browser.ts';
+import { chromiumMissing, findChromium, launchChromium, WEB_CHAT, WELCOME_TEXT } from '../test/support/browser.ts';
 import { cpuSnapshot, median, percentile } from './stats.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

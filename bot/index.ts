@@ -6,7 +6,7 @@
 import { KnowledgeValidationError } from '../knowledge/schema.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, loadDotEnv } from './config.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from './log/logger.ts';
 
 async function main(): Promise<void> {
   loadDotEnv();

@@ -6,8 +6,8 @@ import {
   type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
-import type { AssistantAdapter } from '../adapter.ts';
-import type { Logger } from '../logger.ts';
+import type { AssistantAdapter } from '../channel/adapter.ts';
+import type { Logger } from '../log/logger.ts';
 import { type ActivityListener, ConversationStore, type DirectLineConversation } from './conversations.ts';
 import { type TokenGrant, TokenStore } from './tokens.ts';
 

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Activity } from 'botbuilder';
 import type restify from 'restify';
 import { WebSocketServer } from 'ws';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 import { readClientActivity } from './clientActivity.ts';
 import type { DirectLineError, DirectLineService, Result } from './directLineService.ts';
 import { bearerToken } from './tokens.ts';

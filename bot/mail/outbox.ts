@@ -7,13 +7,13 @@
  * recognisable. Within one process a record is never sent twice. Run one Outbox per database.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../logger.ts';
-import type { Db } from '../store/db.ts';
-import type { DatabaseShape, OutboxRecord } from '../store/records.ts';
-import { emailKey, InvalidAddressError, maskEmail, maskEmailsIn, normalizeEmail } from './address.ts';
+import { emailKey, InvalidAddressError, maskEmail, maskEmailsIn, normalizeEmail } from '../../domain/address.ts';
+import type { DatabaseShape, OutboxRecord } from '../../domain/records.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Db } from '../store/lowdb/jsonDocument.ts';
 import { type MailTransport, type OutgoingMail, safeSubject } from './transport.ts';
 
-export { InvalidAddressError } from './address.ts';
+export { InvalidAddressError } from '../../domain/address.ts';
 
 export interface RetryPolicy {
   /** Delay after the first failure; doubles with each further failure. */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
-import { normalizeEmail } from './address.ts';
+import { normalizeEmail } from '../../domain/address.ts';
 
 export interface OutgoingMail {
   /** The Message-ID header, `<local@domain>`: the same for every attempt, so a duplicate delivery is recognisable. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../bot/config.ts';
-import { KNOWLEDGE_FILE } from '../helpers/buildBot.ts';
+import { KNOWLEDGE_FILE } from '../support/buildBot.ts';
 
 const GUID = '0f4c3a9e-6a51-4a39-9a0e-6a2b8b7c1d23';
 

@@ -5,7 +5,7 @@ import { readLabelled, scoreLabelled } from '../../knowledge/labelled.ts';
 import { loadKnowledgeFile } from '../../knowledge/load.ts';
 import type { Matcher, MatchResult } from '../../knowledge/matcher.ts';
 import type { Lang } from '../../knowledge/types.ts';
-import { KNOWLEDGE_FILE } from '../helpers/buildBot.ts';
+import { KNOWLEDGE_FILE } from '../support/buildBot.ts';
 
 const LABELLED_FILE = fileURLToPath(new URL('../fixtures/questions.jsonl', import.meta.url));
 

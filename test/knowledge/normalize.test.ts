@@ -6,7 +6,7 @@ import { expandSlang, Normalizer, type Stemmer, words } from '../../knowledge/no
 import { detectSmallTalk } from '../../knowledge/smalltalk.ts';
 import { editDistance, TypoCorrector } from '../../knowledge/typoCorrector.ts';
 import { sastrawiStemmer } from '../../scripts/sastrawiStemmer.ts';
-import { KNOWLEDGE_FILE } from '../helpers/buildBot.ts';
+import { KNOWLEDGE_FILE } from '../support/buildBot.ts';
 
 /** Words of a message the way the matcher and the language detector see them. */
 const wordsOf = (text: string): string[] => expandSlang(words(text));

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { loadKnowledgeFile, parseKnowledge } from '../../knowledge/load.ts';
 import { KnowledgeValidationError } from '../../knowledge/schema.ts';
 import type { KnowledgeBase } from '../../knowledge/types.ts';
-import { KNOWLEDGE_FILE } from '../helpers/buildBot.ts';
+import { KNOWLEDGE_FILE } from '../support/buildBot.ts';
 
 const STATEMENT_FILE = fileURLToPath(new URL('../../knowledge/privacy-statement.txt', import.meta.url));
 

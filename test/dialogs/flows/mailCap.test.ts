@@ -3,9 +3,9 @@
  * hour; our own support and marketing mailboxes do not count). Driven through the real bot and services.
  */
 import { expect } from 'chai';
-import { flowSay } from '../../../dialogs/flowTexts.ts';
-import { HOUR_MS, SUPPORT_EMAIL, useFlowHarness } from '../../helpers/flowHarness.ts';
-import { parentalConsent, supportRequest, unsubscribe } from '../../helpers/flowScripts.ts';
+import { flowSay } from '../../../dialogs/replies/flowTexts.ts';
+import { HOUR_MS, SUPPORT_EMAIL, useFlowHarness } from '../../support/flowHarness.ts';
+import { parentalConsent, supportRequest, unsubscribe } from '../../support/flowScripts.ts';
 
 const TARGET = 'korban@contoh.co.id';
 const limited = flowSay('rateLimited', 'id', { support: SUPPORT_EMAIL });

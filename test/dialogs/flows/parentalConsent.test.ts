@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import type { ConsentRecord } from '../../../bot/store/records.ts';
-import { flowSay } from '../../../dialogs/flowTexts.ts';
+import { flowSay } from '../../../dialogs/replies/flowTexts.ts';
+import type { ConsentRecord } from '../../../domain/records.ts';
 import {
   actionsOf,
   type Chat,
@@ -15,8 +15,8 @@ import {
   START_TIME,
   textsOf,
   useFlowHarness,
-} from '../../helpers/flowHarness.ts';
-import { parentalConsent } from '../../helpers/flowScripts.ts';
+} from '../../support/flowHarness.ts';
+import { parentalConsent } from '../../support/flowScripts.ts';
 
 const CHILD = 'siti@contoh.co.id';
 const PARENT = 'ani@contoh.co.id';

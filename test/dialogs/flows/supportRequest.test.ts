@@ -1,8 +1,8 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import { formatTime } from '../../../bot/requests/time.ts';
-import type { TicketRecord } from '../../../bot/store/records.ts';
-import { flowSay } from '../../../dialogs/flowTexts.ts';
+import { flowSay } from '../../../dialogs/replies/flowTexts.ts';
+import type { TicketRecord } from '../../../domain/records.ts';
+import { formatTime } from '../../../domain/time.ts';
 import {
   actionsOf,
   type Chat,
@@ -14,8 +14,8 @@ import {
   SUPPORT_EMAIL,
   textsOf,
   useFlowHarness,
-} from '../../helpers/flowHarness.ts';
-import { supportRequest } from '../../helpers/flowScripts.ts';
+} from '../../support/flowHarness.ts';
+import { supportRequest } from '../../support/flowScripts.ts';
 
 const EMAIL = 'budi@contoh.co.id';
 const TICKET_ID = /^PRV-\d{8}-\d{4,}$/;

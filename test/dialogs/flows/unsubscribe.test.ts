@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { formatTime } from '../../../bot/requests/time.ts';
-import { flowSay } from '../../../dialogs/flowTexts.ts';
+import { flowSay } from '../../../dialogs/replies/flowTexts.ts';
+import { formatTime } from '../../../domain/time.ts';
 import {
   actionsOf,
   type FlowHarness,
@@ -12,8 +12,8 @@ import {
   SUPPORT_EMAIL,
   textsOf,
   useFlowHarness,
-} from '../../helpers/flowHarness.ts';
-import { unsubscribe } from '../../helpers/flowScripts.ts';
+} from '../../support/flowHarness.ts';
+import { unsubscribe } from '../../support/flowScripts.ts';
 
 const EMAIL = 'budi@contoh.co.id';
 const ask = flowSay('unsubscribeAskEmail', 'id');

@@ -1,0 +1,64 @@
+import {
+  type Activity,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConversationState,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
+import type { ReplyComposer } from '../../dialogs/replies/composer.ts';
+import { toActivity } from '../../dialogs/replies/toActivity.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log/logger.ts';
+
+/** CloudAdapter that can also run a turn for an activity that did not arrive over HTTP (the built-in Direct Line). */
+export class AssistantAdapter extends CloudAdapter {
+  /** Runs one turn with the replies returned (the activity should use deliveryMode "expectReplies"). */
+  runInProcess(
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    // No Authorization header: only used where no Microsoft app id is configured (authentication is off).
+    return this.processActivity('', activity, logic);
+  }
+}
+
+/**
+ * The Bot Framework adapter. With no MicrosoftAppId, incoming requests are not authenticated (local use, tests,
+ * the Emulator); with one, requests must carry a valid Bot Framework token.
+ */
+export function createAdapter(
+  config: Config,
+  logger: Logger,
+  conversationState: ConversationState,
+  composer: ReplyComposer,
+): AssistantAdapter {
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId,
+  });
+  const adapter = new AssistantAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error(
+      {
+        err: { name: error.name, message: error.message, stack: error.stack },
+        conversation: context.activity.conversation?.id,
+      },
+      'turn failed',
+    );
+    try {
+      await context.sendActivity(toActivity(composer.error('id')));
+    } catch (sendError) {
+      logger.warn({ err: String(sendError) }, 'could not tell the customer about the failed turn');
+    }
+    // Drop the conversation's dialog state so a broken step cannot fail every following turn.
+    try {
+      await conversationState.delete(context);
+    } catch (deleteError) {
+      logger.warn({ err: String(deleteError) }, 'could not reset conversation state');
+    }
+  };
+  return adapter;
+}

@@ -1,0 +1,186 @@
+import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import {
+  type Choice,
+  ComponentDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  DialogTurnStatus,
+  recognizeChoices,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { expandSlang, words } from '../../knowledge/normalize.ts';
+import type { Lang } from '../../knowledge/types.ts';
+import { FLOW_TEXTS, type FlowTextKey, flowSay } from '../replies/flowTexts.ts';
+import type { Reply } from '../replies/reply.ts';
+import { toActivity } from '../replies/toActivity.ts';
+import { type ConversationPrefs, defaultPrefs } from '../root/conversationPrefs.ts';
+import { PROMPTS } from './prompts.ts';
+
+/** Answers a policy question asked in the middle of a flow, or undefined when the text is not one. */
+export type PolicyAnswerer = (text: string, lang: Lang) => Reply | undefined;
+
+export interface FlowDeps {
+  readonly prefs: StatePropertyAccessor<ConversationPrefs>;
+  readonly policyAnswer: PolicyAnswerer;
+  /** Where a flow reports a request it could not record (the customer is told separately). */
+  readonly logFailure: (flow: string, error: unknown) => void;
+}
+
+const CANCEL = new Set([
+  'batal',
+  'batalkan',
+  'cancel',
+  'keluar',
+  'exit',
+  'quit',
+  'stop',
+  'berhenti',
+  'gak jadi',
+  'tidak jadi',
+  'ga jadi',
+  'nevermind',
+  'never mind',
+  'abort',
+]);
+const HELP = new Set([
+  'bantuan',
+  'help',
+  'bantu',
+  'tolong',
+  '?',
+  'bingung',
+  'maksudnya',
+  'apa maksudnya',
+  'what do you mean',
+  'i do not understand',
+  'tidak mengerti',
+  'tidak paham',
+]);
+const FILLERS = new Set(['saja', 'deh', 'ya', 'dong', 'aja', 'please', 'kak', 'min']);
+
+/** The message reduced to its words, without fillers: "batal aja deh" → "batal". */
+function command(text: string): string {
+  if (text.trim() === '?') return '?';
+  return expandSlang(words(text))
+    .filter((w) => !FILLERS.has(w))
+    .join(' ');
+}
+
+/** The choices the active prompt offers (kept in its dialog state), if it is a choice prompt. */
+function activeChoices(inner: DialogContext): (string | Choice)[] {
+  const options: unknown = inner.activeDialog?.state?.options;
+  const choices = typeof options === 'object' && options !== null && 'choices' in options ? options.choices : undefined;
+  if (!Array.isArray(choices)) return [];
+  return choices.filter(
+    (c): c is string | Choice => typeof c === 'string' || (typeof c === 'object' && c !== null && 'value' in c),
+  );
+}
+
+/** Whether the active choice prompt recognises the text as one of its choices, exactly as the prompt will. */
+function recognizedChoice(inner: DialogContext, text: string): boolean {
+  const choices = activeChoices(inner);
+  if (choices.length === 0) return false;
+  return recognizeChoices(text, choices, { recognizeNumbers: false, recognizeOrdinals: false }).length > 0;
+}
+
+/** Whether a message is plausibly the answer the current prompt waits for (then it is never an interruption). */
+function looksLikeAnswer(inner: DialogContext, text: string): boolean {
+  const promptId = inner.activeDialog?.id;
+  switch (promptId) {
+    case PROMPTS.email:
+      return text.includes('@');
+    case PROMPTS.age:
+      return /\d/.test(text);
+    case PROMPTS.name:
+      return !text.includes('?') && text.split(/\s+/).length <= 4;
+    case PROMPTS.freeText:
+      return true;
+    case PROMPTS.account:
+      return !text.includes('?') && text.split(/\s+/).length <= 6;
+    default:
+      return text.split(/\s+/).length <= 2;
+  }
+}
+
+/**
+ * Base of the three flows: "batal"/"cancel" ends the flow politely, "bantuan"/"help" explains the current step, and
+ * a policy question asked instead of an answer is answered before the step is asked again.
+ * Each step names its help text with setHelp(); the text is kept in dialog state, so it survives a restart.
+ */
+export abstract class InterruptibleDialog<Values extends object = object> extends ComponentDialog {
+  protected constructor(
+    id: string,
+    private readonly waterfallId: string,
+    protected readonly deps: FlowDeps,
+  ) {
+    super(id);
+  }
+
+  /**
+   * The flow's answers so far. Waterfall values are untyped JSON in dialog state; only this flow writes its own, so
+   * the one cast lives here rather than in every flow.
+   */
+  protected values(step: WaterfallStepContext): Values {
+    return step.values as Values;
+  }
+
+  protected setHelp(step: WaterfallStepContext, key: FlowTextKey): void {
+    Object.assign(step.values, { help: key });
+  }
+
+  /** Tells the customer, truthfully, that nothing was recorded, and logs why. */
+  protected async failed(context: TurnContext, lang: Lang, error: unknown): Promise<void> {
+    this.deps.logFailure(this.id, error);
+    await context.sendActivity(flowSay('storageFailed', lang));
+  }
+
+  protected async lang(dc: DialogContext): Promise<Lang> {
+    return (await this.deps.prefs.get(dc.context, defaultPrefs())).lang;
+  }
+
+  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    const interrupted = await this.interrupt(inner);
+    return interrupted ?? super.onContinueDialog(inner);
+  }
+
+  private async interrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
+    const { activity } = inner.context;
+    if (activity.type !== ActivityTypes.Message || typeof activity.text !== 'string') return undefined;
+    const text = activity.text.trim().slice(0, 2000);
+    const lang = await this.lang(inner);
+    // What the current prompt itself understands is its answer, never an interruption ("stop" to "Stop …?").
+    if (recognizedChoice(inner, text)) return undefined;
+    const said = command(text);
+    if (CANCEL.has(said)) {
+      await inner.context.sendActivity(flowSay('cancelled', lang));
+      return inner.cancelAllDialogs();
+    }
+    if (HELP.has(said)) {
+      const help = this.currentHelp(inner);
+      await inner.context.sendActivity(`${help ? flowSay(help, lang) : ''} ${flowSay('resumeHint', lang)}`.trim());
+      return this.reprompt(inner);
+    }
+    if (!looksLikeAnswer(inner, text)) {
+      const reply = this.deps.policyAnswer(text, lang);
+      if (reply) {
+        await inner.context.sendActivity(toActivity({ ...reply, suggestions: [] }));
+        return this.reprompt(inner);
+      }
+    }
+    return undefined;
+  }
+
+  private async reprompt(inner: DialogContext): Promise<DialogTurnResult> {
+    await inner.repromptDialog();
+    return { status: DialogTurnStatus.waiting };
+  }
+
+  private currentHelp(inner: DialogContext): FlowTextKey | undefined {
+    const waterfall = inner.stack.find((d) => d.id === this.waterfallId);
+    const values: unknown = waterfall?.state?.values;
+    const help = typeof values === 'object' && values !== null && 'help' in values ? values.help : undefined;
+    return isFlowTextKey(help) ? help : undefined;
+  }
+}
+
+const isFlowTextKey = (key: unknown): key is FlowTextKey => typeof key === 'string' && Object.hasOwn(FLOW_TEXTS, key);

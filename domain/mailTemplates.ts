@@ -1,0 +1,250 @@
+/**
+ * The e-mails the flows send, as plain text. Subjects are fixed texts plus our own ids: nothing the customer typed
+ * reaches a header. Mails to staff are in Indonesian; mails to customers and parents in the conversation's language.
+ */
+import type { Lang } from '../knowledge/types.ts';
+import type { ConsentRecord, TicketKind, TicketRecord } from './records.ts';
+import { formatTime } from './time.ts';
+
+export interface MailContent {
+  readonly subject: string;
+  readonly text: string;
+}
+
+const SIGNATURE: Record<Lang, string> = {
+  id: '\n--\nAsisten Privasi Wowrack Indonesia\nE-mail ini dikirim otomatis oleh asisten chat di situs Wowrack Indonesia.',
+  en: '\n--\nWowrack Indonesia Privacy Assistant\nThis e-mail was sent automatically by the chat assistant on the Wowrack Indonesia website.',
+};
+
+export const TICKET_KIND_LABELS: Record<TicketKind, Record<Lang, string>> = {
+  question: { id: 'Pertanyaan tentang kebijakan privasi', en: 'Question about the privacy policy' },
+  access: { id: 'Permintaan salinan data pribadi', en: 'Request for a copy of my personal data' },
+  correction: { id: 'Permintaan perbaikan data pribadi', en: 'Request to correct my personal data' },
+  deletion: { id: 'Permintaan penghapusan data pribadi', en: 'Request to delete my personal data' },
+  'withdraw-consent': { id: 'Penarikan persetujuan pemrosesan data', en: 'Withdrawal of consent to processing' },
+};
+
+/** The legal basis staff should see for each kind (UU No. 27/2022 tentang Pelindungan Data Pribadi). */
+const TICKET_KIND_LAW: Record<TicketKind, string> = {
+  question: 'Pernyataan Privasi: "Pertanyaan-pertanyaan mengenai Kebijakan bisa dikirimkan ke support@wowrack.co.id"',
+  access: 'UU PDP Pasal 7 (hak akses dan salinan) dan Pasal 32 (tanggapan paling lambat 3×24 jam)',
+  correction: 'UU PDP Pasal 6 (hak memperbaiki) dan Pasal 30 (tanggapan paling lambat 3×24 jam)',
+  deletion: 'UU PDP Pasal 8 (hak mengakhiri pemrosesan, menghapus dan/atau memusnahkan data)',
+  'withdraw-consent': 'UU PDP Pasal 9 (hak menarik kembali persetujuan)',
+};
+
+// --- stop promotional e-mail ---------------------------------------------------------------------------------
+
+/** To the marketing mailbox: the statement's own process ("membalas e-mail kami dengan subjek REMOVE"). */
+export function removeRequestMail(email: string, recordedAt: string): MailContent {
+  return {
+    subject: 'REMOVE',
+    text: [
+      'REMOVE',
+      '',
+      'Pelanggan meminta berhenti berlangganan e-mail promosi produk Wowrack Indonesia.',
+      '',
+      `Alamat e-mail : ${email}`,
+      `Dicatat       : ${formatTime(recordedAt, 'id')}`,
+      'Sumber        : asisten chat di situs Wowrack Indonesia',
+      '',
+      'Mohon hapus alamat ini dari semua daftar e-mail promosi. Ini adalah penarikan persetujuan (UU PDP Pasal 9);',
+      'alamat ini sudah tercatat di daftar berhenti berlangganan asisten.',
+      SIGNATURE.id,
+    ].join('\n'),
+  };
+}
+
+export function unsubscribeConfirmationMail(email: string, recordedAt: string, lang: Lang): MailContent {
+  return lang === 'id'
+    ? {
+        subject: 'Konfirmasi: berhenti berlangganan e-mail promosi Wowrack Indonesia',
+        text: [
+          'Halo,',
+          '',
+          `Permintaan berhenti berlangganan e-mail promosi untuk ${email} telah kami catat pada ${formatTime(recordedAt, 'id')}.`,
+          'Tim kami telah menerima permintaan dengan subjek REMOVE.',
+          '',
+          'Jika Anda tidak meminta ini, balas e-mail ini atau hubungi support@wowrack.co.id.',
+          SIGNATURE.id,
+        ].join('\n'),
+      }
+    : {
+        subject: 'Confirmation: unsubscribed from Wowrack Indonesia promotional e-mail',
+        text: [
+          'Hello,',
+          '',
+          `Your request to stop promotional e-mail to ${email} was recorded on ${formatTime(recordedAt, 'en')}.`,
+          'Our team has received a request with the subject REMOVE.',
+          '',
+          'If you did not ask for this, reply to this e-mail or write to support@wowrack.co.id.',
+          SIGNATURE.en,
+        ].join('\n'),
+      };
+}
+
+// --- question or data request to support --------------------------------------------------------------------
+
+export function ticketToSupportMail(ticket: TicketRecord): MailContent {
+  const due = ticket.dueAt
+    ? formatTime(ticket.dueAt, 'id')
+    : 'tidak ada batas waktu undang-undang; mohon ditanggapi segera';
+  return {
+    subject: `[${ticket.id}] ${TICKET_KIND_LABELS[ticket.kind].id}`,
+    text: [
+      `Tiket          : ${ticket.id}`,
+      `Jenis          : ${TICKET_KIND_LABELS[ticket.kind].id}`,
+      `Dasar          : ${TICKET_KIND_LAW[ticket.kind]}`,
+      `Diterima       : ${formatTime(ticket.createdAt, 'id')}`,
+      `Batas tanggapan: ${due}`,
+      `Nama           : ${ticket.name}`,
+      `E-mail         : ${ticket.email} (balas e-mail ini untuk menjawab pelanggan)`,
+      `Akun/domain    : ${ticket.account || '-'}`,
+      `Bahasa         : ${ticket.lang === 'id' ? 'Indonesia' : 'Inggris'}`,
+      '',
+      'Pertanyaan/permintaan:',
+      indent(ticket.question),
+      '',
+      'Percakapan terakhir (data pribadi disamarkan):',
+      ticket.transcript.length > 0 ? ticket.transcript.map((line) => `  ${line}`).join('\n') : '  -',
+      SIGNATURE.id,
+    ].join('\n'),
+  };
+}
+
+export function ticketAcknowledgementMail(ticket: TicketRecord): MailContent {
+  const lang = ticket.lang;
+  const label = TICKET_KIND_LABELS[ticket.kind][lang];
+  const due = ticket.dueAt ? formatTime(ticket.dueAt, lang) : undefined;
+  return lang === 'id'
+    ? {
+        subject: `[${ticket.id}] Permintaan Anda telah kami terima`,
+        text: [
+          `Halo ${ticket.name},`,
+          '',
+          `Permintaan Anda telah kami terima dengan nomor tiket ${ticket.id}.`,
+          `Jenis: ${label}`,
+          ...(due ? [`Batas waktu tanggapan: ${due} (3×24 jam).`] : []),
+          '',
+          'Pertanyaan Anda:',
+          indent(ticket.question),
+          '',
+          'Tim support akan membalas ke alamat ini. Sebutkan nomor tiket jika Anda menghubungi kami.',
+          SIGNATURE.id,
+        ].join('\n'),
+      }
+    : {
+        subject: `[${ticket.id}] We have received your request`,
+        text: [
+          `Hello ${ticket.name},`,
+          '',
+          `We have received your request as ticket ${ticket.id}.`,
+          `Kind: ${label}`,
+          ...(due ? [`Response deadline: ${due} (3×24 hours).`] : []),
+          '',
+          'Your question:',
+          indent(ticket.question),
+          '',
+          'Our support team will reply to this address. Please quote the ticket number if you contact us.',
+          SIGNATURE.en,
+        ].join('\n'),
+      };
+}
+
+// --- parental consent ------------------------------------------------------------------------------------------
+
+export function consentRequestMail(consent: ConsentRecord, link: string): MailContent {
+  const expires = formatTime(consent.expiresAt, consent.lang);
+  return consent.lang === 'id'
+    ? {
+        subject: 'Permintaan persetujuan orang tua/wali - Wowrack Indonesia',
+        text: [
+          `Yth. ${consent.parentName},`,
+          '',
+          `${consent.childName} (${consent.childAge} tahun, ${consent.childEmail}) ingin menggunakan layanan Wowrack Indonesia`,
+          'dan menyebut Anda sebagai orang tua/wali.',
+          '',
+          'Pernyataan Privasi kami menyebutkan: "Untuk melakukan transaksi melalui situs kami, minimal usia pelanggan adalah',
+          '18 tahun." dan "Kami akan membutuhkan izin orang tua Anda untuk mengatur pelayanan kami dengan Anda."',
+          '',
+          'Buka tautan berikut untuk melihat permintaan ini lalu menyetujui atau menolaknya:',
+          link,
+          '',
+          `Tautan ini hanya dapat dipakai sekali dan berlaku sampai ${expires}.`,
+          `Nomor permintaan: ${consent.id}. Jika Anda tidak mengenal permintaan ini, abaikan e-mail ini.`,
+          SIGNATURE.id,
+        ].join('\n'),
+      }
+    : {
+        subject: 'Parent/guardian consent request - Wowrack Indonesia',
+        text: [
+          `Dear ${consent.parentName},`,
+          '',
+          `${consent.childName} (age ${consent.childAge}, ${consent.childEmail}) would like to use Wowrack Indonesia's services`,
+          'and named you as their parent or guardian.',
+          '',
+          'Our Privacy Statement says that the minimum customer age for transactions through our site is 18 years, and that',
+          "we need a parent's permission to arrange our services with a younger customer.",
+          '',
+          'Open this link to see the request and approve or decline it:',
+          link,
+          '',
+          `The link works once and is valid until ${expires}.`,
+          `Request number: ${consent.id}. If you do not recognise this request, ignore this e-mail.`,
+          SIGNATURE.en,
+        ].join('\n'),
+      };
+}
+
+export function consentDecisionToSupportMail(consent: ConsentRecord): MailContent {
+  const approved = consent.decision === 'approved';
+  return {
+    subject: `[${consent.id}] Persetujuan orang tua ${approved ? 'DISETUJUI' : 'DITOLAK'}`,
+    text: [
+      `Permintaan      : ${consent.id}`,
+      `Keputusan       : ${approved ? 'DISETUJUI' : 'DITOLAK'} pada ${formatTime(consent.decidedAt ?? consent.createdAt, 'id')}`,
+      `Calon pelanggan : ${consent.childName}, ${consent.childAge} tahun, ${consent.childEmail}`,
+      `Orang tua/wali  : ${consent.parentName}, ${consent.parentEmail}`,
+      `Diminta         : ${formatTime(consent.createdAt, 'id')}`,
+      '',
+      approved
+        ? 'Mohon atur pembatasan pada akun pelanggan ini sesuai Pernyataan Privasi ("untuk menempatkan batasan") dan bantu pengaturan akunnya.'
+        : 'Orang tua/wali menolak: jangan aktifkan layanan untuk pelanggan ini; hubungi pelanggan jika perlu.',
+      'Keputusan ini tercatat oleh asisten sebagai bukti persetujuan (UU PDP Pasal 24-25).',
+      SIGNATURE.id,
+    ].join('\n'),
+  };
+}
+
+export function consentDecisionToCustomerMail(consent: ConsentRecord): MailContent {
+  const approved = consent.decision === 'approved';
+  return consent.lang === 'id'
+    ? {
+        subject: `[${consent.id}] Orang tua/wali ${approved ? 'menyetujui' : 'menolak'} permintaan Anda`,
+        text: [
+          `Halo ${consent.childName},`,
+          '',
+          approved
+            ? `${consent.parentName} telah menyetujui permintaan persetujuan ${consent.id}. Tim kami akan membantu pengaturan akun Anda.`
+            : `${consent.parentName} telah menolak permintaan persetujuan ${consent.id}. Jika ada pertanyaan, hubungi support@wowrack.co.id.`,
+          SIGNATURE.id,
+        ].join('\n'),
+      }
+    : {
+        subject: `[${consent.id}] Your parent/guardian ${approved ? 'approved' : 'declined'} your request`,
+        text: [
+          `Hello ${consent.childName},`,
+          '',
+          approved
+            ? `${consent.parentName} has approved consent request ${consent.id}. Our team will help set up your account.`
+            : `${consent.parentName} has declined consent request ${consent.id}. For questions, write to support@wowrack.co.id.`,
+          SIGNATURE.en,
+        ].join('\n'),
+      };
+}
+
+const indent = (text: string): string =>
+  text
+    .split(/\r?\n/)
+    .map((line) => `  ${line}`)
+    .join('\n');

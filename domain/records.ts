@@ -1,0 +1,109 @@
+/**
+ * What the assistant keeps on disk, besides Bot Framework conversation state.
+ * Keep only what a flow needs (privacy by design): no transcripts beyond the ticket, no tokens in clear.
+ */
+import type { Lang } from '../knowledge/types.ts';
+
+/** Where a proactive message can reach the customer's conversation (a Bot Framework ConversationReference, as JSON). */
+export type StoredConversationReference = Readonly<Record<string, unknown>>;
+
+export type TicketKind = 'question' | 'access' | 'correction' | 'deletion' | 'withdraw-consent';
+
+export interface TicketRecord {
+  readonly id: string; // PRV-YYYYMMDD-NNNN
+  readonly createdAt: string; // ISO
+  /** Statutory answer deadline (UU PDP: 3×24 h for access, correction, restriction), absent for plain questions. */
+  readonly dueAt?: string;
+  readonly kind: TicketKind;
+  readonly lang: Lang;
+  readonly name: string;
+  readonly email: string;
+  readonly account?: string;
+  readonly question: string;
+  /** The last few customer/assistant lines before the request, personal data masked. */
+  readonly transcript: readonly string[];
+  readonly conversationId: string;
+}
+
+export interface UnsubscribeRecord {
+  /** Lower-cased address: the suppression list must match it exactly. */
+  readonly email: string;
+  readonly createdAt: string;
+  /** How the withdrawal of consent arrived (UU PDP Pasal 9), e.g. "chat". */
+  readonly source: string;
+  readonly conversationId: string;
+}
+
+export type ConsentDecision = 'approved' | 'declined';
+
+export interface ConsentRecord {
+  readonly id: string; // CNS-YYYYMMDD-NNNN
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  /** sha256 of the token in the link: the token itself is never stored. */
+  readonly tokenHash: string;
+  readonly lang: Lang;
+  readonly childName: string;
+  readonly childEmail: string;
+  readonly childAge: number;
+  readonly parentName: string;
+  readonly parentEmail: string;
+  readonly conversationId: string;
+  readonly conversationReference?: StoredConversationReference;
+  decision?: ConsentDecision;
+  decidedAt?: string;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+export interface OutboxRecord {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly to: string;
+  readonly replyTo?: string;
+  readonly subject: string;
+  /** Replaced by a scrubbed copy after sending when scrubAfterSend is set. */
+  text: string;
+  /** What caused the mail, for the per-conversation and per-recipient caps. */
+  readonly conversationId?: string;
+  readonly purpose: string;
+  /** The text holds a secret (a consent link): it is scrubbed from this record once the mail is sent. */
+  readonly scrubAfterSend?: boolean;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  sentAt?: string;
+  lastError?: string;
+}
+
+export type FeedbackVote = 'up' | 'down';
+
+/**
+ * A 👍/👎 on one policy answer. Deliberately anonymous: no conversation id, no user id, no message text, and the time
+ * only to the hour, so a vote cannot be linked back to a conversation through the logs.
+ */
+export interface FeedbackRecord {
+  readonly entryId: string;
+  readonly vote: FeedbackVote;
+  readonly lang: Lang;
+  /** ISO time, rounded down to the hour. */
+  readonly at: string;
+}
+
+/** One Bot Framework storage item (conversation or user state) with its eTag and last change time. */
+export interface StateItem {
+  readonly eTag: string;
+  readonly changedAt: string;
+  readonly value: Readonly<Record<string, unknown>>;
+}
+
+/** The whole database file. */
+export interface DatabaseShape {
+  version: 1;
+  tickets: TicketRecord[];
+  unsubscribes: UnsubscribeRecord[];
+  consents: ConsentRecord[];
+  outbox: OutboxRecord[];
+  feedback: FeedbackRecord[];
+  state: Record<string, StateItem>;
+}

@@ -1,0 +1,71 @@
+/**
+ * Headless Chromium for the browser tests (test/browser) and the web benchmark (bench/webBench.ts): where the
+ * browser is, how it is launched, and the Web Chat 4.18 elements both look for.
+ *
+ * Debian's chromium (/usr/bin/chromium) is used through playwright-core; no browser is downloaded. Each launch gets
+ * a fresh temporary profile (playwright's default for launch()), removed when the browser closes.
+ */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { TEXTS } from '../../dialogs/replies/texts.ts';
+
+export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+/** Headless, no sandbox (containers), and nothing that would reach outside this machine. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const executable = (path: string): boolean => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** CHROMIUM_PATH when set, else /usr/bin/chromium, else `chromium` on PATH; undefined when there is none. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CHROMIUM_PATH) return executable(env.CHROMIUM_PATH) ? env.CHROMIUM_PATH : undefined;
+  if (executable(DEFAULT_CHROMIUM)) return DEFAULT_CHROMIUM;
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, 'chromium');
+    if (executable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Why there is no browser, in one line (for the skip warning of the tests and the benchmark). */
+export function chromiumMissing(env: NodeJS.ProcessEnv = process.env): string {
+  const where = env.CHROMIUM_PATH
+    ? `CHROMIUM_PATH=${env.CHROMIUM_PATH} is not an executable`
+    : `chromium not found at ${DEFAULT_CHROMIUM} nor on PATH`;
+  return `${where} — install Debian's chromium (apt-get install chromium)`;
+}
+
+export function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+}
+
+/** Web Chat 4.18 markup (class names and data-id are part of its styling/test surface). */
+export const WEB_CHAT = {
+  sendBox: '[data-id="webchat-sendbox-input"]',
+  bubble: '.webchat__bubble',
+  botBubble: '.webchat__bubble:not(.webchat__bubble--from-user)',
+  userBubble: '.webchat__bubble--from-user',
+  suggestedActions: '.webchat__suggested-actions',
+  /** The scrolling transcript. */
+  transcript: '.webchat__basic-transcript__scrollable',
+} as const;
+
+/** A piece of the welcome message (the greeting), as the page shows it. */
+export const WELCOME_TEXT: string = TEXTS.greeting.id;

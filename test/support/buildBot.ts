@@ -1,0 +1,63 @@
+/**
+ * Builds the real PrivacyBot with bot/assistant.ts, as bot/app.ts does, but on botbuilder's TestAdapter instead of the
+ * HTTP server, so dialog tests run in-process.
+ */
+import { fileURLToPath } from 'node:url';
+import { type Activity, MemoryStorage, type Storage, TestAdapter } from 'botbuilder';
+import { createAssistant, type FlowServices } from '../../dialogs/assistant.ts';
+import type { ReplyMeta } from '../../dialogs/replies/reply.ts';
+import type { FeedbackRecorder } from '../../dialogs/root/rootDialog.ts';
+import { KnowledgeService } from '../../knowledge/knowledgeService.ts';
+
+export const KNOWLEDGE_FILE = fileURLToPath(new URL('../../knowledge/faq.yaml', import.meta.url));
+export const SUPPORT_EMAIL = 'support@wowrack.co.id';
+
+let shared: Promise<KnowledgeService> | undefined;
+
+/** The real knowledge file, loaded once per test run (building the matcher is the slow part). */
+export function loadRealKnowledge(): Promise<KnowledgeService> {
+  shared ??= KnowledgeService.load(KNOWLEDGE_FILE);
+  return shared;
+}
+
+export interface TestBot {
+  readonly adapter: TestAdapter;
+  /** What the root dialog reported to its observer, in order. */
+  readonly answered: { readonly meta: ReplyMeta; readonly question: string }[];
+  /** Sends one activity (or a text message) from the user and returns everything the bot sent back in that turn. */
+  send(activity: string | Partial<Activity>): Promise<Partial<Activity>[]>;
+}
+
+/**
+ * A fresh bot with its own storage (MemoryStorage by default: a new conversation) on the shared knowledge. Answers
+ * offer 👍/👎 only when a feedback recorder is given.
+ */
+export function buildBot(
+  knowledge: KnowledgeService,
+  options: { services?: FlowServices; storage?: Storage; feedback?: FeedbackRecorder } = {},
+): TestBot {
+  const answered: { meta: ReplyMeta; question: string }[] = [];
+  const { bot } = createAssistant({
+    knowledge,
+    storage: options.storage ?? new MemoryStorage(),
+    supportEmail: SUPPORT_EMAIL,
+    services: options.services ?? {},
+    ...(options.feedback ? { feedback: options.feedback } : {}),
+    observer: {
+      answered: (meta, question) => answered.push({ meta, question }),
+      flowStarted: () => undefined,
+      flowFailed: () => undefined,
+    },
+  });
+  const adapter = new TestAdapter((context) => bot.run(context));
+
+  return {
+    adapter,
+    answered,
+    async send(activity) {
+      adapter.activeQueue.splice(0);
+      await adapter.processActivity(typeof activity === 'string' ? { type: 'message', text: activity } : activity);
+      return adapter.activeQueue.splice(0);
+    },
+  };
+}
