@@ -1,37 +1,36 @@
-import { join } from 'node:path';
-import type { TurnContext } from 'botbuilder';
+/**
+ * The composition root: calls the builders in order (store → mail → domain → conversations → channel → HTTP) and
+ * hands back the running pieces. Every default comes from the config; tests pass seams (a clock, a transport).
+ */
 import type restify from 'restify';
 import { createAssistant } from '../dialogs/assistant.ts';
-import { ConsentService } from '../domain/consent.ts';
-import { FeedbackService } from '../domain/feedback.ts';
-import { MailQuota } from '../domain/mailQuota.ts';
-import { redact } from '../domain/redact.ts';
-import { TicketService } from '../domain/tickets.ts';
-import { type Clock, systemClock } from '../domain/time.ts';
-import { UnsubscribeService } from '../domain/unsubscribe.ts';
+import { FLOW_NAMES } from '../dialogs/flows/registry.ts';
+import { type Clock, systemClock } from '../domain/ports.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
-import { createAdapter } from './channel/adapter.ts';
-import { ProactiveConsentNotifier } from './channel/consentNotifier.ts';
+import { buildChannel } from './channel/buildChannel.ts';
 import type { Config } from './config.ts';
-import { type DirectLineOptions, DirectLineService } from './directline/directLineService.ts';
-import { clientIp, FixedWindowRateLimiter } from './http/rateLimit.ts';
+import type { DirectLineOptions, DirectLineService } from './directline/directLineService.ts';
 import { createServer } from './http/server.ts';
+import { RetentionJob } from './jobs/retention.ts';
+import { conversationLog } from './log/conversationLog.ts';
 import type { Logger } from './log/logger.ts';
-import { Outbox, type RetryPolicy } from './mail/outbox.ts';
-import { createMailTransport, type MailTransport } from './mail/transport.ts';
-import { Database } from './store/lowdb/jsonDatabase.ts';
-import { LowdbStorage } from './store/lowdb/jsonStateStorage.ts';
+import { buildMail } from './mail/buildMail.ts';
+import type { Outbox, RetryPolicy } from './mail/outbox.ts';
+import type { MailTransport } from './mail/transport.ts';
+import { buildServices, type DomainServices } from './services.ts';
+import { openStore, type Store } from './store/openStore.ts';
 
 export interface App {
   readonly server: restify.Server;
   readonly knowledge: KnowledgeService;
-  readonly db: Database;
+  readonly store: Store;
   readonly outbox: Outbox;
+  readonly services: DomainServices;
   /** The built-in Direct Line; absent when an Azure Bot (MicrosoftAppId) is configured. */
   readonly directLine?: DirectLineService;
   /** Starts listening and background work (mail delivery, clean-up); resolves with the port (useful with PORT=0). */
   listen(port: number): Promise<number>;
-  /** Stops accepting requests, finishes the mail being sent and flushes the database. */
+  /** Stops accepting requests, finishes the mail being sent and flushes the store. */
   close(): Promise<void>;
 }
 
@@ -46,131 +45,69 @@ export interface AppOptions {
   readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'>;
 }
 
-const DAY_MS = 24 * 3_600_000;
-
-/** Wires the assistant: knowledge → store → mail → requests → conversations → adapter → HTTP server. */
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const now = options.now ?? systemClock;
-  const knowledge = await KnowledgeService.load(config.knowledgeFile);
+  const knowledge = await KnowledgeService.load(config.knowledgeFile, { flows: FLOW_NAMES });
   logger.info({ file: config.knowledgeFile, entries: knowledge.knowledge.entries.length }, 'knowledge loaded');
 
-  const db = await Database.open(config.dataDir);
-  const storage = new LowdbStorage(db, { now });
-  const mailDir = join(config.dataDir, 'mail');
-  const transport =
-    options.transport ??
-    createMailTransport({ ...(config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl } : {}), mailDir });
-  const outbox = new Outbox({
-    db,
-    transport,
-    logger,
-    from: config.mail.from,
+  const store = await openStore(config, now);
+  const mail = buildMail(config, store.requests, logger, { now, ...options });
+  logger.info({ db: store.location, mail: mail.destination }, 'store and mail ready');
+  const services = buildServices(config, store.requests, mail.outbox, {
     now,
-    ...(options.retry ? { retry: options.retry } : {}),
+    deliveryWaitMs: options.deliveryWaitMs ?? 3000,
   });
-  logger.info({ db: db.path, mail: config.mail.smtpUrl ? 'smtp' : `files in ${mailDir}` }, 'store and mail ready');
-
-  const quota = new MailQuota(db, [config.supportEmail, config.mail.marketingEmail], undefined, now);
-  const deliveryWaitMs = options.deliveryWaitMs ?? 3000;
-  const common = { db, outbox, quota, now, deliveryWaitMs };
-  const unsubscribes = new UnsubscribeService({ ...common, marketingEmail: config.mail.marketingEmail });
-  const tickets = new TicketService({ ...common, supportEmail: config.supportEmail });
-  const consents = new ConsentService({ ...common, supportEmail: config.supportEmail, publicUrl: config.publicUrl });
-
   const assistant = createAssistant({
     knowledge,
-    storage,
+    storage: store.conversations,
     supportEmail: config.supportEmail,
-    services: { unsubscribes, tickets, consents },
-    feedback: new FeedbackService({ db, now }),
-    observer: {
-      answered: (meta, question) =>
-        // Guarded: masking the question costs more than the log line when info logs are off.
-        logger.isLevelEnabled('info') &&
-        logger.info(
-          { ...meta, question: redact(question).slice(0, 300) },
-          meta.kind === 'answer' ? 'answered' : 'not answered',
-        ),
-      flowStarted: (flow, lang) => logger.info({ flow, lang }, 'flow started'),
-      flowFailed: (flow, error) =>
-        logger.error(
-          { flow, error: error instanceof Error ? error.message : String(error) },
-          'flow could not record a request',
-        ),
-    },
+    services,
+    feedback: services.feedback,
+    observer: conversationLog(logger),
   });
-  const adapter = createAdapter(config, logger, assistant.conversationState, assistant.composer);
-  const runTurn = (context: TurnContext) => assistant.bot.run(context);
-  // The built-in Direct Line serves the website chat without Azure; with an Azure Bot (app id) Azure's is used.
-  const directLine = config.bot.appId
-    ? undefined
-    : new DirectLineService({
-        adapter,
-        runTurn,
-        logger,
-        bot: { id: 'wowrack-privacy-assistant', name: 'Asisten Privasi Wowrack' },
-        now: () => now().getTime(),
-        ...options.directLine,
-      });
-  consents.setNotifier(
-    new ProactiveConsentNotifier(adapter, config.bot.appId, config.supportEmail, logger, directLine),
-  );
-
+  const channel = buildChannel(config, logger, assistant, { now, ...options });
   const server = createServer({
-    adapter,
-    runTurn,
+    config,
+    channel,
     logger,
-    consents,
-    webChat: config.webChat,
-    ...(directLine ? { directLine, directLineOptions: { allowNewToken: newConversationLimit(config) } } : {}),
-    health: () => ({ knowledgeEntries: knowledge.knowledge.entries.length, pendingMail: outbox.pending().length }),
+    consents: services.consents,
+    health: async () => ({
+      knowledgeEntries: knowledge.knowledge.entries.length,
+      pendingMail: (await mail.outbox.pending()).length,
+    }),
   });
-
-  // Privacy by design: forget idle conversations and delivered mail after the retention period.
-  const retentionMs = config.retentionDays * DAY_MS;
-  const cleanUp = async () => {
-    const before = new Date(now().getTime() - retentionMs);
-    try {
-      const states = await storage.pruneState(before);
-      const mails = await outbox.prune(before);
-      if (states + mails > 0) logger.info({ states, mails }, 'expired data removed');
-    } catch (error) {
-      logger.error({ error: error instanceof Error ? error.message : String(error) }, 'clean-up failed');
-    }
-  };
-  let cleanUpTimer: NodeJS.Timeout | undefined;
+  const retention = new RetentionJob({
+    conversations: store.conversations,
+    outbox: mail.outbox,
+    retentionDays: config.retentionDays,
+    now,
+    logger,
+  });
 
   return {
     server,
     knowledge,
-    db,
-    outbox,
-    ...(directLine ? { directLine } : {}),
+    store,
+    outbox: mail.outbox,
+    services,
+    ...(channel.directLine ? { directLine: channel.directLine } : {}),
     listen: (port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, '0.0.0.0', () => {
-          outbox.start(options.outboxIntervalMs);
-          void cleanUp();
-          cleanUpTimer = setInterval(() => void cleanUp(), DAY_MS);
-          cleanUpTimer.unref();
+          mail.outbox.start(options.outboxIntervalMs);
+          retention.start();
           const address = server.address();
           resolve(typeof address === 'object' && address ? address.port : port);
         });
       }),
     close: async () => {
-      if (cleanUpTimer) clearInterval(cleanUpTimer);
-      directLine?.close();
+      retention.stop();
+      channel.directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await outbox.stop();
-      await transport.close();
-      await db.close();
+      await mail.outbox.stop();
+      await mail.transport.close();
+      await store.close();
     },
   };
-}
-
-/** Anonymous visitors may open at most 20 new chat conversations a minute per address (each holds memory). */
-function newConversationLimit(config: Config): (req: restify.Request) => boolean {
-  const limiter = new FixedWindowRateLimiter({ limit: 20, windowMs: 60_000 });
-  return (req) => limiter.take(clientIp(req, config.webChat.trustProxy)).allowed;
 }

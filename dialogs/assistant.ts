@@ -1,30 +1,17 @@
-import { ConversationState, type Storage, type TurnContext } from 'botbuilder';
-import type { Dialog, DialogState } from 'botbuilder-dialogs';
-import { PrivacyBot } from '../bot/channel/privacyBot.ts';
-import type { ConsentService } from '../domain/consent.ts';
-import type { TicketService } from '../domain/tickets.ts';
-import type { UnsubscribeService } from '../domain/unsubscribe.ts';
+import { ConversationState, type StatePropertyAccessor, type Storage } from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
 import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
-import type { FlowName } from '../knowledge/types.ts';
 import type { FlowDeps } from './flows/flowDialog.ts';
-import { ParentalConsentDialog } from './flows/parentalConsentDialog.ts';
-import { SupportRequestDialog } from './flows/supportRequestDialog.ts';
-import { UnsubscribeDialog } from './flows/unsubscribeDialog.ts';
+import { FLOWS, type FlowServices } from './flows/registry.ts';
 import { ReplyComposer } from './replies/composer.ts';
 import { Answerer } from './root/answerer.ts';
 import type { ConversationPrefs } from './root/conversationPrefs.ts';
 import { type AnswerObserver, type FeedbackRecorder, RootDialog } from './root/rootDialog.ts';
 import { TranscriptRecorder } from './root/transcriptRecorder.ts';
 
-/** The services behind the three conversations; a flow whose service is absent is not offered. */
-export interface FlowServices {
-  readonly unsubscribes?: UnsubscribeService;
-  readonly tickets?: TicketService;
-  readonly consents?: ConsentService;
-}
-
 export interface AssistantDeps {
   readonly knowledge: KnowledgeService;
+  /** Bot Framework storage for conversation state (a flow's step survives a restart). */
   readonly storage: Storage;
   readonly supportEmail: string;
   readonly services: FlowServices;
@@ -33,13 +20,17 @@ export interface AssistantDeps {
   readonly observer: AnswerObserver & { flowFailed(flow: string, error: unknown): void };
 }
 
+/** The conversation layer, ready for a channel's ActivityHandler to drive. */
 export interface Assistant {
-  readonly bot: PrivacyBot;
   readonly conversationState: ConversationState;
+  readonly dialogState: StatePropertyAccessor<DialogState>;
+  readonly prefs: StatePropertyAccessor<ConversationPrefs>;
+  readonly rootDialog: RootDialog;
   readonly composer: ReplyComposer;
+  readonly transcript: TranscriptRecorder;
 }
 
-/** Builds the conversation layer: state, replies, the root dialog with the available flows, and the bot. */
+/** Builds the conversation layer: state, replies, and the root dialog with the flows whose services are there. */
 export function createAssistant(deps: AssistantDeps): Assistant {
   const { knowledge, services, supportEmail, observer } = deps;
   const conversationState = new ConversationState(deps.storage);
@@ -47,32 +38,25 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const prefs = conversationState.createProperty<ConversationPrefs>('prefs');
   const transcript = new TranscriptRecorder();
 
-  const flowNames = new Set<FlowName>();
-  const composer = new ReplyComposer(() => knowledge.knowledge, {
-    supportEmail,
-    flows: flowNames,
-    feedback: deps.feedback !== undefined,
-  });
-  const answerer = new Answerer(knowledge, composer, flowNames, deps.feedback !== undefined);
+  let answerer: Answerer | undefined;
   const flowDeps: FlowDeps = {
     prefs,
-    policyAnswer: (text, lang) => answerer.policyAnswer(text, lang),
+    supportEmail,
+    policyAnswer: (text, lang) => answerer?.policyAnswer(text, lang),
     logFailure: (flow, error) => observer.flowFailed(flow, error),
   };
-  const flows: Dialog[] = [];
-  if (services.unsubscribes) {
-    flows.push(new UnsubscribeDialog({ ...flowDeps, service: services.unsubscribes, supportEmail }));
-    flowNames.add('unsubscribe');
-  }
-  if (services.tickets) {
-    const recent = async (step: { context: TurnContext }) => transcript.recent(step.context.activity.conversation.id);
-    flows.push(new SupportRequestDialog({ ...flowDeps, service: services.tickets, supportEmail, transcript: recent }));
-    flowNames.add('support');
-  }
-  if (services.consents) {
-    flows.push(new ParentalConsentDialog({ ...flowDeps, service: services.consents, supportEmail }));
-    flowNames.add('parental-consent');
-  }
+  const context = { deps: flowDeps, services, transcript: (id: string) => transcript.recent(id) };
+  const flows = FLOWS.flatMap((flow) => {
+    const dialog = flow.build(context);
+    return dialog ? [{ flow, dialog }] : [];
+  });
+  const offered = new Map(flows.map(({ flow }) => [flow.name, flow.title]));
+  const composer = new ReplyComposer(() => knowledge.knowledge, {
+    supportEmail,
+    flows: offered,
+    feedback: deps.feedback !== undefined,
+  });
+  answerer = new Answerer(knowledge, composer, new Set(offered.keys()), deps.feedback !== undefined);
   const recorder = deps.feedback;
   const feedback: FeedbackRecorder | undefined = recorder && {
     record: (vote) =>
@@ -81,7 +65,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         throw error;
       }),
   };
-  const rootDialog = new RootDialog(answerer, prefs, observer, flows, feedback);
-  const bot = new PrivacyBot(conversationState, dialogState, prefs, rootDialog, composer, transcript);
-  return { bot, conversationState, composer };
+  const rootDialog = new RootDialog(
+    answerer,
+    prefs,
+    observer,
+    flows.map(({ dialog }) => dialog),
+    feedback,
+  );
+  return { conversationState, dialogState, prefs, rootDialog, composer, transcript };
 }

@@ -1,13 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Outbox } from '../bot/mail/outbox.ts';
-import type { Db } from '../bot/store/lowdb/jsonDocument.ts';
 import type { Lang } from '../knowledge/types.ts';
 import { emailKey, InvalidAddressError, normalizeEmail } from './address.ts';
-import type { MailQuota } from './mailQuota.ts';
 import { consentDecisionToCustomerMail, consentDecisionToSupportMail, consentRequestMail } from './mailTemplates.ts';
+import type { Clock, MailDelivery, RequestStore } from './ports.ts';
 import { readableId } from './readableId.ts';
 import type { ConsentDecision, ConsentRecord, StoredConversationReference } from './records.ts';
-import type { Clock } from './time.ts';
+import { addMails, type RequestOutcome, type RequestRecorder } from './requestMail.ts';
 
 const TOKEN_BYTES = 32; // 256 bits
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -26,10 +24,6 @@ export interface ConsentRequestInput {
   readonly conversationReference?: StoredConversationReference;
 }
 
-export type ConsentRequestResult =
-  | { readonly status: 'sent'; readonly consent: ConsentRecord; readonly delivered: boolean }
-  | { readonly status: 'limited' };
-
 /** What a consent link leads to. */
 export type ConsentLookup =
   | { readonly status: 'open'; readonly consent: ConsentRecord }
@@ -41,20 +35,14 @@ export type ConsentDecisionResult =
   | { readonly status: 'recorded'; readonly consent: ConsentRecord }
   | Exclude<ConsentLookup, { status: 'open' }>;
 
-/** Tells the customer's conversation about a decision (a proactive message); implemented by the channel layer. */
-export interface ConsentNotifier {
-  notify(consent: ConsentRecord): Promise<void>;
-}
-
 export interface ConsentDeps {
-  readonly db: Db;
-  readonly outbox: Outbox;
-  readonly quota: MailQuota;
+  readonly store: RequestStore;
+  readonly requests: RequestRecorder;
+  readonly delivery: MailDelivery;
   readonly supportEmail: string;
   /** Base of the links in e-mails, e.g. https://chat.wowrack.co.id */
   readonly publicUrl: string;
   readonly now: Clock;
-  readonly deliveryWaitMs: number;
 }
 
 /**
@@ -63,106 +51,96 @@ export interface ConsentDeps {
  * (UU PDP Pasal 24–25) and mailed to support, so staff can set the account's restrictions, and to the customer.
  */
 export class ConsentService {
-  private notifier: ConsentNotifier | undefined;
-
   constructor(private readonly deps: ConsentDeps) {}
 
-  /** The channel layer registers how to reach a conversation once it exists (it is built after this service). */
-  setNotifier(notifier: ConsentNotifier): void {
-    this.notifier = notifier;
-  }
-
-  async request(input: ConsentRequestInput): Promise<ConsentRequestResult> {
-    const { outbox, quota, publicUrl, now, deliveryWaitMs } = this.deps;
+  async request(input: ConsentRequestInput): Promise<RequestOutcome<ConsentRecord>> {
+    const { requests, publicUrl } = this.deps;
     const childEmail = normalizeEmail(input.childEmail);
     const parentEmail = normalizeEmail(input.parentEmail);
     if (!childEmail) throw new InvalidAddressError('to');
     if (!parentEmail || emailKey(parentEmail) === emailKey(childEmail)) throw new InvalidAddressError('to');
-    if (!quota.allows(input.conversationId, [parentEmail])) return { status: 'limited' };
-
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
-    const created = now();
     const link = `${publicUrl.replace(/\/+$/, '')}/consent/${token}`;
-    const { result: consent, records } = await outbox.enqueueWith((data) => {
-      const consent: ConsentRecord = {
-        id: readableId('CNS', created, (id) => data.consents.some((c) => c.id === id)),
-        createdAt: created.toISOString(),
-        expiresAt: new Date(created.getTime() + CONSENT_VALIDITY_MS).toISOString(),
-        tokenHash: hashToken(token),
-        lang: input.lang,
-        childName: input.childName,
-        childEmail,
-        childAge: input.childAge,
-        parentName: input.parentName,
-        parentEmail,
-        conversationId: input.conversationId,
-        ...(input.conversationReference ? { conversationReference: input.conversationReference } : {}),
-      };
-      data.consents.push(consent);
-      return {
-        result: consent,
-        mails: [
-          {
-            to: parentEmail,
-            ...consentRequestMail(consent, link),
-            purpose: 'consent-request',
-            conversationId: input.conversationId,
-            scrubAfterSend: true,
-          },
-        ],
-      };
+    const conversationId = input.conversationId;
+    return requests.record<ConsentRecord>({
+      conversationId,
+      recipients: [parentEmail],
+      prepare: async (tx, now) => {
+        const consent: ConsentRecord = {
+          id: await readableId('CNS', now, (id) => tx.consents.idTaken(id)),
+          createdAt: now.toISOString(),
+          expiresAt: new Date(now.getTime() + CONSENT_VALIDITY_MS).toISOString(),
+          tokenHash: hashToken(token),
+          lang: input.lang,
+          childName: input.childName,
+          childEmail,
+          childAge: input.childAge,
+          parentName: input.parentName,
+          parentEmail,
+          conversationId,
+          ...(input.conversationReference ? { conversationReference: input.conversationReference } : {}),
+        };
+        return {
+          record: consent,
+          save: (t) => t.consents.add(consent),
+          mails: [
+            {
+              to: parentEmail,
+              ...consentRequestMail(consent, link),
+              purpose: 'consent-request',
+              conversationId,
+              scrubAfterSend: true,
+            },
+          ],
+        };
+      },
     });
-    const delivered = await outbox.waitForDelivery(
-      records.map((r) => r.id),
-      deliveryWaitMs,
-    );
-    return { status: 'sent', consent, delivered };
   }
 
   /** What a token leads to. Tokens of the wrong shape are simply unknown (no lookup). */
-  lookup(token: string): ConsentLookup {
+  async lookup(token: string): Promise<ConsentLookup> {
     if (!TOKEN_PATTERN.test(token)) return { status: 'unknown' };
     const hash = hashToken(token);
-    const consent = this.deps.db.read((d) => d.consents.find((c) => c.tokenHash === hash));
-    if (!consent) return { status: 'unknown' };
-    const copy = structuredClone(consent);
-    if (copy.decision) return { status: 'decided', consent: copy };
-    if (Date.parse(copy.expiresAt) <= this.deps.now().getTime()) return { status: 'expired', consent: copy };
-    return { status: 'open', consent: copy };
+    const consent = await this.deps.store.transaction((tx) => tx.consents.findByTokenHash(hash));
+    return this.stateOf(consent, this.deps.now());
   }
 
   /**
-   * Records the parent's decision once: the check and the write happen in one database update, so two clicks
-   * cannot both decide. Mails go to support and the customer; then the customer's conversation is told.
+   * Records the parent's decision once: the check and the write happen in one unit of work, so two clicks cannot
+   * both decide. Mails go to support and the customer (the channel then tells the customer's conversation).
    */
   async decide(token: string, decision: ConsentDecision): Promise<ConsentDecisionResult> {
     if (!TOKEN_PATTERN.test(token)) return { status: 'unknown' };
     const hash = hashToken(token);
-    const { outbox, supportEmail, now } = this.deps;
-    const decidedAt = now();
-    const { result } = await outbox.enqueueWith((data) => {
-      const stored = data.consents.find((c) => c.tokenHash === hash);
-      if (!stored) return { result: { status: 'unknown' } as ConsentDecisionResult, mails: [] };
-      if (stored.decision) return { result: { status: 'decided', consent: structuredClone(stored) }, mails: [] };
-      if (Date.parse(stored.expiresAt) <= decidedAt.getTime())
-        return { result: { status: 'expired', consent: structuredClone(stored) }, mails: [] };
-      stored.decision = decision;
-      stored.decidedAt = decidedAt.toISOString();
-      const consent = structuredClone(stored);
-      return {
-        result: { status: 'recorded', consent },
-        mails: [
+    const { store, delivery, supportEmail, now } = this.deps;
+    const at = now();
+    const result = await store.transaction(async (tx): Promise<ConsentDecisionResult> => {
+      const found = this.stateOf(await tx.consents.findByTokenHash(hash), at);
+      if (found.status !== 'open') return found;
+      const consent: ConsentRecord = { ...found.consent, decision, decidedAt: at.toISOString() };
+      await tx.consents.decide(consent.id, decision, at.toISOString());
+      await addMails(
+        tx,
+        [
           { to: supportEmail, ...consentDecisionToSupportMail(consent), purpose: 'consent-decision-support' },
-          { to: consent.childEmail, ...consentDecisionToCustomerMail(consent), purpose: 'consent-decision-customer' },
+          {
+            to: consent.childEmail,
+            ...consentDecisionToCustomerMail(consent, supportEmail),
+            purpose: 'consent-decision-customer',
+          },
         ],
-      };
+        at,
+      );
+      return { status: 'recorded', consent };
     });
-    if (result.status === 'recorded' && this.notifier) {
-      // The decision is already safe on disk and mailed; the chat notice goes out in the background, so a customer's
-      // channel that does not answer never keeps the parent waiting.
-      const notifier = this.notifier;
-      void notifier.notify(result.consent).catch(() => undefined);
-    }
+    if (result.status === 'recorded') delivery.wake();
     return result;
+  }
+
+  private stateOf(consent: ConsentRecord | undefined, now: Date): ConsentLookup {
+    if (!consent) return { status: 'unknown' };
+    if (consent.decision) return { status: 'decided', consent };
+    if (Date.parse(consent.expiresAt) <= now.getTime()) return { status: 'expired', consent };
+    return { status: 'open', consent };
   }
 }

@@ -1,6 +1,5 @@
-import type { Db } from '../bot/store/lowdb/jsonDocument.ts';
 import { emailKey } from './address.ts';
-import type { Clock } from './time.ts';
+import type { Transaction } from './ports.ts';
 
 export interface QuotaLimits {
   /** Mails to outside addresses one conversation may trigger per window. */
@@ -21,32 +20,34 @@ export class MailQuota {
   private readonly internal: ReadonlySet<string>;
 
   constructor(
-    private readonly db: Db,
     internalAddresses: readonly string[],
     private readonly limits: QuotaLimits = DEFAULT_QUOTA,
-    private readonly now: Clock = () => new Date(),
   ) {
     this.internal = new Set(internalAddresses.flatMap((a) => emailKey(a) ?? []));
   }
 
-  /** Whether a flow in this conversation may now send one more mail to each of `recipients`. */
-  allows(conversationId: string, recipients: readonly string[]): boolean {
-    const since = this.now().getTime() - this.limits.windowMs;
+  /**
+   * Whether a request from `conversationId` may now send one more mail to each of `recipients`. Called inside the
+   * unit of work that records the mails, so the check and the record cannot be raced.
+   */
+  async allows(
+    tx: Transaction,
+    conversationId: string | undefined,
+    recipients: readonly string[],
+    now: Date,
+  ): Promise<boolean> {
     const outside = recipients.flatMap((r) => emailKey(r) ?? []).filter((r) => !this.internal.has(r));
-    return this.db.read((data) => {
-      const recent = data.outbox.filter(
-        (m) => Date.parse(m.createdAt) >= since && !this.internal.has(emailKey(m.to) ?? ''),
-      );
-      if (
-        recent.filter((m) => m.conversationId === conversationId).length + outside.length >
-        this.limits.perConversation
-      )
-        return false;
-      return outside.every(
-        (r) =>
-          recent.filter((m) => emailKey(m.to) === r).length + outside.filter((o) => o === r).length <=
-          this.limits.perRecipient,
-      );
-    });
+    if (outside.length === 0) return true;
+    const since = new Date(now.getTime() - this.limits.windowMs);
+    const recent = (await tx.outbox.createdSince(since))
+      .map((m) => ({ to: emailKey(m.to) ?? '', conversationId: m.conversationId }))
+      .filter((m) => !this.internal.has(m.to));
+    const fromConversation =
+      conversationId === undefined ? 0 : recent.filter((m) => m.conversationId === conversationId).length;
+    if (fromConversation + outside.length > this.limits.perConversation) return false;
+    return outside.every(
+      (r) =>
+        recent.filter((m) => m.to === r).length + outside.filter((o) => o === r).length <= this.limits.perRecipient,
+    );
   }
 }

@@ -3,7 +3,8 @@
  * reaches a header. Mails to staff are in Indonesian; mails to customers and parents in the conversation's language.
  */
 import type { Lang } from '../knowledge/types.ts';
-import type { ConsentRecord, TicketKind, TicketRecord } from './records.ts';
+import type { ConsentRecord, TicketRecord } from './records.ts';
+import { TICKET_KIND_LABELS, TICKET_KIND_LAW } from './ticketKinds.ts';
 import { formatTime } from './time.ts';
 
 export interface MailContent {
@@ -14,23 +15,6 @@ export interface MailContent {
 const SIGNATURE: Record<Lang, string> = {
   id: '\n--\nAsisten Privasi Wowrack Indonesia\nE-mail ini dikirim otomatis oleh asisten chat di situs Wowrack Indonesia.',
   en: '\n--\nWowrack Indonesia Privacy Assistant\nThis e-mail was sent automatically by the chat assistant on the Wowrack Indonesia website.',
-};
-
-export const TICKET_KIND_LABELS: Record<TicketKind, Record<Lang, string>> = {
-  question: { id: 'Pertanyaan tentang kebijakan privasi', en: 'Question about the privacy policy' },
-  access: { id: 'Permintaan salinan data pribadi', en: 'Request for a copy of my personal data' },
-  correction: { id: 'Permintaan perbaikan data pribadi', en: 'Request to correct my personal data' },
-  deletion: { id: 'Permintaan penghapusan data pribadi', en: 'Request to delete my personal data' },
-  'withdraw-consent': { id: 'Penarikan persetujuan pemrosesan data', en: 'Withdrawal of consent to processing' },
-};
-
-/** The legal basis staff should see for each kind (UU No. 27/2022 tentang Pelindungan Data Pribadi). */
-const TICKET_KIND_LAW: Record<TicketKind, string> = {
-  question: 'Pernyataan Privasi: "Pertanyaan-pertanyaan mengenai Kebijakan bisa dikirimkan ke support@wowrack.co.id"',
-  access: 'UU PDP Pasal 7 (hak akses dan salinan) dan Pasal 32 (tanggapan paling lambat 3×24 jam)',
-  correction: 'UU PDP Pasal 6 (hak memperbaiki) dan Pasal 30 (tanggapan paling lambat 3×24 jam)',
-  deletion: 'UU PDP Pasal 8 (hak mengakhiri pemrosesan, menghapus dan/atau memusnahkan data)',
-  'withdraw-consent': 'UU PDP Pasal 9 (hak menarik kembali persetujuan)',
 };
 
 // --- stop promotional e-mail ---------------------------------------------------------------------------------
@@ -55,7 +39,12 @@ export function removeRequestMail(email: string, recordedAt: string): MailConten
   };
 }
 
-export function unsubscribeConfirmationMail(email: string, recordedAt: string, lang: Lang): MailContent {
+export function unsubscribeConfirmationMail(
+  email: string,
+  recordedAt: string,
+  lang: Lang,
+  support: string,
+): MailContent {
   return lang === 'id'
     ? {
         subject: 'Konfirmasi: berhenti berlangganan e-mail promosi Wowrack Indonesia',
@@ -65,7 +54,7 @@ export function unsubscribeConfirmationMail(email: string, recordedAt: string, l
           `Permintaan berhenti berlangganan e-mail promosi untuk ${email} telah kami catat pada ${formatTime(recordedAt, 'id')}.`,
           'Tim kami telah menerima permintaan dengan subjek REMOVE.',
           '',
-          'Jika Anda tidak meminta ini, balas e-mail ini atau hubungi support@wowrack.co.id.',
+          `Jika Anda tidak meminta ini, balas e-mail ini atau hubungi ${support}.`,
           SIGNATURE.id,
         ].join('\n'),
       }
@@ -77,7 +66,7 @@ export function unsubscribeConfirmationMail(email: string, recordedAt: string, l
           `Your request to stop promotional e-mail to ${email} was recorded on ${formatTime(recordedAt, 'en')}.`,
           'Our team has received a request with the subject REMOVE.',
           '',
-          'If you did not ask for this, reply to this e-mail or write to support@wowrack.co.id.',
+          `If you did not ask for this, reply to this e-mail or write to ${support}.`,
           SIGNATURE.en,
         ].join('\n'),
       };
@@ -216,7 +205,7 @@ export function consentDecisionToSupportMail(consent: ConsentRecord): MailConten
   };
 }
 
-export function consentDecisionToCustomerMail(consent: ConsentRecord): MailContent {
+export function consentDecisionToCustomerMail(consent: ConsentRecord, support: string): MailContent {
   const approved = consent.decision === 'approved';
   return consent.lang === 'id'
     ? {
@@ -226,7 +215,7 @@ export function consentDecisionToCustomerMail(consent: ConsentRecord): MailConte
           '',
           approved
             ? `${consent.parentName} telah menyetujui permintaan persetujuan ${consent.id}. Tim kami akan membantu pengaturan akun Anda.`
-            : `${consent.parentName} telah menolak permintaan persetujuan ${consent.id}. Jika ada pertanyaan, hubungi support@wowrack.co.id.`,
+            : `${consent.parentName} telah menolak permintaan persetujuan ${consent.id}. Jika ada pertanyaan, hubungi ${support}.`,
           SIGNATURE.id,
         ].join('\n'),
       }
@@ -237,7 +226,7 @@ export function consentDecisionToCustomerMail(consent: ConsentRecord): MailConte
           '',
           approved
             ? `${consent.parentName} has approved consent request ${consent.id}. Our team will help set up your account.`
-            : `${consent.parentName} has declined consent request ${consent.id}. For questions, write to support@wowrack.co.id.`,
+            : `${consent.parentName} has declined consent request ${consent.id}. For questions, write to ${support}.`,
           SIGNATURE.en,
         ].join('\n'),
       };

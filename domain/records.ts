@@ -1,5 +1,6 @@
 /**
- * What the assistant keeps on disk, besides Bot Framework conversation state.
+ * The records the assistant keeps (in whichever store), defined once; besides them the store holds Bot Framework
+ * conversation state.
  * Keep only what a flow needs (privacy by design): no transcripts beyond the ticket, no tokens in clear.
  */
 import type { Lang } from '../knowledge/types.ts';
@@ -88,22 +89,4 @@ export interface FeedbackRecord {
   readonly lang: Lang;
   /** ISO time, rounded down to the hour. */
   readonly at: string;
-}
-
-/** One Bot Framework storage item (conversation or user state) with its eTag and last change time. */
-export interface StateItem {
-  readonly eTag: string;
-  readonly changedAt: string;
-  readonly value: Readonly<Record<string, unknown>>;
-}
-
-/** The whole database file. */
-export interface DatabaseShape {
-  version: 1;
-  tickets: TicketRecord[];
-  unsubscribes: UnsubscribeRecord[];
-  consents: ConsentRecord[];
-  outbox: OutboxRecord[];
-  feedback: FeedbackRecord[];
-  state: Record<string, StateItem>;
 }

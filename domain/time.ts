@@ -23,6 +23,3 @@ export function dayStamp(date: Date): string {
   }).format(date);
   return parts.replaceAll('-', '');
 }
-
-export type Clock = () => Date;
-export const systemClock: Clock = () => new Date();

@@ -2,11 +2,10 @@ import {
   type Activity,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  type ConversationState,
   type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
-import type { ReplyComposer } from '../../dialogs/replies/composer.ts';
+import type { Assistant } from '../../dialogs/assistant.ts';
 import { toActivity } from '../../dialogs/replies/toActivity.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log/logger.ts';
@@ -30,9 +29,9 @@ export class AssistantAdapter extends CloudAdapter {
 export function createAdapter(
   config: Config,
   logger: Logger,
-  conversationState: ConversationState,
-  composer: ReplyComposer,
+  assistant: Pick<Assistant, 'conversationState' | 'composer'>,
 ): AssistantAdapter {
+  const { conversationState, composer } = assistant;
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId,
     MicrosoftAppPassword: config.bot.appPassword,

@@ -1,6 +1,6 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
-import { flowSay } from '../../dialogs/replies/flowTexts.ts';
-import type { ConsentNotifier } from '../../domain/consent.ts';
+import { say } from '../../dialogs/replies/texts.ts';
+import type { ConsentNotifier } from '../../domain/ports.ts';
 import type { ConsentRecord } from '../../domain/records.ts';
 import type { DirectLineService } from '../directline/directLineService.ts';
 import type { Logger } from '../log/logger.ts';
@@ -19,7 +19,7 @@ export class ProactiveConsentNotifier implements ConsentNotifier {
     const reference = consent.conversationReference as Partial<ConversationReference> | undefined;
     if (!reference?.conversation?.id || !reference.serviceUrl) return;
     const key = consent.decision === 'approved' ? 'consentApprovedNotice' : 'consentDeclinedNotice';
-    const text = flowSay(key, consent.lang, { id: consent.id, support: this.supportEmail });
+    const text = say(key, consent.lang, { id: consent.id, support: this.supportEmail });
     // A website chat on the built-in Direct Line gets the message in-process, never over HTTP.
     if (this.directLine?.owns(reference)) {
       const delivered = this.directLine.deliver(reference.conversation.id, { type: 'message', text });

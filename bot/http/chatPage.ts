@@ -13,6 +13,8 @@ export interface ChatPageAssets {
 export interface ChatPageOptions {
   /** Inside the embed widget's iframe: a compact header. */
   readonly embed: boolean;
+  /** The support address shown to visitors without JavaScript. */
+  readonly supportEmail: string;
   readonly mode: DirectLineMode;
   /** Direct Line base URL for the browser (a path on this server for the built-in endpoint). */
   readonly directLineDomain: string;
@@ -68,7 +70,7 @@ export function chatPageHtml(options: ChatPageOptions): string {
 <main class="chat-main">
 <div id="chat-status" class="chat-status" role="status" aria-live="polite" hidden></div>
 <div id="webchat" role="region" aria-label="Percakapan dengan ${CHAT_TITLE}"></div>
-<noscript><p class="chat-noscript">Chat ini memerlukan JavaScript. Anda juga dapat menulis ke support@wowrack.co.id.</p></noscript>
+<noscript><p class="chat-noscript">Chat ini memerlukan JavaScript. Anda juga dapat menulis ke ${escapeHtml(options.supportEmail)}.</p></noscript>
 </main>
 </body>
 </html>

@@ -27,14 +27,14 @@ const QUOTE: Record<Lang, string> = {
 };
 
 /** The page a consent link shows (GET never decides: mail scanners follow links). */
-export function consentPage(lookup: ConsentLookup, token: string): Page {
+export function consentPage(lookup: ConsentLookup, token: string, support: string): Page {
   switch (lookup.status) {
     case 'unknown':
-      return unknownPage();
+      return unknownPage(support);
     case 'expired':
-      return expiredPage(lookup.consent);
+      return expiredPage(lookup.consent, support);
     case 'decided':
-      return usedPage(lookup.consent);
+      return usedPage(lookup.consent, support);
     case 'open':
       return openPage(lookup.consent, token);
   }
@@ -64,26 +64,26 @@ export function recordedPage(c: ConsentRecord): Page {
   return { status: 200, html: layout(c.lang, id ? 'Keputusan tercatat' : 'Decision recorded', `<p>${text}</p>`) };
 }
 
-function usedPage(c: ConsentRecord): Page {
+function usedPage(c: ConsentRecord, support: string): Page {
   const id = c.lang === 'id';
   const decided = escapeHtml(formatTime(c.decidedAt ?? c.createdAt, c.lang));
   const text = id
-    ? `Tautan ini sudah digunakan: permintaan ${escapeHtml(c.id)} telah <strong>${c.decision === 'approved' ? 'disetujui' : 'ditolak'}</strong> pada ${decided}. Untuk mengubahnya, hubungi support@wowrack.co.id.`
-    : `This link has already been used: request ${escapeHtml(c.id)} was <strong>${c.decision === 'approved' ? 'approved' : 'declined'}</strong> on ${decided}. To change it, write to support@wowrack.co.id.`;
+    ? `Tautan ini sudah digunakan: permintaan ${escapeHtml(c.id)} telah <strong>${c.decision === 'approved' ? 'disetujui' : 'ditolak'}</strong> pada ${decided}. Untuk mengubahnya, hubungi ${escapeHtml(support)}.`
+    : `This link has already been used: request ${escapeHtml(c.id)} was <strong>${c.decision === 'approved' ? 'approved' : 'declined'}</strong> on ${decided}. To change it, write to ${escapeHtml(support)}.`;
   return { status: 409, html: layout(c.lang, id ? 'Tautan sudah digunakan' : 'Link already used', `<p>${text}</p>`) };
 }
 
-function expiredPage(c: ConsentRecord): Page {
+function expiredPage(c: ConsentRecord, support: string): Page {
   const id = c.lang === 'id';
   const text = id
-    ? `Tautan untuk permintaan ${escapeHtml(c.id)} sudah kedaluwarsa pada ${escapeHtml(formatTime(c.expiresAt, 'id'))}. Calon pelanggan dapat meminta tautan baru melalui asisten chat, atau hubungi support@wowrack.co.id.`
-    : `The link for request ${escapeHtml(c.id)} expired on ${escapeHtml(formatTime(c.expiresAt, 'en'))}. The customer can ask for a new one through the chat assistant, or write to support@wowrack.co.id.`;
+    ? `Tautan untuk permintaan ${escapeHtml(c.id)} sudah kedaluwarsa pada ${escapeHtml(formatTime(c.expiresAt, 'id'))}. Calon pelanggan dapat meminta tautan baru melalui asisten chat, atau hubungi ${escapeHtml(support)}.`
+    : `The link for request ${escapeHtml(c.id)} expired on ${escapeHtml(formatTime(c.expiresAt, 'en'))}. The customer can ask for a new one through the chat assistant, or write to ${escapeHtml(support)}.`;
   return { status: 410, html: layout(c.lang, id ? 'Tautan kedaluwarsa' : 'Link expired', `<p>${text}</p>`) };
 }
 
-function unknownPage(): Page {
-  const body = `<p>Tautan ini tidak dikenal. Pastikan Anda membuka tautan lengkap dari e-mail, atau hubungi support@wowrack.co.id.</p>
-<p lang="en"><small>This link is not recognised. Make sure you opened the complete link from the e-mail, or write to support@wowrack.co.id.</small></p>`;
+function unknownPage(support: string): Page {
+  const body = `<p>Tautan ini tidak dikenal. Pastikan Anda membuka tautan lengkap dari e-mail, atau hubungi ${escapeHtml(support)}.</p>
+<p lang="en"><small>This link is not recognised. Make sure you opened the complete link from the e-mail, or write to ${escapeHtml(support)}.</small></p>`;
   return { status: 404, html: layout('id', 'Tautan tidak dikenal', body) };
 }
 

@@ -1,5 +1,6 @@
 import type restify from 'restify';
 import type { ConsentService } from '../../domain/consent.ts';
+import type { ConsentNotifier } from '../../domain/ports.ts';
 import type { ConsentDecision } from '../../domain/records.ts';
 import type { Logger } from '../log/logger.ts';
 import { badRequestPage, consentPage, type Page, recordedPage } from './consentPage.ts';
@@ -26,10 +27,20 @@ function decisionOf(body: unknown): ConsentDecision | undefined {
 }
 
 /** GET shows the request (it never decides: mail scanners follow links); POST records the parent's decision. */
-export function registerConsentRoutes(server: restify.Server, consents: ConsentService, logger: Logger): void {
+export interface ConsentRouteDeps {
+  readonly consents: ConsentService;
+  /** Tells the customer's chat about the decision, after it is recorded (in the background). */
+  readonly notifier: ConsentNotifier;
+  readonly logger: Logger;
+  /** The support address the pages name. */
+  readonly support: string;
+}
+
+export function registerConsentRoutes(server: restify.Server, deps: ConsentRouteDeps): void {
+  const { consents, notifier, logger, support } = deps;
   const show = async (req: restify.Request, res: restify.Response) => {
     const token = String(req.params.token ?? '');
-    send(res, consentPage(consents.lookup(token), token));
+    send(res, consentPage(await consents.lookup(token), token, support));
   };
   server.get('/consent/:token', show);
   server.head('/consent/:token', show);
@@ -44,7 +55,9 @@ export function registerConsentRoutes(server: restify.Server, consents: ConsentS
     const result = await consents.decide(token, decision);
     if (result.status === 'recorded') {
       logger.info({ consent: result.consent.id, decision }, 'parental consent decided');
+      // The decision is already safe and mailed; a chat that does not answer never keeps the parent waiting.
+      void notifier.notify(result.consent).catch(() => undefined);
       send(res, recordedPage(result.consent));
-    } else send(res, consentPage(result, token));
+    } else send(res, consentPage(result, token, support));
   });
 }

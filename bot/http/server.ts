@@ -1,32 +1,30 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import type { ConsentService } from '../../domain/consent.ts';
 import { activityProblem } from '../channel/activityGuard.ts';
-import type { DirectLineService } from '../directline/directLineService.ts';
-import { type DirectLineRouteOptions, registerDirectLineRoutes } from '../directline/routes.ts';
+import type { Channel } from '../channel/buildChannel.ts';
+import type { Config } from '../config.ts';
+import { registerDirectLineRoutes } from '../directline/routes.ts';
 import type { Logger } from '../log/logger.ts';
 import { registerConsentRoutes } from './consentRoutes.ts';
-import { registerWebRoutes, type WebChatOptions } from './webRoutes.ts';
+import { clientIp, FixedWindowRateLimiter } from './rateLimit.ts';
+import { registerWebRoutes } from './webRoutes.ts';
 
 export interface ServerDeps {
-  readonly adapter: CloudAdapter;
-  readonly runTurn: (context: TurnContext) => Promise<void>;
+  readonly config: Pick<Config, 'webChat' | 'supportEmail'>;
+  readonly channel: Channel;
   readonly logger: Logger;
-  readonly health: () => Record<string, unknown>;
+  readonly health: () => Promise<Record<string, unknown>>;
   readonly consents: ConsentService;
-  /** The built-in Direct Line (absent when an Azure Bot resource is configured). */
-  readonly directLine?: DirectLineService;
-  readonly directLineOptions?: DirectLineRouteOptions;
-  /** The website chat (page, widget, token exchange); defaults: built-in Direct Line, embeddable only by itself. */
-  readonly webChat?: WebChatOptions;
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
 
 /** HTTP routes only: no business logic lives here. */
 export function createServer(deps: ServerDeps): restify.Server {
+  const { config, channel, logger } = deps;
+  const { adapter, runTurn, directLine } = channel;
   // maxParamLength: a long (forged) consent token still reaches its route and gets the proper page.
   const server = restify.createServer({
     name: 'wowrack-privacy-assistant',
@@ -42,16 +40,29 @@ export function createServer(deps: ServerDeps): restify.Server {
       return;
     }
     try {
-      await deps.adapter.process(req, res, deps.runTurn);
+      await adapter.process(req, res, runTurn);
     } catch (err) {
-      deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'activity could not be processed');
+      logger.error({ err: err instanceof Error ? err.message : String(err) }, 'activity could not be processed');
       if (!res.headersSent) res.send(400, { error: 'bad_request', message: 'the activity could not be processed' });
     }
   });
 
-  registerConsentRoutes(server, deps.consents, deps.logger);
-  registerWebRoutes(server, { ...deps.webChat, builtInDirectLine: deps.directLine !== undefined, logger: deps.logger });
-  if (deps.directLine) registerDirectLineRoutes(server, deps.directLine, deps.logger, deps.directLineOptions);
+  registerConsentRoutes(server, {
+    consents: deps.consents,
+    notifier: channel.notifier,
+    logger,
+    support: config.supportEmail,
+  });
+  registerWebRoutes(server, {
+    ...config.webChat,
+    supportEmail: config.supportEmail,
+    builtInDirectLine: directLine !== undefined,
+    logger,
+  });
+  if (directLine)
+    registerDirectLineRoutes(server, directLine, logger, {
+      allowNewToken: newConversationLimit(config.webChat.trustProxy),
+    });
   else {
     // Nothing else upgrades to WebSocket. restify always listens for 'upgrade' itself and would leave such a socket
     // open forever (and server.close() waiting for it): refuse at once.
@@ -61,7 +72,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   }
 
   server.get('/healthz', async (_req, res) => {
-    res.send(200, { status: 'ok', ...deps.health() });
+    res.send(200, { status: 'ok', ...(await deps.health()) });
   });
 
   // Unknown paths: a plain answer that does not echo the path back.
@@ -73,7 +84,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.on(
     'restifyError',
     (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, callback: () => void) => {
-      deps.logger.warn(
+      logger.warn(
         { method: req.method, path: req.path(), status: err.statusCode, error: err.name },
         'request rejected',
       );
@@ -81,4 +92,10 @@ export function createServer(deps: ServerDeps): restify.Server {
     },
   );
   return server;
+}
+
+/** Anonymous visitors may open at most 20 new chat conversations a minute per address (each holds memory). */
+function newConversationLimit(trustProxy: boolean): (req: restify.Request) => boolean {
+  const limiter = new FixedWindowRateLimiter({ limit: 20, windowMs: 60_000 });
+  return (req) => limiter.take(clientIp(req, trustProxy)).allowed;
 }

@@ -80,7 +80,11 @@ const isEmbed = (req: IncomingMessage): boolean =>
  */
 export function registerWebRoutes(
   server: restify.Server,
-  options: WebChatOptions & { readonly logger: Logger; readonly builtInDirectLine?: boolean },
+  options: WebChatOptions & {
+    readonly logger: Logger;
+    readonly supportEmail: string;
+    readonly builtInDirectLine?: boolean;
+  },
 ): void {
   const assets = loadAssets();
   const secret = options.directLineSecret ?? '';
@@ -107,6 +111,7 @@ export function registerWebRoutes(
       embed,
       chatPageHtml({
         embed,
+        supportEmail: options.supportEmail,
         mode,
         directLineDomain: mode === 'azure' ? endpoint : BUILT_IN_DIRECT_LINE,
         tokenUrl: mode === 'azure' ? '/api/directline/token' : `${BUILT_IN_DIRECT_LINE}/tokens/generate`,

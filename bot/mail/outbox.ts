@@ -1,19 +1,19 @@
 /**
- * The outbox: every e-mail the assistant promises is first recorded on disk ('pending'), then delivered in the
- * background with retries and exponential back-off. Pending mail survives restarts (start() picks it up again).
+ * The outbox worker: every e-mail the assistant promises is first recorded in the store ('pending', by the domain's
+ * unit of work), then delivered here in the background with retries and exponential back-off. Pending mail survives
+ * restarts (start() picks it up again). Implements the domain's MailDelivery port.
  *
  * Delivery is at-least-once: if the process dies between the SMTP server accepting a message and the 'sent' status
  * reaching the disk, the message is sent again after the restart, with the same Message-ID so the duplicate is
  * recognisable. Within one process a record is never sent twice. Run one Outbox per database.
  */
-import { randomUUID } from 'node:crypto';
-import { emailKey, InvalidAddressError, maskEmail, maskEmailsIn, normalizeEmail } from '../../domain/address.ts';
-import type { DatabaseShape, OutboxRecord } from '../../domain/records.ts';
+import { InvalidAddressError, maskEmail, normalizeEmail } from '../../domain/address.ts';
+import { scrubSecrets } from '../../domain/outgoingMail.ts';
+import type { Clock, MailDelivery, RequestStore } from '../../domain/ports.ts';
+import type { OutboxRecord } from '../../domain/records.ts';
+import { describeError } from '../log/describeError.ts';
 import type { Logger } from '../log/logger.ts';
-import type { Db } from '../store/lowdb/jsonDocument.ts';
-import { type MailTransport, type OutgoingMail, safeSubject } from './transport.ts';
-
-export { InvalidAddressError } from '../../domain/address.ts';
+import type { MailTransport, OutgoingMail } from './transport.ts';
 
 export interface RetryPolicy {
   /** Delay after the first failure; doubles with each further failure. */
@@ -31,34 +31,15 @@ export const DEFAULT_RETRY: RetryPolicy = {
 };
 
 export interface OutboxDeps {
-  readonly db: Db;
+  readonly store: RequestStore;
   readonly transport: MailTransport;
   readonly logger: Logger;
   /** Sender address (a plain addr-spec); its domain also names the Message-IDs. */
   readonly from: string;
-  readonly now?: () => Date;
+  readonly now?: Clock;
   readonly retry?: Partial<RetryPolicy>;
   /** Source of the ±20 % jitter, in [0, 1). */
   readonly random?: () => number;
-}
-
-export interface EnqueueInput {
-  readonly to: string;
-  readonly replyTo?: string;
-  /** One of our fixed subject texts (control characters are removed anyway). */
-  readonly subject: string;
-  readonly text: string;
-  /** What caused the mail (e.g. "ticket-confirmation"), for logs and caps. */
-  readonly purpose: string;
-  /** The text holds a secret (a link's token): replace long tokens in the stored copy once it is sent. */
-  readonly scrubAfterSend?: boolean;
-  readonly conversationId?: string;
-}
-
-/** What an enqueueWith() callback returns: its own result and the mails to record with it. */
-export interface TransactionalMails<T> {
-  readonly result: T;
-  readonly mails: readonly EnqueueInput[];
 }
 
 export interface DeliveryTotals {
@@ -68,28 +49,21 @@ export interface DeliveryTotals {
   failed: number;
 }
 
-export interface RecentQuery {
-  readonly to?: string;
-  readonly conversationId?: string;
-  readonly since: Date;
-}
-
 interface SentMark {
   readonly id: string;
   readonly sentAt: string;
   readonly attempts: number;
 }
 
-const MAX_ERROR_LENGTH = 300;
 const JITTER = 0.2;
 
-export class Outbox {
-  private readonly db: Db;
+export class Outbox implements MailDelivery {
+  private readonly store: RequestStore;
   private readonly transport: MailTransport;
   private readonly logger: Logger;
   private readonly from: string;
   private readonly messageIdDomain: string;
-  private readonly now: () => Date;
+  private readonly now: Clock;
   private readonly random: () => number;
   private readonly retry: RetryPolicy;
 
@@ -108,7 +82,7 @@ export class Outbox {
   constructor(deps: OutboxDeps) {
     const from = normalizeEmail(deps.from);
     if (!from) throw new InvalidAddressError('from');
-    this.db = deps.db;
+    this.store = deps.store;
     this.transport = deps.transport;
     this.logger = deps.logger;
     this.from = from;
@@ -121,58 +95,36 @@ export class Outbox {
       throw new RangeError('retry policy needs baseMs > 0, maxMs >= baseMs and giveUpAfterMs >= 0');
   }
 
-  /**
-   * Validates and records a message as 'pending' (resolves once it is on disk), then starts delivering it in the
-   * background. Throws InvalidAddressError, and records nothing, when `to` or `replyTo` is not a plain address.
-   */
-  async enqueue(input: EnqueueInput): Promise<OutboxRecord> {
-    const record = this.newRecord(input, this.now().toISOString()); // validates before touching the database
-    await this.db.update((data) => {
-      data.outbox.push(structuredClone(record));
-    });
-    this.queued([record]);
-    return structuredClone(record);
+  /** Starts a delivery run in the background (new mail was recorded), unless stopped. */
+  wake(): void {
+    if (!this.stopped) this.trigger();
   }
 
   /**
-   * A transactional outbox: runs `fn` inside one database update and records the mails it returns in that same
-   * update, so the flow's own change (a ticket, a consent decision …) and its mails reach the disk together or not at
-   * all. An invalid address in any mail throws InvalidAddressError from inside the update, which then changes nothing.
-   * `fn` must be synchronous. Delivery starts in the background once the update is on disk. (`const T` keeps the
-   * literal types of a result returned from several branches, e.g. `{ status: 'decided' }`, instead of widening them.)
+   * Starts delivering, then waits (at most `timeoutMs` of real time) for the given records to be sent, so a flow can
+   * say "sent" rather than "queued". Resolves true once all of them are sent; false on timeout, as soon as one of
+   * them has failed an attempt (it is retried later, in the background) or given up, or when an id is unknown.
    */
-  async enqueueWith<const T>(
-    fn: (data: DatabaseShape) => TransactionalMails<T>,
-  ): Promise<{ result: T; records: OutboxRecord[] }> {
-    const createdAt = this.now().toISOString();
-    const { result, records } = await this.db.update((data) => {
-      const outcome = fn(data);
-      const created = outcome.mails.map((mail) => this.newRecord(mail, createdAt));
-      for (const record of created) data.outbox.push(structuredClone(record));
-      return { result: outcome.result, records: created };
-    });
-    this.queued(records);
-    return { result, records: records.map((r) => structuredClone(r)) };
-  }
-
-  /**
-   * Waits (at most `timeoutMs` of real time) for the given records to be sent, so a flow can say "sent" rather than
-   * "queued". Resolves true once all of them are sent; false on timeout, as soon as one of them has failed an attempt
-   * (it is retried later, in the background) or given up, or when an id is unknown.
-   */
-  waitForDelivery(ids: readonly string[], timeoutMs: number): Promise<boolean> {
-    const state = this.deliveryState(ids);
-    if (state !== 'waiting') return Promise.resolve(state === 'sent');
-    if (!(timeoutMs > 0)) return Promise.resolve(false);
+  async waitForDelivery(ids: readonly string[], timeoutMs: number): Promise<boolean> {
+    if (ids.length === 0) return true;
+    this.wake();
+    const state = await this.deliveryState(ids);
+    if (state !== 'waiting') return state === 'sent';
+    if (!(timeoutMs > 0)) return false;
     return new Promise((resolve) => {
+      let done = false;
       const finish = (delivered: boolean): void => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
         this.waiters.delete(check);
         resolve(delivered);
       };
       const check = (): void => {
-        const now = this.deliveryState(ids);
-        if (now !== 'waiting') finish(now === 'sent');
+        void this.deliveryState(ids).then(
+          (now) => now !== 'waiting' && finish(now === 'sent'),
+          () => finish(false),
+        );
       };
       const timer = setTimeout(() => finish(false), timeoutMs);
       timer.unref();
@@ -213,86 +165,30 @@ export class Outbox {
     if (this.active && this.running) await this.running.catch(() => undefined);
   }
 
-  /** How many messages (any status) were queued since `since`, to `to` and/or for `conversationId`. */
-  countRecent(query: RecentQuery): number {
-    const key = query.to === undefined ? undefined : emailKey(query.to);
-    if (query.to !== undefined && key === undefined) return 0; // nothing invalid is ever stored
-    const since = query.since.getTime();
-    return this.db.read(
-      (data) =>
-        data.outbox.filter(
-          (record) =>
-            Date.parse(record.createdAt) >= since &&
-            (key === undefined || emailKey(record.to) === key) &&
-            (query.conversationId === undefined || record.conversationId === query.conversationId),
-        ).length,
-    );
-  }
-
   /** Records still waiting for delivery, oldest first (copies). */
-  pending(): OutboxRecord[] {
-    return this.db
-      .read((data) => data.outbox.filter((record) => record.status === 'pending').map((r) => structuredClone(r)))
-      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  pending(): Promise<readonly OutboxRecord[]> {
+    return this.store.transaction((tx) => tx.outbox.pending());
   }
 
   /**
    * Deletes sent and failed records queued before `before` (they hold personal data: addresses and mail bodies).
-   * Pending records are kept. Resolves with the number removed, once on disk.
+   * Pending records are kept. Resolves with the number removed, once stored.
    */
   async prune(before: Date): Promise<number> {
-    const limit = before.getTime();
-    const removed = await this.db.update((data) => {
-      const keep = data.outbox.filter((r) => r.status === 'pending' || Date.parse(r.createdAt) >= limit);
-      const count = data.outbox.length - keep.length;
-      data.outbox = keep;
-      return count;
-    });
+    const removed = await this.store.transaction((tx) => tx.outbox.prune(before));
     if (removed > 0) this.logger.info({ removed }, 'old outbox records pruned');
     return removed;
   }
 
-  /** A new 'pending' record for `input`; throws InvalidAddressError when an address is not a plain addr-spec. */
-  private newRecord(input: EnqueueInput, createdAt: string): OutboxRecord {
-    const to = normalizeEmail(input.to);
-    if (!to) throw new InvalidAddressError('to');
-    let replyTo: string | undefined;
-    if (input.replyTo !== undefined) {
-      replyTo = normalizeEmail(input.replyTo);
-      if (!replyTo) throw new InvalidAddressError('replyTo');
-    }
-    return {
-      id: randomUUID(),
-      createdAt,
-      to,
-      ...(replyTo ? { replyTo } : {}),
-      subject: safeSubject(input.subject),
-      text: input.text,
-      ...(input.conversationId !== undefined ? { conversationId: input.conversationId } : {}),
-      purpose: input.purpose,
-      ...(input.scrubAfterSend ? { scrubAfterSend: true } : {}),
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: createdAt,
-    };
-  }
-
-  /** After new records reached the disk: log them and start delivering. */
-  private queued(records: readonly OutboxRecord[]): void {
-    for (const record of records)
-      this.logger.info({ outboxId: record.id, purpose: record.purpose, to: maskEmail(record.to) }, 'mail queued');
-    if (records.length > 0 && !this.stopped) this.trigger();
-  }
-
   /** 'sent' when every record is sent, 'failed' when one failed an attempt, gave up or is unknown, else 'waiting'. */
-  private deliveryState(ids: readonly string[]): 'sent' | 'failed' | 'waiting' {
-    return this.db.read((data) => {
+  private deliveryState(ids: readonly string[]): Promise<'sent' | 'failed' | 'waiting'> {
+    return this.store.transaction(async (tx) => {
       let waiting = false;
       for (const id of ids) {
-        const record = data.outbox.find((r) => r.id === id);
+        const record = await tx.outbox.get(id);
         if (!record || record.status === 'failed') return 'failed';
         if (record.status === 'pending') {
-          if (record.attempts > 0) return 'failed';
+          if (record.attempts > 0 && !this.unrecorded.has(id)) return 'failed';
           waiting = true;
         }
       }
@@ -319,31 +215,17 @@ export class Outbox {
     try {
       await this.recordUnrecorded();
       while (!this.halt) {
-        const record = this.nextDue(tried);
+        const skip = new Set([...tried, ...this.unrecorded.keys()]);
+        const record = await this.store.transaction((tx) => tx.outbox.nextDue(this.now(), skip));
         if (!record) break;
         tried.add(record.id);
         await this.attempt(record, totals);
       }
     } finally {
-      // Cleared in the same synchronous step as the last "anything due?" check: a later call starts a new run.
+      // Cleared right after the last "anything due?" check: a later call starts a new run.
       this.active = false;
     }
     return totals;
-  }
-
-  /** The oldest pending record due now that this run has not tried yet. */
-  private nextDue(tried: ReadonlySet<string>): OutboxRecord | undefined {
-    const now = this.now().getTime();
-    const found = this.db.read((data) => {
-      let best: OutboxRecord | undefined;
-      for (const record of data.outbox) {
-        if (record.status !== 'pending' || tried.has(record.id) || this.unrecorded.has(record.id)) continue;
-        if (Date.parse(record.nextAttemptAt) > now) continue;
-        if (!best || Date.parse(record.createdAt) < Date.parse(best.createdAt)) best = record;
-      }
-      return best;
-    });
-    return found && structuredClone(found);
   }
 
   private async attempt(record: OutboxRecord, totals: DeliveryTotals): Promise<void> {
@@ -376,16 +258,19 @@ export class Outbox {
     }
   }
 
-  /** Idempotent: writing it again (after a failed disk write) changes nothing more. */
+  /** Idempotent: writing it again (after a failed write) changes nothing more. */
   private async markSent(sent: SentMark): Promise<void> {
-    await this.db.update((data) => {
-      const stored = data.outbox.find((r) => r.id === sent.id);
+    await this.store.transaction(async (tx) => {
+      const stored = await tx.outbox.get(sent.id);
       if (!stored) return;
-      stored.status = 'sent';
-      stored.sentAt = sent.sentAt;
-      stored.attempts = sent.attempts;
-      // Secrets (a consent link's token) are kept only as long as the mail may still need sending.
-      if (stored.scrubAfterSend) stored.text = scrubSecrets(stored.text);
+      await tx.outbox.replace({
+        ...stored,
+        status: 'sent',
+        sentAt: sent.sentAt,
+        attempts: sent.attempts,
+        // Secrets (a consent link's token) are kept only as long as the mail may still need sending.
+        text: stored.scrubAfterSend ? scrubSecrets(stored.text) : stored.text,
+      });
     });
   }
 
@@ -406,13 +291,15 @@ export class Outbox {
     const nextAttemptAt = giveUp
       ? record.nextAttemptAt
       : new Date(now.getTime() + this.backoff(attempts)).toISOString();
-    await this.db.update((data) => {
-      const stored = data.outbox.find((r) => r.id === record.id);
+    await this.store.transaction(async (tx) => {
+      const stored = await tx.outbox.get(record.id);
       if (stored?.status !== 'pending') return;
-      stored.attempts = attempts;
-      stored.lastError = lastError;
-      if (giveUp) stored.status = 'failed';
-      else stored.nextAttemptAt = nextAttemptAt;
+      await tx.outbox.replace({
+        ...stored,
+        attempts,
+        lastError,
+        ...(giveUp ? { status: 'failed' } : { nextAttemptAt }),
+      });
     });
     const log = { outboxId: record.id, purpose: record.purpose, to: maskEmail(record.to), attempts, error: lastError };
     if (giveUp) this.logger.error(log, 'mail could not be delivered; giving up');
@@ -427,23 +314,4 @@ export class Outbox {
     const jitter = 1 - JITTER + 2 * JITTER * this.random();
     return Math.max(1, Math.round(delay * jitter));
   }
-}
-
-/** `CODE: message`, one line, addresses masked, bounded: safe for the database and the logs. */
-export function describeError(error: unknown): string {
-  let text: string;
-  if (error instanceof Error) {
-    const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-    text = code && !error.message.startsWith(code) ? `${code}: ${error.message}` : error.message;
-  } else {
-    text = String(error);
-  }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const oneLine = maskEmailsIn(text.replace(/[\u0000-\u001f\u007f]+/g, ' ')).trim();
-  return oneLine.length > MAX_ERROR_LENGTH ? `${oneLine.slice(0, MAX_ERROR_LENGTH - 1)}…` : oneLine || 'unknown error';
-}
-
-/** Replaces token-like runs (32+ URL-safe characters) with a marker: what stays of a sent mail that held a secret. */
-export function scrubSecrets(text: string): string {
-  return text.replace(/[A-Za-z0-9_-]{32,}/g, '[removed]');
 }

@@ -7,6 +7,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { normalizeEmail } from '../../domain/address.ts';
+import { safeSubject } from '../../domain/outgoingMail.ts';
 
 export interface OutgoingMail {
   /** The Message-ID header, `<local@domain>`: the same for every attempt, so a duplicate delivery is recognisable. */
@@ -74,17 +75,6 @@ function toNodemailer(mail: OutgoingMail): SendMailOptions {
     disableFileAccess: true,
     disableUrlAccess: true,
   };
-}
-
-/** One line, no control characters (nodemailer folds and encodes it; this is belt and braces against injection). */
-export function safeSubject(subject: string): string {
-  return (
-    subject
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-      .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
-      .replace(/ {2,}/g, ' ')
-      .trim()
-  );
 }
 
 class SmtpMailTransport implements MailTransport {

@@ -1,4 +1,4 @@
-import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type StatePropertyAccessor } from 'botbuilder';
 import {
   type Choice,
   ComponentDialog,
@@ -8,19 +8,32 @@ import {
   recognizeChoices,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import type { RequestOutcome } from '../../domain/requestMail.ts';
 import { expandSlang, words } from '../../knowledge/normalize.ts';
 import type { Lang } from '../../knowledge/types.ts';
-import { FLOW_TEXTS, type FlowTextKey, flowSay } from '../replies/flowTexts.ts';
 import type { Reply } from '../replies/reply.ts';
+import { say, TEXTS, type TextKey } from '../replies/texts.ts';
 import { toActivity } from '../replies/toActivity.ts';
 import { type ConversationPrefs, defaultPrefs } from '../root/conversationPrefs.ts';
-import { PROMPTS } from './prompts.ts';
+import { chosen, PROMPTS, YES } from './prompts.ts';
+
+/** What a flow says about each outcome of its request. */
+export interface RequestReport<T> {
+  /** The request is recorded (said first). */
+  recorded(record: T, lang: Lang): string;
+  /** Its mails went out (said after `recorded`; otherwise the customer hears they are queued). */
+  sent(record: T, lang: Lang): string;
+  /** The same request was recorded before (default: as `recorded`). */
+  existing?(record: T, lang: Lang): string;
+}
 
 /** Answers a policy question asked in the middle of a flow, or undefined when the text is not one. */
 export type PolicyAnswerer = (text: string, lang: Lang) => Reply | undefined;
 
 export interface FlowDeps {
   readonly prefs: StatePropertyAccessor<ConversationPrefs>;
+  /** The support mailbox customers are pointed to (config SUPPORT_EMAIL). */
+  readonly supportEmail: string;
   readonly policyAnswer: PolicyAnswerer;
   /** Where a flow reports a request it could not record (the customer is told separately). */
   readonly logFailure: (flow: string, error: unknown) => void;
@@ -103,11 +116,11 @@ function looksLikeAnswer(inner: DialogContext, text: string): boolean {
 }
 
 /**
- * Base of the three flows: "batal"/"cancel" ends the flow politely, "bantuan"/"help" explains the current step, and
+ * Base of the flows (BotBuilder-Samples' CancelAndHelpDialog, grown up): "batal"/"cancel" ends the flow politely, "bantuan"/"help" explains the current step, and
  * a policy question asked instead of an answer is answered before the step is asked again.
  * Each step names its help text with setHelp(); the text is kept in dialog state, so it survives a restart.
  */
-export abstract class InterruptibleDialog<Values extends object = object> extends ComponentDialog {
+export abstract class FlowDialog<Values extends object = object> extends ComponentDialog {
   protected constructor(
     id: string,
     private readonly waterfallId: string,
@@ -124,14 +137,42 @@ export abstract class InterruptibleDialog<Values extends object = object> extend
     return step.values as Values;
   }
 
-  protected setHelp(step: WaterfallStepContext, key: FlowTextKey): void {
+  protected setHelp(step: WaterfallStepContext, key: TextKey): void {
     Object.assign(step.values, { help: key });
   }
 
-  /** Tells the customer, truthfully, that nothing was recorded, and logs why. */
-  protected async failed(context: TurnContext, lang: Lang, error: unknown): Promise<void> {
-    this.deps.logFailure(this.id, error);
-    await context.sendActivity(flowSay('storageFailed', lang));
+  /**
+   * The last step every flow shares: not confirmed → nothing happens, and the customer is told so; confirmed → the
+   * request is recorded, and the customer hears what it came to (recorded, with its mail sent or queued; already
+   * recorded; a mail cap reached; or, when the store failed, that nothing was recorded or sent).
+   */
+  protected async recordRequest<T>(
+    step: WaterfallStepContext,
+    record: () => Promise<RequestOutcome<T>>,
+    report: RequestReport<T>,
+  ): Promise<DialogTurnResult> {
+    const lang = await this.lang(step);
+    const { context } = step;
+    if (chosen(step.result) !== YES) {
+      await context.sendActivity(say('notConfirmed', lang));
+      return step.endDialog();
+    }
+    try {
+      const outcome = await record();
+      if (outcome.status === 'limited')
+        await context.sendActivity(say('rateLimited', lang, { support: this.deps.supportEmail }));
+      else if (outcome.status === 'existing')
+        await context.sendActivity((report.existing ?? report.recorded)(outcome.record, lang));
+      else {
+        const mail = outcome.delivered ? report.sent(outcome.record, lang) : say('mailQueued', lang);
+        await context.sendActivity(`${report.recorded(outcome.record, lang)} ${mail}`);
+      }
+    } catch (error) {
+      // Nothing was recorded (the unit of work undid itself): said truthfully, and logged.
+      this.deps.logFailure(this.id, error);
+      await context.sendActivity(say('storageFailed', lang));
+    }
+    return step.endDialog();
   }
 
   protected async lang(dc: DialogContext): Promise<Lang> {
@@ -152,12 +193,12 @@ export abstract class InterruptibleDialog<Values extends object = object> extend
     if (recognizedChoice(inner, text)) return undefined;
     const said = command(text);
     if (CANCEL.has(said)) {
-      await inner.context.sendActivity(flowSay('cancelled', lang));
+      await inner.context.sendActivity(say('cancelled', lang));
       return inner.cancelAllDialogs();
     }
     if (HELP.has(said)) {
       const help = this.currentHelp(inner);
-      await inner.context.sendActivity(`${help ? flowSay(help, lang) : ''} ${flowSay('resumeHint', lang)}`.trim());
+      await inner.context.sendActivity(`${help ? say(help, lang) : ''} ${say('resumeHint', lang)}`.trim());
       return this.reprompt(inner);
     }
     if (!looksLikeAnswer(inner, text)) {
@@ -175,12 +216,12 @@ export abstract class InterruptibleDialog<Values extends object = object> extend
     return { status: DialogTurnStatus.waiting };
   }
 
-  private currentHelp(inner: DialogContext): FlowTextKey | undefined {
+  private currentHelp(inner: DialogContext): TextKey | undefined {
     const waterfall = inner.stack.find((d) => d.id === this.waterfallId);
     const values: unknown = waterfall?.state?.values;
     const help = typeof values === 'object' && values !== null && 'help' in values ? values.help : undefined;
-    return isFlowTextKey(help) ? help : undefined;
+    return isTextKey(help) ? help : undefined;
   }
 }
 
-const isFlowTextKey = (key: unknown): key is FlowTextKey => typeof key === 'string' && Object.hasOwn(FLOW_TEXTS, key);
+const isTextKey = (key: unknown): key is TextKey => typeof key === 'string' && Object.hasOwn(TEXTS, key);

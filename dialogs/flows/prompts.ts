@@ -2,7 +2,7 @@ import { ActionTypes, type Activity, MessageFactory } from 'botbuilder';
 import { type Choice, ChoicePrompt, ListStyle, type PromptValidatorContext, TextPrompt } from 'botbuilder-dialogs';
 import { emailKey, firstEmailIn } from '../../domain/address.ts';
 import type { Lang } from '../../knowledge/types.ts';
-import { flowSay } from '../replies/flowTexts.ts';
+import { say } from '../replies/texts.ts';
 
 /** Prompt ids. The interruption logic reads them to know what kind of answer the current step expects. */
 export const PROMPTS = {
@@ -67,12 +67,12 @@ export function yesNoChoices(lang: Lang, alsoYes: readonly string[] = []): Choic
   return [
     {
       value: YES,
-      action: { type: ActionTypes.ImBack, title: flowSay('yes', lang), value: flowSay('yes', lang) },
+      action: { type: ActionTypes.ImBack, title: say('yes', lang), value: say('yes', lang) },
       synonyms: [...YES_WORDS, ...alsoYes],
     },
     {
       value: NO,
-      action: { type: ActionTypes.ImBack, title: flowSay('no', lang), value: flowSay('no', lang) },
+      action: { type: ActionTypes.ImBack, title: say('no', lang), value: say('no', lang) },
       synonyms: NO_WORDS,
     },
   ];

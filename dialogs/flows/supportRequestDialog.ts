@@ -1,13 +1,13 @@
 import { ActionTypes } from 'botbuilder';
 import { type Choice, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { TICKET_KIND_LABELS } from '../../domain/mailTemplates.ts';
 import type { TicketKind } from '../../domain/records.ts';
+import { TICKET_KIND_LABELS, TICKET_KINDS } from '../../domain/ticketKinds.ts';
 import type { TicketService } from '../../domain/tickets.ts';
 import { formatTime } from '../../domain/time.ts';
 import { expandSlang, words } from '../../knowledge/normalize.ts';
 import type { Lang } from '../../knowledge/types.ts';
-import { flowSay } from '../replies/flowTexts.ts';
-import { type FlowDeps, InterruptibleDialog } from './flowDialog.ts';
+import { say } from '../replies/texts.ts';
+import { type FlowDeps, FlowDialog } from './flowDialog.ts';
 import type { FlowOptions } from './flowOptions.ts';
 import {
   chosen,
@@ -18,15 +18,11 @@ import {
   createNamePrompt,
   PROMPTS,
   promptWith,
-  YES,
   yesNoChoices,
 } from './prompts.ts';
 
-export const SUPPORT_DIALOG = 'support';
 const WATERFALL = 'supportWaterfall';
 const KIND_PROMPT = 'kindPrompt';
-
-const KINDS: readonly TicketKind[] = ['question', 'access', 'correction', 'deletion', 'withdraw-consent'];
 
 /** Words that only ask to reach support ("saya mau kirim pertanyaan ke support"): such a message is not the question. */
 const CONTACT_ONLY = new Set(
@@ -47,7 +43,7 @@ export function guessKind(text: string): TicketKind | undefined {
 }
 
 function kindChoices(lang: Lang, guess: TicketKind | undefined): Choice[] {
-  const ordered = guess ? [guess, ...KINDS.filter((k) => k !== guess)] : KINDS;
+  const ordered = guess ? [guess, ...TICKET_KINDS.filter((k) => k !== guess)] : TICKET_KINDS;
   return ordered.map((kind) => ({
     value: kind,
     action: { type: ActionTypes.ImBack, title: TICKET_KIND_LABELS[kind][lang], value: TICKET_KIND_LABELS[kind][lang] },
@@ -65,20 +61,25 @@ interface SupportValues {
   account?: string;
 }
 
+/** The recent lines of a conversation (personal data masked), for the ticket. */
+export type TranscriptSource = (conversationId: string) => readonly string[];
+
 export interface SupportDialogDeps extends FlowDeps {
   readonly service: TicketService;
-  readonly supportEmail: string;
   /** Recent lines of the conversation (personal data masked) for the ticket. */
-  readonly transcript: (step: WaterfallStepContext) => Promise<readonly string[]>;
+  readonly transcript: TranscriptSource;
 }
 
 /**
  * A privacy question or data request for support@ (UU PDP Pasal 5–9): question, kind, name, e-mail, optional account
  * → summary → ticket with a readable id and due date, mailed to support (Reply-To the customer) and to the customer.
  */
-export class SupportRequestDialog extends InterruptibleDialog<SupportValues> {
-  constructor(private readonly flow: SupportDialogDeps) {
-    super(SUPPORT_DIALOG, WATERFALL, flow);
+export class SupportRequestDialog extends FlowDialog<SupportValues> {
+  constructor(
+    id: string,
+    private readonly flow: SupportDialogDeps,
+  ) {
+    super(id, WATERFALL, flow);
     this.addDialog(createFreeTextPrompt());
     this.addDialog(createChoicePrompt(KIND_PROMPT));
     this.addDialog(createNamePrompt());
@@ -101,15 +102,15 @@ export class SupportRequestDialog extends InterruptibleDialog<SupportValues> {
 
   private async questionStep(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
     const lang = await this.lang(step);
-    this.values(step).transcript = await this.flow.transcript(step);
-    await step.context.sendActivity(flowSay('supportIntro', lang, { support: this.flow.supportEmail }));
+    this.values(step).transcript = this.flow.transcript(step.context.activity.conversation.id);
+    await step.context.sendActivity(say('supportIntro', lang, { support: this.flow.supportEmail }));
     const start = (step.options?.question ?? '').trim();
     const substantive = expandSlang(words(start)).some((w) => !CONTACT_ONLY.has(w));
     if (start.length >= 5 && start.length <= 2000 && substantive) return step.next(start);
     this.setHelp(step, 'supportHelpQuestion');
     return step.prompt(
       PROMPTS.freeText,
-      promptWith(flowSay('supportAskQuestion', lang), flowSay('supportQuestionRetry', lang)),
+      promptWith(say('supportAskQuestion', lang), say('supportQuestionRetry', lang)),
     );
   }
 
@@ -119,33 +120,30 @@ export class SupportRequestDialog extends InterruptibleDialog<SupportValues> {
     this.values(step).question = question;
     this.setHelp(step, 'supportHelpKind');
     return step.prompt(KIND_PROMPT, {
-      ...promptWith(flowSay('supportAskKind', lang), flowSay('supportKindRetry', lang)),
+      ...promptWith(say('supportAskKind', lang), say('supportKindRetry', lang)),
       choices: kindChoices(lang, guessKind(question)),
     });
   }
 
   private async nameStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const lang = await this.lang(step);
-    this.values(step).kind = KINDS.find((k) => k === chosen(step.result)) ?? 'question';
+    this.values(step).kind = TICKET_KINDS.find((k) => k === chosen(step.result)) ?? 'question';
     this.setHelp(step, 'supportHelpName');
-    return step.prompt(PROMPTS.name, promptWith(flowSay('supportAskName', lang), flowSay('nameRetry', lang)));
+    return step.prompt(PROMPTS.name, promptWith(say('supportAskName', lang), say('nameRetry', lang)));
   }
 
   private async emailStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const lang = await this.lang(step);
     this.values(step).name = String(step.result);
     this.setHelp(step, 'supportHelpEmail');
-    return step.prompt(PROMPTS.email, promptWith(flowSay('supportAskEmail', lang), flowSay('emailRetry', lang)));
+    return step.prompt(PROMPTS.email, promptWith(say('supportAskEmail', lang), say('emailRetry', lang)));
   }
 
   private async accountStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const lang = await this.lang(step);
     this.values(step).email = String(step.result);
     this.setHelp(step, 'supportHelpAccount');
-    return step.prompt(
-      PROMPTS.account,
-      promptWith(flowSay('supportAskAccount', lang), flowSay('supportAccountRetry', lang)),
-    );
+    return step.prompt(PROMPTS.account, promptWith(say('supportAskAccount', lang), say('supportAccountRetry', lang)));
   }
 
   private async confirmStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -153,52 +151,40 @@ export class SupportRequestDialog extends InterruptibleDialog<SupportValues> {
     const v = this.values(step);
     v.account = String(step.result ?? '');
     this.setHelp(step, 'supportHelpConfirm');
-    const summary = flowSay('supportSummary', lang, {
+    const summary = say('supportSummary', lang, {
       kind: TICKET_KIND_LABELS[v.kind ?? 'question'][lang],
       question: oneLine(v.question ?? ''),
       name: v.name ?? '',
       email: v.email ?? '',
-      account: v.account || flowSay('none', lang),
+      account: v.account || say('none', lang),
     });
     return step.prompt(PROMPTS.confirm, {
-      ...promptWith(summary, flowSay('confirmRetry', lang)),
+      ...promptWith(summary, say('confirmRetry', lang)),
       choices: yesNoChoices(lang),
     });
   }
 
   private async createStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const lang = await this.lang(step);
-    if (chosen(step.result) !== YES) {
-      await step.context.sendActivity(flowSay('notConfirmed', lang));
-      return step.endDialog();
-    }
     const v = this.values(step);
-    try {
-      const result = await this.flow.service.create({
-        kind: v.kind ?? 'question',
-        name: v.name ?? '',
-        email: v.email ?? '',
-        ...(v.account ? { account: v.account } : {}),
-        question: v.question ?? '',
-        transcript: v.transcript ?? [],
-        lang,
-        conversationId: step.context.activity.conversation.id,
-      });
-      if (result.status === 'limited') {
-        await step.context.sendActivity(flowSay('rateLimited', lang, { support: this.flow.supportEmail }));
-        return step.endDialog();
-      }
-      const { ticket } = result;
-      const due = ticket.dueAt ? flowSay('supportDue', lang, { due: formatTime(ticket.dueAt, lang) }) : '';
-      const done = flowSay('supportDone', lang, { ticket: ticket.id, email: ticket.email, due });
-      const mail = result.delivered
-        ? flowSay('supportMailSent', lang, { email: ticket.email })
-        : flowSay('mailQueued', lang);
-      await step.context.sendActivity(`${done} ${mail}`);
-    } catch (error) {
-      await this.failed(step.context, lang, error);
-    }
-    return step.endDialog();
+    const ticket = {
+      kind: v.kind ?? 'question',
+      name: v.name ?? '',
+      email: v.email ?? '',
+      ...(v.account ? { account: v.account } : {}),
+      question: v.question ?? '',
+      transcript: v.transcript ?? [],
+      lang,
+      conversationId: step.context.activity.conversation.id,
+    } as const;
+    return this.recordRequest(step, () => this.flow.service.create(ticket), {
+      recorded: (t, l) =>
+        say('supportDone', l, {
+          ticket: t.id,
+          due: t.dueAt ? say('supportDue', l, { due: formatTime(t.dueAt, l) }) : '',
+        }),
+      sent: (t, l) => say('supportMailSent', l, { email: t.email }),
+    });
   }
 }
 

@@ -1,22 +1,16 @@
 import type { Candidate } from '../../knowledge/matcher.ts';
 import type { SmallTalkIntent } from '../../knowledge/smalltalk.ts';
-import type { FlowName, KnowledgeBase, KnowledgeEntry, Lang } from '../../knowledge/types.ts';
+import type { Bilingual, FlowName, KnowledgeBase, KnowledgeEntry, Lang } from '../../knowledge/types.ts';
 import type { FeedbackVote, Reply, Suggestion } from './reply.ts';
 import { say } from './texts.ts';
-
-const FLOW_TITLES: Readonly<Record<FlowName, Record<Lang, string>>> = {
-  unsubscribe: { id: 'Berhenti terima e-mail promosi', en: 'Stop promotional e-mail' },
-  support: { id: 'Kirim pertanyaan ke tim support', en: 'Send my question to support' },
-  'parental-consent': { id: 'Minta persetujuan orang tua/wali', en: 'Request parent/guardian consent' },
-};
 
 /** Entries offered when nothing matched: the questions customers ask most. */
 const STARTER_ENTRIES = ['protect', 'collect', 'promo'];
 
 export interface ComposerOptions {
   readonly supportEmail: string;
-  /** Conversations that can be started from a suggested action (those not built yet are not offered). */
-  readonly flows: ReadonlySet<FlowName>;
+  /** Conversations that can be started from a suggested action, with their titles (from the flow registry). */
+  readonly flows: ReadonlyMap<FlowName, Bilingual>;
   /** Whether answers offer 👍/👎 (only when there is somewhere to record the vote). */
   readonly feedback?: boolean;
 }
@@ -125,8 +119,8 @@ export class ReplyComposer {
   }
 
   private flowSuggestion(flow: FlowName, lang: Lang): Suggestion[] {
-    const title = FLOW_TITLES[flow]?.[lang];
-    return title && this.options.flows.has(flow) ? [{ title, value: { action: 'flow', flow } }] : [];
+    const title = this.options.flows.get(flow)?.[lang];
+    return title ? [{ title, value: { action: 'flow', flow } }] : [];
   }
 }
 

@@ -1,5 +1,4 @@
 import type { Lang } from '../../knowledge/types.ts';
-import { fill } from './texts.ts';
 
 /**
  * What the three conversations say, in both languages. Placeholders in {braces}.
@@ -205,9 +204,3 @@ export const FLOW_TEXTS = {
     en: 'Your parent or guardian has **declined** consent request {id}. For questions, write to {support}.',
   },
 } as const satisfies Record<string, Record<Lang, string>>;
-
-export type FlowTextKey = keyof typeof FLOW_TEXTS;
-
-export function flowSay(key: FlowTextKey, lang: Lang, vars: Readonly<Record<string, string>> = {}): string {
-  return fill(FLOW_TEXTS[key][lang], vars);
-}

@@ -33,8 +33,6 @@ export interface Reply {
   readonly meta: ReplyMeta;
 }
 
-const FLOWS: readonly FlowName[] = ['unsubscribe', 'support', 'parental-consent'];
-
 /** The shape of a knowledge entry id (as knowledge/schema.ts requires). */
 const ENTRY_ID = /^[a-z][a-z0-9_-]{0,63}$/;
 const FEEDBACK_KEYS = new Set(['action', 'vote', 'id']);
@@ -52,10 +50,9 @@ export function parseReplyAction(value: unknown): ReplyAction | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
   if (v.action === 'faq' && typeof v.id === 'string' && v.id.length <= 64) return { action: 'faq', id: v.id };
-  if (v.action === 'flow' && typeof v.flow === 'string') {
-    const flow = FLOWS.find((f) => f === v.flow);
-    return flow ? { action: 'flow', flow } : undefined;
-  }
+  // Any well-formed name: whether such a flow is offered is the answerer's decision.
+  if (v.action === 'flow' && typeof v.flow === 'string' && ENTRY_ID.test(v.flow))
+    return { action: 'flow', flow: v.flow };
   if (v.action === 'none-of-these') return { action: 'none-of-these' };
   if (v.action === 'feedback') return parseFeedback(v);
   return undefined;

@@ -1,10 +1,12 @@
 import type { Lang } from '../../knowledge/types.ts';
+import { FLOW_TEXTS } from './flowTexts.ts';
 
 /**
- * Everything the assistant says that is not quoted from the statement, in both languages.
+ * What the assistant says outside the conversations, in both languages (the conversations' texts are in
+ * flowTexts.ts); every text is said through say().
  * Careful wording: none of these may state policy; policy comes only from the knowledge file.
  */
-export const TEXTS = {
+const ASSISTANT_TEXTS = {
   sourceNote: {
     id: '— Pernyataan Privasi Wowrack Indonesia',
     en: '— Wowrack Indonesia Privacy Statement (English translation of the Indonesian text)',
@@ -74,6 +76,9 @@ export const TEXTS = {
     en: 'Sorry, something went wrong on our side. Please try again in a moment.',
   },
 } as const satisfies Record<string, Record<Lang, string>>;
+
+/** Every text the assistant says, the conversations' included: one table, one say(). */
+export const TEXTS = { ...ASSISTANT_TEXTS, ...FLOW_TEXTS } as const;
 
 export type TextKey = keyof typeof TEXTS;
 

@@ -339,7 +339,7 @@ describe('end to end over HTTP, with a real SMTP server', function () {
         MARKETING_EMAIL,
       ]);
       expect(new Set(server.received.map((m) => m.parsed.messageId)).size).to.equal(2);
-      expect(running.app.outbox.pending()).to.have.length(0);
+      expect(await running.app.outbox.pending()).to.have.length(0);
       const after = await readDbFile(dataDir);
       expect(after.outbox.map((r) => r.status)).to.deep.equal(['sent', 'sent']);
       expect(await (await fetch(`${running.base}/healthz`)).json()).to.deep.include({ pendingMail: 0 });
@@ -406,7 +406,7 @@ describe('end to end over HTTP, with a real SMTP server', function () {
       expect(done.text).to.include('telah diteruskan ke tim support');
       await settle(app);
       expect(server.received).to.have.length(4);
-      expect(app.outbox.pending()).to.have.length(0);
+      expect(await app.outbox.pending()).to.have.length(0);
     });
   });
 
@@ -436,7 +436,7 @@ describe('end to end over HTTP, with a real SMTP server', function () {
         await chat.say(line);
       expect((await chat.say('ya')).text).to.include(T.mailQueued);
       // The link is only in the (pending) parent mail: the database keeps a hash of the token, never the token.
-      const pendingLink = running.app.outbox.pending().find((r) => r.purpose === 'consent-request');
+      const pendingLink = (await running.app.outbox.pending()).find((r) => r.purpose === 'consent-request');
       const token = /\/consent\/([A-Za-z0-9_-]{43})/.exec(pendingLink?.text ?? '')?.[1];
       if (!token) throw new Error('no pending consent mail');
       const res = await fetch(`${running.base}/consent/${token}`, {
@@ -444,7 +444,9 @@ describe('end to end over HTTP, with a real SMTP server', function () {
         body: new URLSearchParams({ decision: 'approve' }),
       });
       expect(res.status).to.equal(200);
-      expect(running.app.outbox.pending().filter((r) => r.purpose.startsWith('consent-decision'))).to.have.length(2);
+      expect(
+        (await running.app.outbox.pending()).filter((r) => r.purpose.startsWith('consent-decision')),
+      ).to.have.length(2);
       expect(await res.text()).not.to.include('telah diberi tahu');
     });
   });
@@ -586,9 +588,7 @@ describe('end to end over HTTP, with a real SMTP server', function () {
         parentEmail: 'parent@example.test',
         conversationId: 'e2e-seeded',
       };
-      await running.app.db.update((data) => {
-        data.consents.push(record);
-      });
+      await running.app.store.requests.transaction((tx) => tx.consents.add(record));
       const page = await fetch(`${running.base}/consent/${token}`);
       expect(page.status).to.equal(200);
       const html = await page.text();

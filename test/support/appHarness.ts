@@ -12,7 +12,7 @@ import { type App, type AppOptions, createApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/log/logger.ts';
 import { DATABASE_FILE_NAME } from '../../bot/store/lowdb/jsonDatabase.ts';
-import type { DatabaseShape } from '../../domain/records.ts';
+import type { DatabaseShape } from '../../bot/store/lowdb/jsonDocument.ts';
 import { KNOWLEDGE_FILE } from './buildBot.ts';
 import type { ReceivedMail } from './mail.ts';
 

@@ -4,7 +4,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type Activity, MemoryStorage, type Storage, TestAdapter } from 'botbuilder';
-import { createAssistant, type FlowServices } from '../../dialogs/assistant.ts';
+import { PrivacyBot } from '../../bot/channel/privacyBot.ts';
+import { createAssistant } from '../../dialogs/assistant.ts';
+import type { FlowServices } from '../../dialogs/flows/registry.ts';
+import { FLOW_NAMES } from '../../dialogs/flows/registry.ts';
 import type { ReplyMeta } from '../../dialogs/replies/reply.ts';
 import type { FeedbackRecorder } from '../../dialogs/root/rootDialog.ts';
 import { KnowledgeService } from '../../knowledge/knowledgeService.ts';
@@ -16,7 +19,7 @@ let shared: Promise<KnowledgeService> | undefined;
 
 /** The real knowledge file, loaded once per test run (building the matcher is the slow part). */
 export function loadRealKnowledge(): Promise<KnowledgeService> {
-  shared ??= KnowledgeService.load(KNOWLEDGE_FILE);
+  shared ??= KnowledgeService.load(KNOWLEDGE_FILE, { flows: FLOW_NAMES });
   return shared;
 }
 
@@ -37,7 +40,7 @@ export function buildBot(
   options: { services?: FlowServices; storage?: Storage; feedback?: FeedbackRecorder } = {},
 ): TestBot {
   const answered: { meta: ReplyMeta; question: string }[] = [];
-  const { bot } = createAssistant({
+  const assistant = createAssistant({
     knowledge,
     storage: options.storage ?? new MemoryStorage(),
     supportEmail: SUPPORT_EMAIL,
@@ -49,6 +52,7 @@ export function buildBot(
       flowFailed: () => undefined,
     },
   });
+  const bot = new PrivacyBot(assistant);
   const adapter = new TestAdapter((context) => bot.run(context));
 
   return {

@@ -1,5 +1,5 @@
 /**
- * The real assistant with real services for dialog tests of the three flows: a Database in a temp dir, LowdbStorage on
+ * The real assistant with real services for dialog tests of the three flows: a JsonDatabase in a temp dir, JsonStateStorage on
  * it for bot state, an Outbox with an in-memory transport, MailQuota, and the three request services, all on one
  * injectable clock. Wired like bot/app.ts (createAssistant), driven through botbuilder's TestAdapter.
  */
@@ -8,17 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Activity, type CardAction, TestAdapter } from 'botbuilder';
 import { pino } from 'pino';
+import { PrivacyBot } from '../../bot/channel/privacyBot.ts';
 import { Outbox } from '../../bot/mail/outbox.ts';
 import type { MailTransport, OutgoingMail } from '../../bot/mail/transport.ts';
-import { Database } from '../../bot/store/lowdb/jsonDatabase.ts';
-import { LowdbStorage } from '../../bot/store/lowdb/jsonStateStorage.ts';
-import { createAssistant, type FlowServices } from '../../dialogs/assistant.ts';
+import { buildServices, type DomainServices } from '../../bot/services.ts';
+import { JsonDatabase } from '../../bot/store/lowdb/jsonDatabase.ts';
+import type { DatabaseShape } from '../../bot/store/lowdb/jsonDocument.ts';
+import { JsonStateStorage } from '../../bot/store/lowdb/jsonStateStorage.ts';
+import { LowdbRequestStore } from '../../bot/store/lowdb/lowdbRequestStore.ts';
+import { createAssistant } from '../../dialogs/assistant.ts';
 import type { ReplyMeta } from '../../dialogs/replies/reply.ts';
-import { ConsentService } from '../../domain/consent.ts';
-import { MailQuota } from '../../domain/mailQuota.ts';
-import type { DatabaseShape } from '../../domain/records.ts';
-import { TicketService } from '../../domain/tickets.ts';
-import { UnsubscribeService } from '../../domain/unsubscribe.ts';
 import type { KnowledgeService } from '../../knowledge/knowledgeService.ts';
 import type { FlowName, Lang } from '../../knowledge/types.ts';
 import { loadRealKnowledge, SUPPORT_EMAIL } from './buildBot.ts';
@@ -112,11 +111,11 @@ export interface Chat {
 
 export interface FlowHarness {
   readonly dir: string;
-  readonly db: Database;
-  readonly storage: LowdbStorage;
+  readonly db: JsonDatabase;
+  readonly storage: JsonStateStorage;
+  readonly store: LowdbRequestStore;
   readonly outbox: Outbox;
-  readonly quota: MailQuota;
-  readonly services: Required<FlowServices>;
+  readonly services: DomainServices;
   readonly transport: CapturingTransport;
   readonly clock: TestClock;
   readonly adapter: TestAdapter;
@@ -150,21 +149,25 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
   const now = clock.now;
   const deliveryWaitMs = options.deliveryWaitMs ?? 200;
 
-  const db = await Database.open(options.dir);
-  const storage = new LowdbStorage(db, { now });
-  const outbox = new Outbox({ db, transport, logger: pino({ level: 'silent' }), from: MAIL_FROM, now });
-  const quota = new MailQuota(db, [SUPPORT_EMAIL, MARKETING_EMAIL], undefined, now);
-  const common = { db, outbox, quota, now, deliveryWaitMs };
-  const services = {
-    unsubscribes: new UnsubscribeService({ ...common, marketingEmail: MARKETING_EMAIL }),
-    tickets: new TicketService({ ...common, supportEmail: SUPPORT_EMAIL }),
-    consents: new ConsentService({ ...common, supportEmail: SUPPORT_EMAIL, publicUrl: PUBLIC_URL }),
-  };
+  const db = await JsonDatabase.open(options.dir);
+  const store = new LowdbRequestStore(db);
+  const storage = new JsonStateStorage(db, { now });
+  const outbox = new Outbox({ store, transport, logger: pino({ level: 'silent' }), from: MAIL_FROM, now });
+  const services = buildServices(
+    {
+      supportEmail: SUPPORT_EMAIL,
+      publicUrl: PUBLIC_URL,
+      mail: { marketingEmail: MARKETING_EMAIL, from: MAIL_FROM, smtpUrl: '' },
+    },
+    store,
+    outbox,
+    { now, deliveryWaitMs },
+  );
 
   const flowsStarted: { flow: FlowName; lang: Lang }[] = [];
   const flowFailures: { flow: string; error: unknown }[] = [];
   const answered: { meta: ReplyMeta; question: string }[] = [];
-  const { bot } = createAssistant({
+  const assistant = createAssistant({
     knowledge: options.knowledge,
     storage,
     supportEmail: SUPPORT_EMAIL,
@@ -175,6 +178,7 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
       flowFailed: (flow, error) => flowFailures.push({ flow, error }),
     },
   });
+  const bot = new PrivacyBot(assistant);
   const adapter = new TestAdapter((context) => bot.run(context));
 
   let closed = false;
@@ -205,8 +209,8 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
     dir: options.dir,
     db,
     storage,
+    store,
     outbox,
-    quota,
     services,
     transport,
     clock,
@@ -235,7 +239,7 @@ export interface HarnessHooks {
   readonly knowledge: () => KnowledgeService;
   /**
    * Simulates a process restart: closes the current harness (outbox stopped, database flushed and closed), then opens a
-   * new Database, LowdbStorage, services and assistant on the same directory. Keeps the clock and, unless another is
+   * new JsonDatabase, JsonStateStorage, services and assistant on the same directory. Keeps the clock and, unless another is
    * given, the transport. Returns the new harness, which current() returns from then on.
    */
   readonly restart: (options?: { readonly transport?: CapturingTransport }) => Promise<FlowHarness>;

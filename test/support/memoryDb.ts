@@ -3,9 +3,8 @@
  * copy, commits it only when the change function returns, resolves asynchronously (as if written to disk) and runs one
  * at a time. Committed data is frozen, so code that mutates what read() hands it fails loudly.
  */
-import type { Db } from '../../bot/store/lowdb/jsonDocument.ts';
+import type { DatabaseShape, Db } from '../../bot/store/lowdb/jsonDocument.ts';
 import { emptyDatabase } from '../../bot/store/lowdb/jsonDocument.ts';
-import type { DatabaseShape } from '../../domain/records.ts';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {

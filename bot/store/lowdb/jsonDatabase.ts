@@ -7,8 +7,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import type { DatabaseShape, StateItem } from '../../../domain/records.ts';
 import { DurableJsonFile } from './durableJsonFile.ts';
+import type { DatabaseShape, StateItem } from './jsonDocument.ts';
 import { type Db, emptyDatabase } from './jsonDocument.ts';
 
 export { DatabaseCorruptError } from './durableJsonFile.ts';
@@ -166,7 +166,7 @@ class UpdateScope {
   }
 }
 
-export class Database implements Db {
+export class JsonDatabase implements Db {
   readonly #low: Low<DatabaseShape>;
   readonly #file: DurableJsonFile<DatabaseShape>;
   /** JSON of the data as of the last successful serialisation: what a poisoned (unserialisable) state reverts to. */
@@ -188,7 +188,7 @@ export class Database implements Db {
    * written back. Throws DatabaseCorruptError, leaving the file untouched, when it exists but cannot be used: the
    * application must stop rather than start over with an empty database.
    */
-  static async open(dataDir: string, options: DatabaseOptions = {}): Promise<Database> {
+  static async open(dataDir: string, options: DatabaseOptions = {}): Promise<JsonDatabase> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     let migrated = false;
     const file = new DurableJsonFile<DatabaseShape>(join(dataDir, options.fileName ?? DATABASE_FILE_NAME), {
@@ -207,7 +207,7 @@ export class Database implements Db {
       await file.removeStaleTempFiles();
       if (migrated) await low.write();
     }
-    return new Database(low, file);
+    return new JsonDatabase(low, file);
   }
 
   /** Path of the database file (inside the data directory given to open()). */

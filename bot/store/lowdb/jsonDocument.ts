@@ -1,9 +1,16 @@
-import type { DatabaseShape } from '../../../domain/records.ts';
+import type {
+  ConsentRecord,
+  FeedbackRecord,
+  OutboxRecord,
+  TicketRecord,
+  UnsubscribeRecord,
+} from '../../../domain/records.ts';
 
 /**
- * The assistant's database as the rest of the code sees it. Reads are synchronous (the data lives in memory);
- * update() applies a change and resolves only once the whole database is safely on disk, so "recorded" can be said
- * truthfully after `await update(...)`.
+ * The embedded store's one JSON document, as the lowdb repositories and the state storage see it. Reads are
+ * synchronous (the data lives in memory); update() applies a change and resolves only once the whole document is
+ * safely on disk, so "recorded" can be said truthfully after `await update(...)`. Implemented by JsonDatabase (a file)
+ * and, in tests, by an in-memory double.
  */
 export interface Db {
   read<T>(fn: (data: Readonly<DatabaseShape>) => T): T;
@@ -19,3 +26,21 @@ export const emptyDatabase = (): DatabaseShape => ({
   feedback: [],
   state: {},
 });
+
+/** One Bot Framework storage item (conversation or user state) with its eTag and last change time. */
+export interface StateItem {
+  readonly eTag: string;
+  readonly changedAt: string;
+  readonly value: Readonly<Record<string, unknown>>;
+}
+
+/** The whole database file. */
+export interface DatabaseShape {
+  version: 1;
+  tickets: TicketRecord[];
+  unsubscribes: UnsubscribeRecord[];
+  consents: ConsentRecord[];
+  outbox: OutboxRecord[];
+  feedback: FeedbackRecord[];
+  state: Record<string, StateItem>;
+}

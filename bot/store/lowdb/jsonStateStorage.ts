@@ -4,13 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
-import type { StateItem } from '../../../domain/records.ts';
-import type { Db } from './jsonDocument.ts';
+import type { Db, StateItem } from './jsonDocument.ts';
 
 /** Longest storage key accepted (Bot Framework keys are "<channel>/conversations/<id>" and the like). */
 export const MAX_STATE_KEY_LENGTH = 512;
 
-export interface LowdbStorageOptions {
+export interface JsonStateStorageOptions {
   /** Clock for `changedAt` (tests). */
   readonly now?: () => Date;
 }
@@ -53,11 +52,11 @@ function copyValue(key: string, item: unknown): JsonObject {
   return copy;
 }
 
-export class LowdbStorage implements Storage {
+export class JsonStateStorage implements Storage {
   readonly #db: Db;
   readonly #now: () => Date;
 
-  constructor(db: Db, options: LowdbStorageOptions = {}) {
+  constructor(db: Db, options: JsonStateStorageOptions = {}) {
     this.#db = db;
     this.#now = options.now ?? (() => new Date());
   }

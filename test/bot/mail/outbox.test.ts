@@ -4,10 +4,14 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
 import { pino } from 'pino';
-import { describeError, type EnqueueInput, Outbox, type OutboxDeps } from '../../../bot/mail/outbox.ts';
+import { describeError } from '../../../bot/log/describeError.ts';
+import { Outbox, type OutboxDeps } from '../../../bot/mail/outbox.ts';
 import { createMailTransport, type MailTransport } from '../../../bot/mail/transport.ts';
+import { LowdbRequestStore } from '../../../bot/store/lowdb/lowdbRequestStore.ts';
 import { InvalidAddressError } from '../../../domain/address.ts';
+import { type MailRequest, newOutboxRecord } from '../../../domain/outgoingMail.ts';
 import type { OutboxRecord } from '../../../domain/records.ts';
+import { addMails } from '../../../domain/requestMail.ts';
 import { captureLogger, closedPort, eventually, FakeClock, FakeTransport, TestSmtpServer } from '../../support/mail.ts';
 import { MemoryDb } from '../../support/memoryDb.ts';
 
@@ -16,7 +20,7 @@ const TO = 'Budi.Santoso@Example.com';
 const BODY = 'Halo Budi,\n\nPermintaan akses data Anda (PRV-20250102-0001) sudah kami terima.\n';
 const RETRY = { baseMs: 1_000, maxMs: 8_000, giveUpAfterMs: 60_000 };
 
-const INPUT: EnqueueInput = {
+const INPUT: MailRequest = {
   to: TO,
   replyTo: 'support@wowrack.co.id',
   subject: 'Permintaan Anda PRV-20250102-0001',
@@ -42,6 +46,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe('mail/Outbox', () => {
   let db: MemoryDb;
+  let store: LowdbRequestStore;
   let clock: FakeClock;
   let logs: ReturnType<typeof captureLogger>;
   const outboxes: Outbox[] = [];
@@ -50,7 +55,7 @@ describe('mail/Outbox', () => {
 
   function outbox(transport: MailTransport, deps: Partial<OutboxDeps> = {}): Outbox {
     const created = new Outbox({
-      db,
+      store,
       transport,
       logger: logs.logger,
       from: FROM,
@@ -61,6 +66,14 @@ describe('mail/Outbox', () => {
     });
     outboxes.push(created);
     return created;
+  }
+
+  /** What a domain request does with a mail: records it in a unit of work, then wakes the worker. */
+  async function enqueue(box: Outbox, input: MailRequest): Promise<OutboxRecord> {
+    const record = newOutboxRecord(input, clock.now().toISOString());
+    await store.transaction((tx) => tx.outbox.add(record));
+    box.wake();
+    return record;
   }
 
   function smtp(url: string): MailTransport {
@@ -85,6 +98,7 @@ describe('mail/Outbox', () => {
 
   beforeEach(() => {
     db = new MemoryDb();
+    store = new LowdbRequestStore(db);
     clock = new FakeClock();
     logs = captureLogger();
   });
@@ -100,7 +114,7 @@ describe('mail/Outbox', () => {
       const smtpServer = await server();
       const box = outbox(smtp(smtpServer.url));
 
-      const record = await box.enqueue(INPUT);
+      const record = await enqueue(box, INPUT);
       expect(record.status).to.equal('pending');
       expect(record.to).to.equal('Budi.Santoso@example.com'); // domain lower-cased
       expect(recordOf(db, record.id).status).to.equal('pending', 'on disk before enqueue resolves');
@@ -122,8 +136,8 @@ describe('mail/Outbox', () => {
       expect(stored.status).to.equal('sent');
       expect(stored.sentAt).to.equal(clock.now().toISOString());
       expect(stored.attempts).to.equal(1);
-      expect(box.pending()).to.deep.equal([]);
-      expect(logs.lines.map((l) => l.msg)).to.include.members(['mail queued', 'mail sent']);
+      expect(await box.pending()).to.deep.equal([]);
+      expect(logs.lines.map((l) => l.msg)).to.include('mail sent');
       expect(logs.lines.find((l) => l.msg === 'mail sent')).to.include({ to: 'B***@example.com' });
       expectCleanLogs();
     });
@@ -132,7 +146,7 @@ describe('mail/Outbox', () => {
       const port = await closedPort();
       const box = outbox(smtp(`smtp://127.0.0.1:${port}`));
 
-      const record = await box.enqueue(INPUT);
+      const record = await enqueue(box, INPUT);
       expect(record.status).to.equal('pending');
       expect(await box.deliverDue()).to.deep.equal({ sent: 0, failed: 1 });
 
@@ -169,7 +183,7 @@ describe('mail/Outbox', () => {
       smtpServer.reject = { code: 451, message: 'Mailbox budi.santoso@example.com busy, try again later' };
       const box = outbox(smtp(smtpServer.url));
 
-      const record = await box.enqueue(INPUT);
+      const record = await enqueue(box, INPUT);
       expect(await box.deliverDue()).to.deep.equal({ sent: 0, failed: 1 });
       let stored = recordOf(db, record.id);
       expect(stored.status).to.equal('pending');
@@ -195,10 +209,10 @@ describe('mail/Outbox', () => {
     it('restart: a second Outbox over the same Db sends the pending record once', async () => {
       const port = await closedPort();
       const first = outbox(smtp(`smtp://127.0.0.1:${port}`));
-      const failed = await first.enqueue(INPUT);
+      const failed = await enqueue(first, INPUT);
       await first.deliverDue(); // fails: server down
       await first.stop();
-      const untried = await first.enqueue({ ...INPUT, subject: 'Second' }); // stopped: recorded, not attempted
+      const untried = await enqueue(first, { ...INPUT, subject: 'Second' }); // stopped: recorded, not attempted
       expect(recordOf(db, untried.id).attempts).to.equal(0);
 
       const smtpServer = await server(port);
@@ -217,7 +231,7 @@ describe('mail/Outbox', () => {
     it('a subject containing CR/LF + "Bcc:" cannot add a header or a recipient', async () => {
       const smtpServer = await server();
       const box = outbox(smtp(smtpServer.url));
-      const record = await box.enqueue({ ...INPUT, subject: 'Hello\r\nBcc: x@y.z' });
+      const record = await enqueue(box, { ...INPUT, subject: 'Hello\r\nBcc: x@y.z' });
       expect(record.subject).to.equal('Hello Bcc: x@y.z');
       await box.deliverDue();
 
@@ -234,7 +248,7 @@ describe('mail/Outbox', () => {
       const box = outbox(smtp(`smtp://127.0.0.1:${port}`), {
         retry: { baseMs: 1_000, maxMs: 4_000, giveUpAfterMs: 10_000 },
       });
-      const record = await box.enqueue(INPUT);
+      const record = await enqueue(box, INPUT);
       await box.deliverDue();
       const delays: number[] = [];
       for (let i = 0; i < 10 && recordOf(db, record.id).status === 'pending'; i += 1) {
@@ -247,7 +261,7 @@ describe('mail/Outbox', () => {
       const stored = recordOf(db, record.id);
       expect(stored.status).to.equal('failed');
       expect(stored.attempts).to.equal(5);
-      expect(box.pending()).to.deep.equal([]);
+      expect(await box.pending()).to.deep.equal([]);
 
       clock.advance(1_000_000);
       expect(await box.deliverDue()).to.deep.equal({ sent: 0, failed: 0 }, 'a failed record is not retried');
@@ -275,7 +289,7 @@ describe('mail/Outbox', () => {
       it(`rejects to=${JSON.stringify(bad)} with InvalidAddressError and queues nothing`, async () => {
         const transport = new FakeTransport();
         const box = outbox(transport);
-        const error = await rejection(box.enqueue({ ...INPUT, to: bad }));
+        const error = await rejection(enqueue(box, { ...INPUT, to: bad }));
         expect(error).to.be.instanceOf(InvalidAddressError);
         expect(error).to.have.property('field', 'to');
         expect(db.snapshot().outbox).to.deep.equal([]);
@@ -288,7 +302,7 @@ describe('mail/Outbox', () => {
     it('rejects an invalid replyTo the same way', async () => {
       const box = outbox(new FakeTransport());
       for (const bad of ['support@wowrack.co.id\r\nBcc: x@y.z', 'Support <support@wowrack.co.id>', '']) {
-        const error = await rejection(box.enqueue({ ...INPUT, replyTo: bad }));
+        const error = await rejection(enqueue(box, { ...INPUT, replyTo: bad }));
         expect(error).to.be.instanceOf(InvalidAddressError);
         expect(error).to.have.property('field', 'replyTo');
       }
@@ -327,19 +341,19 @@ describe('mail/Outbox', () => {
       expect(await box.deliverDue()).to.deep.equal({ sent: 3, failed: 0 });
       expect(transport.sent.map((m) => m.subject)).to.deep.equal(['a', 'b', 'c']);
       expect(transport.maxActive).to.equal(1);
-      expect(box.pending().map((r) => r.id)).to.deep.equal(['later']);
+      expect((await box.pending()).map((r) => r.id)).to.deep.equal(['later']);
     });
 
     it('single-flight: concurrent calls and enqueues during a run never send a record twice', async () => {
       const transport = new FakeTransport();
       transport.hold();
       const box = outbox(transport);
-      const first = await box.enqueue({ ...INPUT, subject: '1' }); // background run starts, blocked in send
+      const first = await enqueue(box, { ...INPUT, subject: '1' }); // background run starts, blocked in send
       const runs = [box.deliverDue(), box.deliverDue()];
       clock.advance(1);
-      await box.enqueue({ ...INPUT, subject: '2' });
+      await enqueue(box, { ...INPUT, subject: '2' });
       clock.advance(1);
-      await box.enqueue({ ...INPUT, subject: '3' });
+      await enqueue(box, { ...INPUT, subject: '3' });
       runs.push(box.deliverDue());
       transport.open();
       const totals = await Promise.all(runs);
@@ -357,10 +371,11 @@ describe('mail/Outbox', () => {
         [0.999999, 1_200],
       ] as const) {
         db = new MemoryDb();
+        store = new LowdbRequestStore(db);
         const transport = new FakeTransport();
         transport.fail = new Error('boom');
         const box = outbox(transport, { random: () => random });
-        const record = await box.enqueue(INPUT);
+        const record = await enqueue(box, INPUT);
         await box.deliverDue();
         expect(Date.parse(recordOf(db, record.id).nextAttemptAt) - clock.now().getTime()).to.equal(expected);
       }
@@ -370,7 +385,7 @@ describe('mail/Outbox', () => {
       const transport = new FakeTransport();
       const box = outbox(transport);
       await box.stop(); // no background delivery: drive it by hand
-      const record = await box.enqueue(INPUT);
+      const record = await enqueue(box, INPUT);
       db.failNextUpdates(1);
       const error = await rejection(box.deliverDue());
       expect(String(error)).to.include('ENOSPC');
@@ -394,11 +409,11 @@ describe('mail/Outbox', () => {
       try {
         const box = outbox(new FakeTransport());
         db.failNextUpdates(1, new Error('EIO: disk gone'));
-        const error = await rejection(box.enqueue(INPUT));
+        const error = await rejection(enqueue(box, INPUT));
         expect(String(error)).to.include('EIO');
         expect(db.snapshot().outbox).to.have.length(0);
 
-        await box.enqueue(INPUT);
+        await enqueue(box, INPUT);
         db.failNextUpdates(1, new Error('EIO: disk gone'));
         await eventually(() => logs.lines.some((l) => l.msg === 'mail delivery run failed'));
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -413,7 +428,7 @@ describe('mail/Outbox', () => {
       transport.fail = new Error('ECONNREFUSED');
       const box = outbox(transport);
       box.start(10);
-      const record = await box.enqueue(INPUT);
+      const record = await enqueue(box, INPUT);
       await eventually(() => recordOf(db, record.id).attempts === 1);
       transport.fail = undefined;
       clock.advance(RETRY.baseMs);
@@ -422,7 +437,7 @@ describe('mail/Outbox', () => {
 
       transport.hold();
       clock.advance(1);
-      const next = await box.enqueue({ ...INPUT, subject: 'held' });
+      const next = await enqueue(box, { ...INPUT, subject: 'held' });
       const stopped = box.stop();
       let stopDone = false;
       void stopped.then(() => {
@@ -436,7 +451,7 @@ describe('mail/Outbox', () => {
     });
   });
 
-  describe('enqueueWith (transactional outbox) and waitForDelivery', () => {
+  describe('one unit of work for a request and its mails, and waitForDelivery', () => {
     const ticket = {
       id: 'PRV-20250102-0001',
       createdAt: '2025-01-02T03:04:05.000Z',
@@ -449,43 +464,38 @@ describe('mail/Outbox', () => {
       conversationId: 'conv-1',
     } as const;
 
-    it("records the flow's change and its mails in one update, then delivers them in order", async () => {
+    it('records the request and its mails in one unit of work, then delivers them in order', async () => {
       const transport = new FakeTransport();
       const box = outbox(transport);
       const writesBefore = db.writes;
-      const { result, records } = await box.enqueueWith((data) => {
-        data.tickets.push({ ...ticket, transcript: [] });
-        return {
-          result: data.tickets.length,
-          mails: [
+      const ids = await store.transaction(async (tx) => {
+        await tx.tickets.add({ ...ticket, transcript: [] });
+        return addMails(
+          tx,
+          [
             { ...INPUT, to: 'support@wowrack.co.id', replyTo: TO, purpose: 'ticket-support' },
             { ...INPUT, purpose: 'ticket-acknowledgement' },
           ],
-        };
+          clock.now(),
+        );
       });
-      expect(result).to.equal(1);
       expect(db.writes - writesBefore).to.equal(1, 'one update for the ticket and both mails');
-      expect(records.map((r) => [r.to, r.replyTo, r.status])).to.deep.equal([
+      expect(ids.map((id) => recordOf(db, id)).map((r) => [r.to, r.replyTo, r.status])).to.deep.equal([
         ['support@wowrack.co.id', 'Budi.Santoso@example.com', 'pending'],
         ['Budi.Santoso@example.com', 'support@wowrack.co.id', 'pending'],
       ]);
-      expect(
-        await box.waitForDelivery(
-          records.map((r) => r.id),
-          2_000,
-        ),
-      ).to.equal(true);
+      expect(await box.waitForDelivery(ids, 2_000)).to.equal(true);
       expect(transport.sent.map((m) => m.to)).to.deep.equal(['support@wowrack.co.id', 'Budi.Santoso@example.com']);
       expect(db.snapshot().tickets).to.have.length(1);
     });
 
-    it("an invalid address in any mail changes nothing at all (not even the flow's own change)", async () => {
+    it("an invalid address in any mail changes nothing at all (not even the request's own record)", async () => {
       const transport = new FakeTransport();
       const box = outbox(transport);
       const error = await rejection(
-        box.enqueueWith((data) => {
-          data.tickets.push({ ...ticket, transcript: [] });
-          return { result: 'x', mails: [INPUT, { ...INPUT, to: 'eve@example.com\r\nBcc: x@y.z' }] };
+        store.transaction(async (tx) => {
+          await tx.tickets.add({ ...ticket, transcript: [] });
+          return addMails(tx, [INPUT, { ...INPUT, to: 'eve@example.com\r\nBcc: x@y.z' }], clock.now());
         }),
       );
       expect(error).to.be.instanceOf(InvalidAddressError);
@@ -495,11 +505,8 @@ describe('mail/Outbox', () => {
       expect(transport.sent).to.deep.equal([]);
     });
 
-    it('no mails: nothing queued, nothing delivered', async () => {
+    it('no mails: nothing to wait for', async () => {
       const box = outbox(new FakeTransport());
-      const { result, records } = await box.enqueueWith(() => ({ result: { status: 'already' }, mails: [] }));
-      expect(result.status).to.equal('already');
-      expect(records).to.deep.equal([]);
       expect(await box.waitForDelivery([], 10)).to.equal(true);
     });
 
@@ -507,14 +514,14 @@ describe('mail/Outbox', () => {
       const transport = new FakeTransport();
       transport.fail = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ECONNECTION' });
       const box = outbox(transport);
-      const failing = await box.enqueue(INPUT);
+      const failing = await enqueue(box, INPUT);
       const started = Date.now();
       expect(await box.waitForDelivery([failing.id], 5_000)).to.equal(false);
       expect(Date.now() - started).to.be.below(1_000, 'did not wait for the timeout');
 
       transport.fail = undefined;
       transport.hold();
-      const held = await box.enqueue({ ...INPUT, subject: 'held' });
+      const held = await enqueue(box, { ...INPUT, subject: 'held' });
       expect(await box.waitForDelivery([held.id], 30)).to.equal(false, 'timeout');
       transport.open();
       expect(await box.waitForDelivery([held.id], 2_000)).to.equal(true);
@@ -522,61 +529,32 @@ describe('mail/Outbox', () => {
     });
   });
 
-  describe('countRecent and pending', () => {
-    it('counts records of any status per recipient (case-insensitive) and per conversation since a time', async () => {
-      const transport = new FakeTransport();
-      const box = outbox(transport);
-      await box.stop();
-      const start = clock.now();
-      await box.enqueue(INPUT);
-      clock.advance(60_000);
-      await box.enqueue({ ...INPUT, to: 'budi.santoso@EXAMPLE.com', conversationId: 'conv-2' });
-      clock.advance(60_000);
-      await box.enqueue({ ...INPUT, to: 'siti@example.com' });
-      await db.update((data) => {
-        const first = data.outbox[0];
-        if (first) first.status = 'failed';
-      });
-      const second = box.pending()[0];
-      expect(second?.to).to.equal('budi.santoso@example.com');
-
-      expect(box.countRecent({ to: 'BUDI.SANTOSO@example.com', since: start })).to.equal(2);
-      expect(box.countRecent({ to: 'budi.santoso@example.com', since: new Date(start.getTime() + 1) })).to.equal(1);
-      expect(box.countRecent({ to: 'siti@example.com', since: start })).to.equal(1);
-      expect(box.countRecent({ to: 'nobody@example.com', since: start })).to.equal(0);
-      expect(box.countRecent({ to: 'not an address', since: start })).to.equal(0);
-      expect(box.countRecent({ conversationId: 'conv-1', since: start })).to.equal(2);
-      expect(box.countRecent({ conversationId: 'conv-2', since: start })).to.equal(1);
-      expect(box.countRecent({ to: TO, conversationId: 'conv-1', since: start })).to.equal(1);
-      expect(box.countRecent({ since: start })).to.equal(3);
-      expect(box.countRecent({ since: clock.now() })).to.equal(1);
-    });
-
+  describe('pending and prune', () => {
     it('pending() returns copies, oldest first', async () => {
       const box = outbox(new FakeTransport());
       await box.stop();
-      await box.enqueue({ ...INPUT, subject: 'first' });
+      await enqueue(box, { ...INPUT, subject: 'first' });
       clock.advance(1);
-      await box.enqueue({ ...INPUT, subject: 'second' });
-      const pending = box.pending();
+      await enqueue(box, { ...INPUT, subject: 'second' });
+      const pending = await box.pending();
       expect(pending.map((r) => r.subject)).to.deep.equal(['first', 'second']);
       const [first] = pending;
       if (first) first.status = 'sent';
-      expect(box.pending()).to.have.length(2);
+      expect(await box.pending()).to.have.length(2);
     });
 
     it('prune() deletes old sent and failed records, never pending ones', async () => {
       const transport = new FakeTransport();
       const box = outbox(transport);
       await box.stop();
-      await box.enqueue({ ...INPUT, subject: 'old sent' });
-      await box.enqueue({ ...INPUT, subject: 'old pending' });
+      await enqueue(box, { ...INPUT, subject: 'old sent' });
+      await enqueue(box, { ...INPUT, subject: 'old pending' });
       await db.update((data) => {
         const first = data.outbox[0];
         if (first) first.status = 'sent';
       });
       clock.advance(60_000);
-      await box.enqueue({ ...INPUT, subject: 'new sent' });
+      await enqueue(box, { ...INPUT, subject: 'new sent' });
       await db.update((data) => {
         const last = data.outbox[2];
         if (last) last.status = 'sent';
@@ -590,7 +568,7 @@ describe('mail/Outbox', () => {
     const dir = await mkdtemp(join(tmpdir(), 'wowrack-outbox-'));
     try {
       const box = outbox(createMailTransport({ mailDir: dir, now: clock.now }));
-      const record = await box.enqueue(INPUT);
+      const record = await enqueue(box, INPUT);
       await box.deliverDue();
       await box.deliverDue();
       const files = await readdir(dir);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
-import { createMailTransport, InvalidMailError, type OutgoingMail, safeSubject } from '../../../bot/mail/transport.ts';
+import { createMailTransport, InvalidMailError, type OutgoingMail } from '../../../bot/mail/transport.ts';
+import { safeSubject } from '../../../domain/outgoingMail.ts';
 import { FakeClock, TestSmtpServer } from '../../support/mail.ts';
 
 const MAIL: OutgoingMail = {

@@ -1,16 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { ConversationState, TestAdapter, TurnContext } from 'botbuilder';
 import { expect } from 'chai';
-import { Database } from '../../../bot/store/lowdb/jsonDatabase.ts';
-import type { Db } from '../../../bot/store/lowdb/jsonDocument.ts';
-import { LowdbStorage, MAX_STATE_KEY_LENGTH } from '../../../bot/store/lowdb/jsonStateStorage.ts';
-import type { DatabaseShape } from '../../../domain/records.ts';
+import { JsonDatabase } from '../../../bot/store/lowdb/jsonDatabase.ts';
+import type { DatabaseShape, Db } from '../../../bot/store/lowdb/jsonDocument.ts';
+import { JsonStateStorage, MAX_STATE_KEY_LENGTH } from '../../../bot/store/lowdb/jsonStateStorage.ts';
 import { rejectionOf, useTempDir } from '../../support/tempDir.ts';
 
 /** Counts the database updates a storage makes. */
 class CountingDb implements Db {
   updates = 0;
-  constructor(private readonly inner: Database) {}
+  constructor(private readonly inner: JsonDatabase) {}
   read<T>(fn: (data: Readonly<DatabaseShape>) => T): T {
     return this.inner.read(fn);
   }
@@ -20,18 +19,18 @@ class CountingDb implements Db {
   }
 }
 
-describe('store/LowdbStorage', () => {
+describe('store/JsonStateStorage', () => {
   const tempDir = useTempDir();
-  let db: Database;
+  let db: JsonDatabase;
   let counting: CountingDb;
-  let storage: LowdbStorage;
+  let storage: JsonStateStorage;
   let clock: Date;
 
   beforeEach(async () => {
-    db = await Database.open(tempDir());
+    db = await JsonDatabase.open(tempDir());
     counting = new CountingDb(db);
     clock = new Date('2025-03-01T10:00:00.000Z');
-    storage = new LowdbStorage(counting, { now: () => clock });
+    storage = new JsonStateStorage(counting, { now: () => clock });
   });
   afterEach(async () => {
     await db.close();
@@ -161,13 +160,13 @@ describe('store/LowdbStorage', () => {
     expect(db.read((data) => Object.getPrototypeOf(data.state))).to.equal(Object.prototype);
   });
 
-  it('keeps state across a restart (new Database and new LowdbStorage on the same directory)', async () => {
+  it('keeps state across a restart (new JsonDatabase and new JsonStateStorage on the same directory)', async () => {
     await storage.write({ 'test/conversations/c1': { dialogState: { step: 2 } } });
     const stored = (await storage.read(['test/conversations/c1']))['test/conversations/c1'];
     await db.close();
 
-    db = await Database.open(tempDir());
-    const restarted = new LowdbStorage(db);
+    db = await JsonDatabase.open(tempDir());
+    const restarted = new JsonStateStorage(db);
     const items = await restarted.read(['test/conversations/c1']);
     expect(items['test/conversations/c1']).to.deep.equal(stored);
     // The eTag read before the restart still guards the item.
@@ -197,8 +196,8 @@ describe('store/LowdbStorage', () => {
     await state.saveChanges(turn2); // with the eTag read in this turn: no conflict
 
     await db.close();
-    db = await Database.open(tempDir());
-    const restartedState = new ConversationState(new LowdbStorage(db));
+    db = await JsonDatabase.open(tempDir());
+    const restartedState = new ConversationState(new JsonStateStorage(db));
     const restartedCounter = restartedState.createProperty<{ count: number; lang: string }>('counter');
     const turn3 = new TurnContext(adapter, activity('after restart'));
     expect(await restartedCounter.get(turn3)).to.deep.equal({ count: 2, lang: 'id' });
@@ -224,7 +223,7 @@ describe('store/LowdbStorage', () => {
     expect(await storage.pruneState(new Date('2025-02-01T00:00:00.000Z'))).to.equal(0);
 
     await db.close();
-    db = await Database.open(tempDir());
+    db = await JsonDatabase.open(tempDir());
     expect(db.read((data) => Object.keys(data.state).sort())).to.deep.equal(['fresh', 'kept']);
   });
 });

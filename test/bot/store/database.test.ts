@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   DATABASE_FILE_NAME,
-  Database,
   DatabaseCorruptError,
   databaseProblem,
+  JsonDatabase,
 } from '../../../bot/store/lowdb/jsonDatabase.ts';
 import { emptyDatabase } from '../../../bot/store/lowdb/jsonDocument.ts';
 import type { TicketRecord } from '../../../domain/records.ts';
@@ -23,13 +23,13 @@ const ticket = (n: number): TicketRecord => ({
   conversationId: `conv-${n}`,
 });
 
-describe('store/Database', () => {
+describe('store/JsonDatabase', () => {
   const tempDir = useTempDir();
   const dataDir = () => join(tempDir(), 'data');
   const dbFile = () => join(dataDir(), DATABASE_FILE_NAME);
 
   it('creates the directory (0700) and an empty database file (0600) when missing', async () => {
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     expect(db.path).to.equal(dbFile());
     expect(JSON.parse(await readFile(dbFile(), 'utf8'))).to.deep.equal(emptyDatabase());
     expect(db.read((data) => data)).to.deep.equal(emptyDatabase());
@@ -40,8 +40,8 @@ describe('store/Database', () => {
     await db.close();
   });
 
-  it('persists an update across a restart (new Database.open on the same directory)', async () => {
-    const db = await Database.open(dataDir());
+  it('persists an update across a restart (new JsonDatabase.open on the same directory)', async () => {
+    const db = await JsonDatabase.open(dataDir());
     const result = await db.update((data) => {
       data.tickets.push(ticket(1));
       return data.tickets.length;
@@ -49,13 +49,13 @@ describe('store/Database', () => {
     expect(result).to.equal(1);
     await db.close();
 
-    const reopened = await Database.open(dataDir());
+    const reopened = await JsonDatabase.open(dataDir());
     expect(reopened.read((data) => data.tickets)).to.deep.equal([ticket(1)]);
     await reopened.close();
   });
 
   it('lands every one of 100 concurrent updates, applied and resolved in call order', async () => {
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     const resolved: number[] = [];
     const updates = Array.from({ length: 100 }, (_, i) =>
       db
@@ -71,14 +71,14 @@ describe('store/Database', () => {
     expect(await Promise.all(updates)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(resolved).to.deep.equal(Array.from({ length: 100 }, (_, i) => i));
     await db.close();
-    const reopened = await Database.open(dataDir());
+    const reopened = await JsonDatabase.open(dataDir());
     expect(reopened.read((data) => data.tickets.map((t) => t.question))).to.deep.equal(
       Array.from({ length: 100 }, (_, i) => `question ${i}`),
     );
   });
 
   it('an fn that throws: the error propagates, the file is unchanged, the partial change is rolled back', async () => {
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     await db.update((data) => void data.tickets.push(ticket(1)));
     const before = await readFile(dbFile());
 
@@ -95,12 +95,12 @@ describe('store/Database', () => {
     // The next good update must not persist the half-done change.
     await db.update((data) => void data.tickets.push(ticket(3)));
     await db.close();
-    const reopened = await Database.open(dataDir());
+    const reopened = await JsonDatabase.open(dataDir());
     expect(reopened.read((data) => data.tickets.map((t) => t.id))).to.deep.equal([ticket(1).id, ticket(3).id]);
   });
 
   it('undoes every kind of change of a failed fn: lists, record fields, state entries, top-level fields', async () => {
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     await db.update((data) => {
       data.tickets.push(ticket(1));
       data.outbox.push({
@@ -142,7 +142,7 @@ describe('store/Database', () => {
   });
 
   it('refuses writes to the state map through a reference kept after the fn returned', async () => {
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     let kept: Record<string, unknown> | undefined;
     await db.update((data) => {
       kept = data.state;
@@ -155,7 +155,7 @@ describe('store/Database', () => {
   });
 
   it('rejects an update started from inside an update fn', async () => {
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     let inner: Promise<unknown> = Promise.resolve();
     await db.update((data) => {
       inner = rejectionOf(db.update((d) => void d.tickets.push(ticket(2))));
@@ -170,7 +170,7 @@ describe('store/Database', () => {
   });
 
   it('rejects a change that cannot be serialised and reverts to the last good data', async () => {
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     await db.update((data) => void data.tickets.push(ticket(1)));
     const before = await readFile(dbFile());
     const error = await rejectionOf(
@@ -185,7 +185,7 @@ describe('store/Database', () => {
   });
 
   it('rejects an fn that writes an invalid state item', async () => {
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     const error = await rejectionOf(
       db.update((data) => {
         Object.assign(data.state, { bad: { value: 'not an object' } });
@@ -197,7 +197,7 @@ describe('store/Database', () => {
   });
 
   it('rejects an async fn and an fn that breaks the shape, rolling back', async () => {
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     const before = await readFile(dbFile());
     const asyncError = await rejectionOf(
       db.update(async (data) => {
@@ -217,7 +217,7 @@ describe('store/Database', () => {
   });
 
   it('a failed disk write rejects, and the next successful write persists that change too', async () => {
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     await rm(dataDir(), { recursive: true }); // the disk "fails": the directory is gone
     const error = await rejectionOf(db.update((data) => void data.tickets.push(ticket(1))));
     expect(error).to.be.instanceOf(Error).with.property('code', 'ENOENT');
@@ -226,19 +226,19 @@ describe('store/Database', () => {
     await mkdir(dataDir());
     await db.update((data) => void data.tickets.push(ticket(2)));
     await db.close();
-    const reopened = await Database.open(dataDir());
+    const reopened = await JsonDatabase.open(dataDir());
     expect(reopened.read((data) => data.tickets.map((t) => t.id))).to.deep.equal([ticket(1).id, ticket(2).id]);
   });
 
   it('close() retries a change whose write failed, and waits for pending writes', async () => {
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     await rm(dataDir(), { recursive: true });
     await rejectionOf(db.update((data) => void data.tickets.push(ticket(1))));
     await mkdir(dataDir());
     await db.close();
     expect(JSON.parse(await readFile(dbFile(), 'utf8')).tickets).to.have.length(1);
 
-    const db2 = await Database.open(dataDir());
+    const db2 = await JsonDatabase.open(dataDir());
     void db2.update((data) => void data.tickets.push(ticket(2)));
     void db2.update((data) => void data.tickets.push(ticket(3)));
     await db2.close();
@@ -258,7 +258,7 @@ describe('store/Database', () => {
       await mkdir(dataDir());
       await writeFile(dbFile(), content);
       await writeFile(join(dataDir(), `.${DATABASE_FILE_NAME}.99.abcdef.tmp`), 'maybe the only good copy');
-      const error = await rejectionOf(Database.open(dataDir()));
+      const error = await rejectionOf(JsonDatabase.open(dataDir()));
       expect(error).to.be.instanceOf(DatabaseCorruptError);
       expect(error).to.have.property('message').that.includes(dbFile());
       expect(await readFile(dbFile(), 'utf8')).to.equal(content);
@@ -270,9 +270,9 @@ describe('store/Database', () => {
   }
 
   it('removes temp files a crash left behind when the database opens fine', async () => {
-    await (await Database.open(dataDir())).close();
+    await (await JsonDatabase.open(dataDir())).close();
     await writeFile(join(dataDir(), `.${DATABASE_FILE_NAME}.99.abcdef.tmp`), '{"version":1,"tickets":[{"name":"Budi"');
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     expect(await readdir(dataDir())).to.deep.equal([DATABASE_FILE_NAME]);
     await db.close();
   });
@@ -280,7 +280,7 @@ describe('store/Database', () => {
   it('keeps unknown top-level fields it finds in the file', async () => {
     await mkdir(dataDir());
     await writeFile(dbFile(), JSON.stringify({ ...emptyDatabase(), extra: { kept: true } }));
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     await db.update((data) => void data.tickets.push(ticket(1)));
     await db.close();
     expect(JSON.parse(await readFile(dbFile(), 'utf8'))).to.have.deep.property('extra', { kept: true });
@@ -292,7 +292,7 @@ describe('store/Database', () => {
     await writeFile(dbFile(), JSON.stringify(old));
     expect(databaseProblem(old)).to.equal('feedback is not an array');
 
-    const db = await Database.open(dataDir());
+    const db = await JsonDatabase.open(dataDir());
     expect(db.read((data) => data.feedback)).to.deep.equal([]);
     expect(db.read((data) => data.tickets)).to.deep.equal([ticket(1)]);
     const onDisk = JSON.parse(await readFile(dbFile(), 'utf8'));
@@ -300,7 +300,7 @@ describe('store/Database', () => {
     await db.update((data) => void data.feedback.push({ entryId: 'share', vote: 'up', lang: 'id', at: 'x' }));
     await db.close();
 
-    const reopened = await Database.open(dataDir());
+    const reopened = await JsonDatabase.open(dataDir());
     expect(reopened.read((data) => data.feedback)).to.have.length(1);
     await reopened.close();
   });
@@ -314,7 +314,7 @@ describe('store/Database', () => {
       await mkdir(dataDir());
       const bytes = JSON.stringify({ ...emptyDatabase(), feedback });
       await writeFile(dbFile(), bytes);
-      const error = await rejectionOf(Database.open(dataDir()));
+      const error = await rejectionOf(JsonDatabase.open(dataDir()));
       expect(error).to.be.instanceOf(DatabaseCorruptError);
       expect(await readFile(dbFile(), 'utf8')).to.equal(bytes);
     });
@@ -325,7 +325,7 @@ describe('store/Database', () => {
     await mkdir(dataDir());
     const bytes = JSON.stringify(old);
     await writeFile(dbFile(), bytes);
-    expect(await rejectionOf(Database.open(dataDir()))).to.be.instanceOf(DatabaseCorruptError);
+    expect(await rejectionOf(JsonDatabase.open(dataDir()))).to.be.instanceOf(DatabaseCorruptError);
     expect(await readFile(dbFile(), 'utf8')).to.equal(bytes);
   });
 

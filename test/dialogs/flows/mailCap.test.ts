@@ -3,12 +3,12 @@
  * hour; our own support and marketing mailboxes do not count). Driven through the real bot and services.
  */
 import { expect } from 'chai';
-import { flowSay } from '../../../dialogs/replies/flowTexts.ts';
+import { say } from '../../../dialogs/replies/texts.ts';
 import { HOUR_MS, SUPPORT_EMAIL, useFlowHarness } from '../../support/flowHarness.ts';
 import { parentalConsent, supportRequest, unsubscribe } from '../../support/flowScripts.ts';
 
 const TARGET = 'korban@contoh.co.id';
-const limited = flowSay('rateLimited', 'id', { support: SUPPORT_EMAIL });
+const limited = say('rateLimited', 'id', { support: SUPPORT_EMAIL });
 
 describe('flows: mail cap per recipient and per conversation', () => {
   const env = useFlowHarness();
@@ -103,7 +103,7 @@ describe('flows: mail cap per recipient and per conversation', () => {
     await chat.say('John Smith');
     await chat.say(TARGET);
     await chat.say('skip');
-    expect(await chat.say('yes')).to.deep.equal([flowSay('rateLimited', 'en', { support: SUPPORT_EMAIL })]);
+    expect(await chat.say('yes')).to.deep.equal([say('rateLimited', 'en', { support: SUPPORT_EMAIL })]);
     expect(h().snapshot().tickets).to.have.length(3);
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import { flowSay } from '../../../dialogs/replies/flowTexts.ts';
+import { say } from '../../../dialogs/replies/texts.ts';
 import type { ConsentRecord } from '../../../domain/records.ts';
 import {
   actionsOf,
@@ -25,13 +25,13 @@ const EXPIRES = new Date(Date.parse(START_TIME) + 7 * DAY_MS).toISOString();
 const LINK = new RegExp(
   `${PUBLIC_URL.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/consent/([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])`,
 );
-const intro = flowSay('consentIntro', 'id');
-const askAge = flowSay('consentAskAge', 'id');
-const askChildName = flowSay('consentAskChildName', 'id');
-const askChildEmail = flowSay('consentAskChildEmail', 'id');
-const askParentName = flowSay('consentAskParentName', 'id');
-const askParentEmail = flowSay('consentAskParentEmail', 'id');
-const sameEmailRetry = flowSay('consentSameEmail', 'id');
+const intro = say('consentIntro', 'id');
+const askAge = say('consentAskAge', 'id');
+const askChildName = say('consentAskChildName', 'id');
+const askChildEmail = say('consentAskChildEmail', 'id');
+const askParentName = say('consentAskParentName', 'id');
+const askParentEmail = say('consentAskParentEmail', 'id');
+const sameEmailRetry = say('consentSameEmail', 'id');
 const START_ACTION = { title: 'Minta persetujuan orang tua/wali', value: { action: 'flow', flow: 'parental-consent' } };
 
 function expectNothingRecorded(h: FlowHarness): void {
@@ -80,7 +80,7 @@ describe('flows: parental consent', () => {
 
     it('"I am 16 years old" starts it in English', async () => {
       const replies = await h().chat().send('I am 16 years old');
-      expect(textsOf(replies)).to.deep.equal([flowSay('consentIntro', 'en'), flowSay('consentAskChildName', 'en')]);
+      expect(textsOf(replies)).to.deep.equal([say('consentIntro', 'en'), say('consentAskChildName', 'en')]);
       expect(h().flowsStarted).to.deep.equal([{ flow: 'parental-consent', lang: 'en' }]);
     });
 
@@ -167,7 +167,7 @@ describe('flows: parental consent', () => {
       expect(token, 'a link with a 43-character token').to.be.a('string');
       expect(mail?.text).to.include(`${PUBLIC_URL}/consent/${token}`);
       expect(sha256(token ?? '')).to.equal(tokenHash);
-      const lookup = h().services.consents.lookup(token ?? '');
+      const lookup = await h().services.consents.lookup(token ?? '');
       expect(lookup.status).to.equal('open');
 
       const next = await chat.send('apakah data saya dijual?');
@@ -177,9 +177,9 @@ describe('flows: parental consent', () => {
     it('runs in English and mails the parent in English', async () => {
       const chat = h().chat();
       await chat.say('I am 16 years old');
-      expect(await chat.say('Sam Lee')).to.deep.equal([flowSay('consentAskChildEmail', 'en')]);
-      expect(await chat.say('sam@example.com')).to.deep.equal([flowSay('consentAskParentName', 'en')]);
-      expect(await chat.say('Jane Lee')).to.deep.equal([flowSay('consentAskParentEmail', 'en')]);
+      expect(await chat.say('Sam Lee')).to.deep.equal([say('consentAskChildEmail', 'en')]);
+      expect(await chat.say('sam@example.com')).to.deep.equal([say('consentAskParentName', 'en')]);
+      expect(await chat.say('Jane Lee')).to.deep.equal([say('consentAskParentEmail', 'en')]);
       expect(await chat.say('jane@example.com')).to.deep.equal([
         'Please check:\n\n- **Customer:** Sam Lee (age 16), sam@example.com\n' +
           '- **Parent/guardian:** Jane Lee, jane@example.com\n\nSend the consent request to the parent/guardian?',
@@ -224,7 +224,7 @@ describe('flows: parental consent', () => {
     it('"tidak" at the summary records and sends nothing', async () => {
       const chat = h().chat();
       await consentStepsTo(chat, 'confirm');
-      expect(await chat.say('tidak')).to.deep.equal([flowSay('notConfirmed', 'id')]);
+      expect(await chat.say('tidak')).to.deep.equal([say('notConfirmed', 'id')]);
       expectNothingRecorded(h());
     });
   });
@@ -235,7 +235,7 @@ describe('flows: parental consent', () => {
         const chat = h().chat();
         await chat.click(START_ACTION);
         const n = /\d+/.exec(age)?.[0] ?? '';
-        expect(await chat.say(age)).to.deep.equal([flowSay('consentAdult', 'id', { age: n })]);
+        expect(await chat.say(age)).to.deep.equal([say('consentAdult', 'id', { age: n })]);
         expectNothingRecorded(h());
         expect(metaOf((await chat.send('apakah data saya dijual?'))[0])?.kind, 'the flow is over').to.equal('answer');
       });
@@ -244,7 +244,7 @@ describe('flows: parental consent', () => {
     it('an age of 18 or more in the first message ends the flow at once', async () => {
       expect(await h().chat().say('anak saya 19 tahun')).to.deep.equal([
         intro,
-        flowSay('consentAdult', 'id', { age: '19' }),
+        say('consentAdult', 'id', { age: '19' }),
       ]);
       expectNothingRecorded(h());
     });
@@ -252,7 +252,7 @@ describe('flows: parental consent', () => {
     it('in English', async () => {
       const chat = h().chat();
       await chat.click({ title: 'Request parent/guardian consent', value: START_ACTION.value });
-      expect(await chat.say('25')).to.deep.equal([flowSay('consentAdult', 'en', { age: '25' })]);
+      expect(await chat.say('25')).to.deep.equal([say('consentAdult', 'en', { age: '25' })]);
       expectNothingRecorded(h());
     });
   });
@@ -267,7 +267,7 @@ describe('flows: parental consent', () => {
       it(`an age that is ${what} gets the age retry prompt`, async () => {
         const chat = h().chat();
         await chat.click(START_ACTION);
-        expect(await chat.say(text)).to.deep.equal([flowSay('consentAgeRetry', 'id')]);
+        expect(await chat.say(text)).to.deep.equal([say('consentAgeRetry', 'id')]);
         expect(await chat.say('16')).to.deep.equal([askChildName]);
       });
     }
@@ -281,7 +281,7 @@ describe('flows: parental consent', () => {
       it(`a ${step === 'childName' ? "customer's" : "parent's"} name "${text}" gets the name retry prompt`, async () => {
         const chat = h().chat();
         await consentStepsTo(chat, step);
-        expect(await chat.say(text)).to.deep.equal([flowSay('nameRetry', 'id')]);
+        expect(await chat.say(text)).to.deep.equal([say('nameRetry', 'id')]);
         expect(await chat.say('Ani Suryani')).to.deep.equal([step === 'childName' ? askChildEmail : askParentEmail]);
       });
     }
@@ -289,8 +289,8 @@ describe('flows: parental consent', () => {
     it("a bad customer's address gets the e-mail retry prompt", async () => {
       const chat = h().chat();
       await consentStepsTo(chat, 'childEmail');
-      expect(await chat.say('siti di contoh.co.id')).to.deep.equal([flowSay('emailRetry', 'id')]);
-      expect(await chat.say(`${CHILD} ${PARENT}`)).to.deep.equal([flowSay('emailRetry', 'id')]);
+      expect(await chat.say('siti di contoh.co.id')).to.deep.equal([say('emailRetry', 'id')]);
+      expect(await chat.say(`${CHILD} ${PARENT}`)).to.deep.equal([say('emailRetry', 'id')]);
       expect(await chat.say(CHILD)).to.deep.equal([askParentName]);
     });
 
@@ -298,10 +298,10 @@ describe('flows: parental consent', () => {
       const chat = h().chat();
       await consentStepsTo(chat, 'parentEmail');
       const [retry] = await chat.say(CHILD);
-      expect(retry).to.include(flowSay('consentSameEmail', 'id'));
+      expect(retry).to.include(say('consentSameEmail', 'id'));
       expect(await chat.say('SITI@Contoh.co.id')).to.deep.equal([retry]);
       expect(await chat.say('ani at contoh'), 'an invalid address gets the invalid-address retry').to.deep.equal([
-        flowSay('emailRetry', 'id'),
+        say('emailRetry', 'id'),
       ]);
       expectNothingRecorded(h());
       const summary = await chat.say(PARENT);
@@ -312,8 +312,8 @@ describe('flows: parental consent', () => {
       const chat = h().chat();
       await consentStepsTo(chat, 'parentEmail');
       const [retry] = await chat.say(CHILD);
-      expect(retry).to.include(flowSay('consentSameEmail', 'id'));
-      expect(retry).not.to.include(flowSay('emailRetry', 'id'));
+      expect(retry).to.include(say('consentSameEmail', 'id'));
+      expect(retry).not.to.include(say('emailRetry', 'id'));
     });
 
     it('"ya kirim sekarang" at the summary sends the request', async () => {
@@ -328,7 +328,7 @@ describe('flows: parental consent', () => {
       const chat = h().chat();
       await consentStepsTo(chat, 'confirm');
       const retry = await chat.send('entahlah');
-      expect(textsOf(retry)).to.deep.equal([flowSay('confirmRetry', 'id')]);
+      expect(textsOf(retry)).to.deep.equal([say('confirmRetry', 'id')]);
       expect(actionsOf(retry[0]).map((a) => a.title)).to.deep.equal(['Ya', 'Tidak']);
       expectNothingRecorded(h());
     });
@@ -336,13 +336,13 @@ describe('flows: parental consent', () => {
     it('English retry prompts are English', async () => {
       const chat = h().chat();
       await chat.click({ title: 'Request parent/guardian consent', value: START_ACTION.value });
-      expect(await chat.say('sixteen')).to.deep.equal([flowSay('consentAgeRetry', 'en')]);
+      expect(await chat.say('sixteen')).to.deep.equal([say('consentAgeRetry', 'en')]);
       await chat.say('16');
-      expect(await chat.say('Sam 1')).to.deep.equal([flowSay('nameRetry', 'en')]);
+      expect(await chat.say('Sam 1')).to.deep.equal([say('nameRetry', 'en')]);
       await chat.say('Sam Lee');
       await chat.say('sam@example.com');
       await chat.say('Jane Lee');
-      expect(await chat.say('sam@example.com')).to.deep.equal([flowSay('consentSameEmail', 'en')]);
+      expect(await chat.say('sam@example.com')).to.deep.equal([say('consentSameEmail', 'en')]);
     });
   });
 
@@ -367,7 +367,7 @@ describe('flows: parental consent', () => {
       it(`"${cancelWord[step]}" at the ${step} step ends politely; nothing recorded or mailed`, async () => {
         const chat = h().chat();
         await consentStepsTo(chat, step);
-        expect(await chat.say(cancelWord[step])).to.deep.equal([flowSay('cancelled', 'id')]);
+        expect(await chat.say(cancelWord[step])).to.deep.equal([say('cancelled', 'id')]);
         expectNothingRecorded(h());
       });
 
@@ -376,7 +376,7 @@ describe('flows: parental consent', () => {
         const prompt = await consentStepsTo(chat, step);
         const replies = await chat.send('bantuan');
         expect(textsOf(replies)).to.deep.equal([
-          `${flowSay(help[step], 'id')} ${flowSay('resumeHint', 'id')}`,
+          `${say(help[step], 'id')} ${say('resumeHint', 'id')}`,
           prompt[0]?.text,
         ]);
         expect(actionsOf(replies[1]).map((a) => a.title)).to.deep.equal(actionsOf(prompt[0]).map((a) => a.title));
@@ -387,10 +387,10 @@ describe('flows: parental consent', () => {
       const chat = h().chat();
       await chat.say('I am 16 years old');
       expect(await chat.say('help')).to.deep.equal([
-        `${flowSay('consentHelpPeople', 'en')} ${flowSay('resumeHint', 'en')}`,
-        flowSay('consentAskChildName', 'en'),
+        `${say('consentHelpPeople', 'en')} ${say('resumeHint', 'en')}`,
+        say('consentAskChildName', 'en'),
       ]);
-      expect(await chat.say('cancel')).to.deep.equal([flowSay('cancelled', 'en')]);
+      expect(await chat.say('cancel')).to.deep.equal([say('cancelled', 'en')]);
       expectNothingRecorded(h());
     });
   });
@@ -444,7 +444,7 @@ describe('flows: parental consent', () => {
     it('an English conversation stays English after the restart', async () => {
       await h().chat().say('I am 16 years old');
       const second = await env.restart();
-      expect(await second.chat().say('Sam Lee')).to.deep.equal([flowSay('consentAskChildEmail', 'en')]);
+      expect(await second.chat().say('Sam Lee')).to.deep.equal([say('consentAskChildEmail', 'en')]);
     });
   });
 
@@ -454,8 +454,8 @@ describe('flows: parental consent', () => {
       const [done] = await parentalConsent(h().chat(), { childEmail: CHILD, parentEmail: PARENT });
       const consent = onlyConsent(h());
       expect(done).to.include(`(**${consent.id}**)`);
-      expect(done).to.include(flowSay('mailQueued', 'id'));
-      expect(done).not.to.include(flowSay('consentMailSent', 'id', { parentEmail: PARENT }));
+      expect(done).to.include(say('mailQueued', 'id'));
+      expect(done).not.to.include(say('consentMailSent', 'id', { parentEmail: PARENT }));
       await h().settle();
       const { outbox } = h().snapshot();
       expect(outbox.map((m) => [m.to, m.status, m.attempts])).to.deep.equal([[PARENT, 'pending', 1]]);

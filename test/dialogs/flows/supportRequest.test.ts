@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import { flowSay } from '../../../dialogs/replies/flowTexts.ts';
+import { say } from '../../../dialogs/replies/texts.ts';
 import type { TicketRecord } from '../../../domain/records.ts';
 import { formatTime } from '../../../domain/time.ts';
 import {
@@ -20,12 +20,12 @@ import { supportRequest } from '../../support/flowScripts.ts';
 const EMAIL = 'budi@contoh.co.id';
 const TICKET_ID = /^PRV-\d{8}-\d{4,}$/;
 const DUE_72H = new Date(Date.parse(START_TIME) + 72 * HOUR_MS).toISOString();
-const intro = flowSay('supportIntro', 'id', { support: SUPPORT_EMAIL });
-const askQuestion = flowSay('supportAskQuestion', 'id');
-const askKind = flowSay('supportAskKind', 'id');
-const askName = flowSay('supportAskName', 'id');
-const askEmail = flowSay('supportAskEmail', 'id');
-const askAccount = flowSay('supportAskAccount', 'id');
+const intro = say('supportIntro', 'id', { support: SUPPORT_EMAIL });
+const askQuestion = say('supportAskQuestion', 'id');
+const askKind = say('supportAskKind', 'id');
+const askName = say('supportAskName', 'id');
+const askEmail = say('supportAskEmail', 'id');
+const askAccount = say('supportAskAccount', 'id');
 const KIND_TITLES_ID = [
   'Pertanyaan tentang kebijakan privasi',
   'Permintaan salinan data pribadi',
@@ -80,8 +80,8 @@ describe('flows: question or data request to support', () => {
     it('"I want to delete my data" starts it in English', async () => {
       const replies = await h().chat().send('I want to delete my data');
       expect(textsOf(replies)).to.deep.equal([
-        flowSay('supportIntro', 'en', { support: SUPPORT_EMAIL }),
-        flowSay('supportAskKind', 'en'),
+        say('supportIntro', 'en', { support: SUPPORT_EMAIL }),
+        say('supportAskKind', 'en'),
       ]);
       expect(titles(replies[1])[0]).to.equal('Request to delete my personal data');
       expect(h().flowsStarted).to.deep.equal([{ flow: 'support', lang: 'en' }]);
@@ -224,11 +224,11 @@ describe('flows: question or data request to support', () => {
         expect(ticket).not.to.have.property('account');
         if (due) {
           expect(ticket.dueAt).to.equal(DUE_72H);
-          expect(done).to.include(flowSay('supportDue', 'id', { due: formatTime(DUE_72H, 'id') }));
+          expect(done).to.include(say('supportDue', 'id', { due: formatTime(DUE_72H, 'id') }));
         } else {
           expect(ticket).not.to.have.property('dueAt');
           expect(done).to.equal(
-            `${flowSay('supportDone', 'id', { ticket: ticket.id, email: EMAIL, due: '' })} ${flowSay('supportMailSent', 'id', { email: EMAIL })}`,
+            `${say('supportDone', 'id', { ticket: ticket.id, email: EMAIL, due: '' })} ${say('supportMailSent', 'id', { email: EMAIL })}`,
           );
         }
         expect(h().transport.sent.map((m) => m.subject)).to.deep.equal([
@@ -252,9 +252,9 @@ describe('flows: question or data request to support', () => {
     it('runs in English: English summary, confirmation and acknowledgement; the mail to support stays Indonesian', async () => {
       const chat = h().chat();
       await chat.say('I want to delete my data');
-      expect(await chat.say('Request to delete my personal data')).to.deep.equal([flowSay('supportAskName', 'en')]);
-      expect(await chat.say('John Smith')).to.deep.equal([flowSay('supportAskEmail', 'en')]);
-      expect(await chat.say('john@example.com')).to.deep.equal([flowSay('supportAskAccount', 'en')]);
+      expect(await chat.say('Request to delete my personal data')).to.deep.equal([say('supportAskName', 'en')]);
+      expect(await chat.say('John Smith')).to.deep.equal([say('supportAskEmail', 'en')]);
+      expect(await chat.say('john@example.com')).to.deep.equal([say('supportAskAccount', 'en')]);
       const summary = await chat.send('skip');
       expect(textsOf(summary)).to.deep.equal([
         'Please check:\n\n- **Kind:** Request to delete my personal data\n- **Question:** I want to delete my data\n' +
@@ -310,7 +310,7 @@ describe('flows: question or data request to support', () => {
       await chat.say('Budi Santoso');
       await chat.say(EMAIL);
       await chat.say('lewati');
-      expect(await chat.say('tidak')).to.deep.equal([flowSay('notConfirmed', 'id')]);
+      expect(await chat.say('tidak')).to.deep.equal([say('notConfirmed', 'id')]);
       expectNothingRecorded(h());
     });
   });
@@ -325,7 +325,7 @@ describe('flows: question or data request to support', () => {
       it(`a question that is ${what} gets the question retry prompt`, async () => {
         const chat = h().chat();
         await chat.click(START_ACTION);
-        expect(await chat.say(text)).to.deep.equal([flowSay('supportQuestionRetry', 'id')]);
+        expect(await chat.say(text)).to.deep.equal([say('supportQuestionRetry', 'id')]);
         expect(await chat.say('Apakah data saya dijual ke pihak lain?')).to.deep.equal([askKind]);
       });
     }
@@ -334,7 +334,7 @@ describe('flows: question or data request to support', () => {
       const chat = h().chat();
       await toKind(chat);
       const retry = await chat.send('xyz');
-      expect(textsOf(retry)).to.deep.equal([flowSay('supportKindRetry', 'id')]);
+      expect(textsOf(retry)).to.deep.equal([say('supportKindRetry', 'id')]);
       expect(titles(retry[0])).to.have.length(5);
       expect(await chat.say('Permintaan salinan data pribadi')).to.deep.equal([askName]);
     });
@@ -349,7 +349,7 @@ describe('flows: question or data request to support', () => {
         const chat = h().chat();
         await toKind(chat);
         await chat.say('Permintaan salinan data pribadi');
-        expect(await chat.say(text)).to.deep.equal([flowSay('nameRetry', 'id')]);
+        expect(await chat.say(text)).to.deep.equal([say('nameRetry', 'id')]);
         expect(await chat.say("Siti Nur'aini")).to.deep.equal([askEmail]);
       });
     }
@@ -363,7 +363,7 @@ describe('flows: question or data request to support', () => {
         await toKind(chat);
         await chat.say('Permintaan salinan data pribadi');
         await chat.say('Budi Santoso');
-        expect(await chat.say(text)).to.deep.equal([flowSay('emailRetry', 'id')]);
+        expect(await chat.say(text)).to.deep.equal([say('emailRetry', 'id')]);
         expect(await chat.say(EMAIL)).to.deep.equal([askAccount]);
       });
     }
@@ -375,7 +375,7 @@ describe('flows: question or data request to support', () => {
       it(`an account with ${what} gets the account retry prompt`, async () => {
         const chat = h().chat();
         await supportStepsTo(chat, 'account');
-        expect(await chat.say(text)).to.deep.equal([flowSay('supportAccountRetry', 'id')]);
+        expect(await chat.say(text)).to.deep.equal([say('supportAccountRetry', 'id')]);
         const summary = await chat.say('12345');
         expect(summary[0]).to.include('- **Akun/domain:** 12345');
       });
@@ -385,7 +385,7 @@ describe('flows: question or data request to support', () => {
       const chat = h().chat();
       await supportStepsTo(chat, 'confirm');
       const retry = await chat.send('mungkin nanti');
-      expect(textsOf(retry)).to.deep.equal([flowSay('confirmRetry', 'id')]);
+      expect(textsOf(retry)).to.deep.equal([say('confirmRetry', 'id')]);
       expect(titles(retry[0])).to.deep.equal(['Ya', 'Tidak']);
       expectNothingRecorded(h());
     });
@@ -393,11 +393,11 @@ describe('flows: question or data request to support', () => {
     it('English retry prompts are English', async () => {
       const chat = h().chat();
       await chat.say('I want to delete my data');
-      expect(await chat.say('nope nope')).to.deep.equal([flowSay('supportKindRetry', 'en')]);
+      expect(await chat.say('nope nope')).to.deep.equal([say('supportKindRetry', 'en')]);
       await chat.say('Request to delete my personal data');
-      expect(await chat.say('J0hn')).to.deep.equal([flowSay('nameRetry', 'en')]);
+      expect(await chat.say('J0hn')).to.deep.equal([say('nameRetry', 'en')]);
       await chat.say('John Smith');
-      expect(await chat.say('john at example')).to.deep.equal([flowSay('emailRetry', 'en')]);
+      expect(await chat.say('john at example')).to.deep.equal([say('emailRetry', 'en')]);
     });
   });
 
@@ -424,7 +424,7 @@ describe('flows: question or data request to support', () => {
       it(`"${cancelWord[step]}" at the ${step} step ends politely; nothing recorded or mailed`, async () => {
         const chat = h().chat();
         await supportStepsTo(chat, step);
-        expect(await chat.say(cancelWord[step])).to.deep.equal([flowSay('cancelled', 'id')]);
+        expect(await chat.say(cancelWord[step])).to.deep.equal([say('cancelled', 'id')]);
         expectNothingRecorded(h());
         const after = await chat.send('apakah data saya dijual?');
         expect(metaOf(after[0])?.kind, 'back to answering questions').to.equal('answer');
@@ -435,7 +435,7 @@ describe('flows: question or data request to support', () => {
         const prompt = await supportStepsTo(chat, step);
         const replies = await chat.send('bantuan');
         expect(textsOf(replies)).to.deep.equal([
-          `${flowSay(helpKey[step], 'id')} ${flowSay('resumeHint', 'id')}`,
+          `${say(helpKey[step], 'id')} ${say('resumeHint', 'id')}`,
           prompt[0]?.text,
         ]);
         expect(titles(replies[1])).to.deep.equal(titles(prompt[0]));
@@ -446,10 +446,10 @@ describe('flows: question or data request to support', () => {
       const chat = h().chat();
       await chat.say('I want to delete my data');
       expect(await chat.say('help')).to.deep.equal([
-        `${flowSay('supportHelpKind', 'en')} ${flowSay('resumeHint', 'en')}`,
-        flowSay('supportAskKind', 'en'),
+        `${say('supportHelpKind', 'en')} ${say('resumeHint', 'en')}`,
+        say('supportAskKind', 'en'),
       ]);
-      expect(await chat.say('cancel')).to.deep.equal([flowSay('cancelled', 'en')]);
+      expect(await chat.say('cancel')).to.deep.equal([say('cancelled', 'en')]);
       expectNothingRecorded(h());
     });
   });
@@ -503,7 +503,7 @@ describe('flows: question or data request to support', () => {
 
       const second = await env.restart();
       expect(await second.chat().say('bantuan')).to.deep.equal([
-        `${flowSay('supportHelpEmail', 'id')} ${flowSay('resumeHint', 'id')}`,
+        `${say('supportHelpEmail', 'id')} ${say('resumeHint', 'id')}`,
         askEmail,
       ]);
       expect(await second.chat().say(EMAIL)).to.deep.equal([askAccount]);
@@ -526,7 +526,7 @@ describe('flows: question or data request to support', () => {
       const [done] = await supportRequest(h().chat(), { email: EMAIL });
       const ticket = onlyTicket(h());
       expect(done).to.equal(
-        `${flowSay('supportDone', 'id', { ticket: ticket.id, email: EMAIL, due: '' })} ${flowSay('mailQueued', 'id')}`,
+        `${say('supportDone', 'id', { ticket: ticket.id, email: EMAIL, due: '' })} ${say('mailQueued', 'id')}`,
       );
       expect(done).not.to.include('telah diteruskan');
       await h().settle();

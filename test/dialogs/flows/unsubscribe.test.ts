@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { flowSay } from '../../../dialogs/replies/flowTexts.ts';
+import { say } from '../../../dialogs/replies/texts.ts';
 import { formatTime } from '../../../domain/time.ts';
 import {
   actionsOf,
@@ -16,9 +16,9 @@ import {
 import { unsubscribe } from '../../support/flowScripts.ts';
 
 const EMAIL = 'budi@contoh.co.id';
-const ask = flowSay('unsubscribeAskEmail', 'id');
-const intro = flowSay('unsubscribeIntro', 'id');
-const confirmFor = (email: string, lang: 'id' | 'en' = 'id') => flowSay('unsubscribeConfirm', lang, { email });
+const ask = say('unsubscribeAskEmail', 'id');
+const intro = say('unsubscribeIntro', 'id');
+const confirmFor = (email: string, lang: 'id' | 'en' = 'id') => say('unsubscribeConfirm', lang, { email });
 const MESSAGE_ID = /^<[0-9a-f-]{36}@wowrack\.co\.id>$/;
 
 /** Nothing in the database but conversation state, and no mail attempted. */
@@ -77,7 +77,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
 
     it('"I want to unsubscribe" starts it in English', async () => {
       const replies = await h().chat().send('I want to unsubscribe');
-      expect(textsOf(replies)).to.deep.equal([flowSay('unsubscribeIntro', 'en'), flowSay('unsubscribeAskEmail', 'en')]);
+      expect(textsOf(replies)).to.deep.equal([say('unsubscribeIntro', 'en'), say('unsubscribeAskEmail', 'en')]);
       expect(h().flowsStarted).to.deep.equal([{ flow: 'unsubscribe', lang: 'en' }]);
     });
   });
@@ -222,14 +222,14 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
         await chat.say(start);
         await chat.say(email);
         const [reply] = await chat.say(answer);
-        expect(reply, `"${answer}"`).not.to.be.oneOf([flowSay('cancelled', 'id'), flowSay('cancelled', 'en')]);
+        expect(reply, `"${answer}"`).not.to.be.oneOf([say('cancelled', 'id'), say('cancelled', 'en')]);
       }
     });
 
     it('"tidak" at the confirmation records and sends nothing', async () => {
       const chat = h().chat();
       await chat.say(`saya mau unsubscribe ${EMAIL}`);
-      expect(await chat.say('tidak')).to.deep.equal([flowSay('notConfirmed', 'id')]);
+      expect(await chat.say('tidak')).to.deep.equal([say('notConfirmed', 'id')]);
       expectNothingRecorded(h());
     });
   });
@@ -246,7 +246,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       it(`an address with ${what} gets the e-mail retry prompt, and the flow waits for a valid one`, async () => {
         const chat = h().chat();
         await chat.say('saya mau unsubscribe');
-        expect(await chat.say(text)).to.deep.equal([flowSay('emailRetry', 'id')]);
+        expect(await chat.say(text)).to.deep.equal([say('emailRetry', 'id')]);
         expectNothingRecorded(h());
         expect(await chat.say(EMAIL)).to.deep.equal([confirmFor(EMAIL)]);
       });
@@ -262,7 +262,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       const chat = h().chat();
       await chat.say(`saya mau unsubscribe ${EMAIL}`);
       const retry = await chat.send('mungkin');
-      expect(textsOf(retry)).to.deep.equal([flowSay('confirmRetry', 'id')]);
+      expect(textsOf(retry)).to.deep.equal([say('confirmRetry', 'id')]);
       expect(actionsOf(retry[0]).map((a) => a.title)).to.deep.equal(['Ya', 'Tidak']);
       expectNothingRecorded(h());
       expect((await chat.say('ya'))[0]).to.include('Selesai ✅');
@@ -271,10 +271,10 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
     it('the English retry prompts are English', async () => {
       const chat = h().chat();
       await chat.say('I want to unsubscribe');
-      expect(await chat.say('budi at example dot com')).to.deep.equal([flowSay('emailRetry', 'en')]);
+      expect(await chat.say('budi at example dot com')).to.deep.equal([say('emailRetry', 'en')]);
       await chat.say(EMAIL);
       const retry = await chat.send('perhaps');
-      expect(textsOf(retry)).to.deep.equal([flowSay('confirmRetry', 'en')]);
+      expect(textsOf(retry)).to.deep.equal([say('confirmRetry', 'en')]);
       expect(actionsOf(retry[0]).map((a) => a.title)).to.deep.equal(['Yes', 'No']);
     });
   });
@@ -289,7 +289,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       const chat = h().chat();
       await chat.say('saya mau unsubscribe');
       await chat.say(EMAIL);
-      expect(await chat.say('gak jadi')).to.deep.equal([flowSay('notConfirmed', 'id')]);
+      expect(await chat.say('gak jadi')).to.deep.equal([say('notConfirmed', 'id')]);
       expectNothingRecorded(h());
     });
 
@@ -297,7 +297,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       it(`"${word}" at ${step} ends politely; nothing recorded or mailed`, async () => {
         const chat = h().chat();
         for (const text of before) await chat.say(text);
-        expect(await chat.say(word)).to.deep.equal([flowSay('cancelled', 'id')]);
+        expect(await chat.say(word)).to.deep.equal([say('cancelled', 'id')]);
         expectNothingRecorded(h());
         // Over: an address now is not taken as an answer of the cancelled flow.
         const after = await chat.send(EMAIL);
@@ -309,7 +309,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
     it('"cancel" in English ends politely in English', async () => {
       const chat = h().chat();
       await chat.say('I want to unsubscribe');
-      expect(await chat.say('cancel')).to.deep.equal([flowSay('cancelled', 'en')]);
+      expect(await chat.say('cancel')).to.deep.equal([say('cancelled', 'en')]);
       expectNothingRecorded(h());
     });
 
@@ -317,7 +317,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       const chat = h().chat();
       await chat.say('saya mau unsubscribe');
       expect(await chat.say('bantuan')).to.deep.equal([
-        `${flowSay('unsubscribeHelpEmail', 'id')} ${flowSay('resumeHint', 'id')}`,
+        `${say('unsubscribeHelpEmail', 'id')} ${say('resumeHint', 'id')}`,
         ask,
       ]);
       expect(await chat.say(EMAIL)).to.deep.equal([confirmFor(EMAIL)]);
@@ -328,7 +328,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       await chat.say(`saya mau unsubscribe ${EMAIL}`);
       const replies = await chat.send('bantuan');
       expect(textsOf(replies)).to.deep.equal([
-        `${flowSay('unsubscribeHelpConfirm', 'id')} ${flowSay('resumeHint', 'id')}`,
+        `${say('unsubscribeHelpConfirm', 'id')} ${say('resumeHint', 'id')}`,
         confirmFor(EMAIL),
       ]);
       expect(actionsOf(replies[1]).map((a) => a.title)).to.deep.equal(['Ya', 'Tidak']);
@@ -339,8 +339,8 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       const chat = h().chat();
       await chat.say('I want to unsubscribe');
       expect(await chat.say('help')).to.deep.equal([
-        `${flowSay('unsubscribeHelpEmail', 'en')} ${flowSay('resumeHint', 'en')}`,
-        flowSay('unsubscribeAskEmail', 'en'),
+        `${say('unsubscribeHelpEmail', 'en')} ${say('resumeHint', 'en')}`,
+        say('unsubscribeAskEmail', 'en'),
       ]);
     });
   });
@@ -379,7 +379,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       const replies = await chat.send('are you selling my data?');
       expect(metaOf(replies[0])).to.include({ kind: 'answer', entryId: 'protect', lang: 'en' });
       expect(replies[0]?.text).to.include('We do not sell, distribute or give away');
-      expect(replies[1]?.text).to.equal(flowSay('unsubscribeAskEmail', 'en'));
+      expect(replies[1]?.text).to.equal(say('unsubscribeAskEmail', 'en'));
     });
   });
 
@@ -400,7 +400,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
         );
       // Help still knows the step (its text key lives in the dialog state on disk).
       expect(await second.chat().say('bantuan')).to.deep.equal([
-        `${flowSay('unsubscribeHelpEmail', 'id')} ${flowSay('resumeHint', 'id')}`,
+        `${say('unsubscribeHelpEmail', 'id')} ${say('resumeHint', 'id')}`,
         ask,
       ]);
       expect(await second.chat().say(EMAIL)).to.deep.equal([confirmFor(EMAIL)]);
@@ -440,7 +440,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       const replies = await h().chat('conv-b').say(`saya mau unsubscribe ${EMAIL}`);
       expect(replies).to.deep.equal([
         intro,
-        flowSay('unsubscribeAlready', 'id', { email: EMAIL, time: formatTime(START_TIME, 'id') }),
+        say('unsubscribeAlready', 'id', { email: EMAIL, time: formatTime(START_TIME, 'id') }),
       ]);
       expect(h().snapshot().unsubscribes).to.deep.equal([
         { email: EMAIL, createdAt: START_TIME, source: 'chat', conversationId: 'conv-a' },
@@ -458,7 +458,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       expect((await a.say('ya'))[0]).to.include('Selesai ✅');
       h().clock.advance(60_000);
       expect(await b.say('ya')).to.deep.equal([
-        flowSay('unsubscribeAlready', 'id', { email: EMAIL, time: formatTime(START_TIME, 'id') }),
+        say('unsubscribeAlready', 'id', { email: EMAIL, time: formatTime(START_TIME, 'id') }),
       ]);
       const { unsubscribes } = h().snapshot();
       expect(unsubscribes.map((u) => u.conversationId)).to.deep.equal(['conv-a']);
@@ -472,7 +472,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       for (const who of ['a', 'b', 'c'])
         expect((await unsubscribe(chat, `${who}@contoh.co.id`))[0]).to.include('Selesai');
       expect(await unsubscribe(chat, 'd@contoh.co.id')).to.deep.equal([
-        flowSay('rateLimited', 'id', { support: SUPPORT_EMAIL }),
+        say('rateLimited', 'id', { support: SUPPORT_EMAIL }),
       ]);
       const data = h().snapshot();
       expect(data.unsubscribes.map((u) => u.email)).to.deep.equal([
@@ -494,9 +494,9 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       h().transport.failWith();
       const final = await unsubscribe(h().chat(), EMAIL);
       expect(final).to.deep.equal([
-        `${flowSay('unsubscribeDone', 'id', { email: EMAIL, time: formatTime(START_TIME, 'id') })} ${flowSay('mailQueued', 'id')}`,
+        `${say('unsubscribeDone', 'id', { email: EMAIL, time: formatTime(START_TIME, 'id') })} ${say('mailQueued', 'id')}`,
       ]);
-      expect(final[0]).not.to.include(flowSay('unsubscribeMailSent', 'id'));
+      expect(final[0]).not.to.include(say('unsubscribeMailSent', 'id'));
       await h().settle();
 
       const data = h().snapshot();
@@ -524,8 +524,8 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
     it('a transport slower than the wait: the chat does not claim the mail was sent; it goes out afterwards', async () => {
       h().transport.hold();
       const [final] = await unsubscribe(h().chat(), EMAIL);
-      expect(final).to.include(flowSay('mailQueued', 'id'));
-      expect(final).not.to.include(flowSay('unsubscribeMailSent', 'id'));
+      expect(final).to.include(say('mailQueued', 'id'));
+      expect(final).not.to.include(say('unsubscribeMailSent', 'id'));
       expect(h().snapshot().unsubscribes).to.have.length(1);
       h().transport.release();
       await h().settle();
@@ -540,7 +540,7 @@ describe('flows: stop promotional e-mail (unsubscribe)', () => {
       await chat.say(EMAIL);
       const [final] = await chat.say('yes');
       expect(final).to.include(`Done ✅ **${EMAIL}**`);
-      expect(final).to.include(flowSay('mailQueued', 'en'));
+      expect(final).to.include(say('mailQueued', 'en'));
     });
   });
 });

@@ -1,0 +1,45 @@
+import type { Logger } from '../log/logger.ts';
+import type { Outbox } from '../mail/outbox.ts';
+import type { ConversationStorage } from '../store/openStore.ts';
+
+const DAY_MS = 24 * 3_600_000;
+
+export interface RetentionDeps {
+  readonly conversations: ConversationStorage;
+  readonly outbox: Outbox;
+  readonly retentionDays: number;
+  readonly now: () => Date;
+  readonly logger: Logger;
+}
+
+/** Privacy by design: forgets idle conversation state and delivered mail after the retention period, daily. */
+export class RetentionJob {
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: RetentionDeps) {}
+
+  /** Runs once now, then every day (the timer does not keep the process alive). */
+  start(): void {
+    void this.runOnce();
+    this.#timer = setInterval(() => void this.runOnce(), DAY_MS);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** One clean-up; failures are logged, never thrown. */
+  async runOnce(): Promise<void> {
+    const { conversations, outbox, retentionDays, now, logger } = this.deps;
+    const before = new Date(now().getTime() - retentionDays * DAY_MS);
+    try {
+      const states = await conversations.pruneState(before);
+      const mails = await outbox.prune(before);
+      if (states + mails > 0) logger.info({ states, mails }, 'expired data removed');
+    } catch (error) {
+      logger.error({ error: error instanceof Error ? error.message : String(error) }, 'clean-up failed');
+    }
+  }
+}
