@@ -1,5 +1,5 @@
 /**
- * The one wiring point: configuration → logger → application → HTTP server.
+ * The process: configuration → logger → application (bot/app.ts) → listening; signals stop it cleanly.
  * Start with `npm start`; every setting has a default that works on a fresh machine.
  */
 

@@ -2,10 +2,13 @@ import { ActivityTypes, type StatePropertyAccessor } from 'botbuilder';
 import {
   type Choice,
   ComponentDialog,
+  type Dialog,
   type DialogContext,
   type DialogTurnResult,
   DialogTurnStatus,
   recognizeChoices,
+  WaterfallDialog,
+  type WaterfallStep,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { RequestOutcome } from '../../domain/requestMail.ts';
@@ -127,6 +130,13 @@ export abstract class FlowDialog<Values extends object = object> extends Compone
     protected readonly deps: FlowDeps,
   ) {
     super(id);
+  }
+
+  /** Registers the flow's prompts and its steps (in order) as the waterfall it starts with. */
+  protected defineSteps(prompts: readonly Dialog[], steps: readonly WaterfallStep[]): void {
+    for (const prompt of prompts) this.addDialog(prompt);
+    this.addDialog(new WaterfallDialog(this.waterfallId, [...steps]));
+    this.initialDialogId = this.waterfallId;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { ConsentService } from '../../domain/consent.ts';
 import { formatTime } from '../../domain/time.ts';
 import { say } from '../replies/texts.ts';
@@ -41,12 +41,9 @@ export class ParentalConsentDialog extends FlowDialog<ConsentValues> {
     private readonly flow: ConsentDialogDeps,
   ) {
     super(id, WATERFALL, flow);
-    this.addDialog(createAgePrompt());
-    this.addDialog(createNamePrompt());
-    this.addDialog(createEmailPrompt());
-    this.addDialog(createChoicePrompt(PROMPTS.confirm));
-    this.addDialog(
-      new WaterfallDialog(WATERFALL, [
+    this.defineSteps(
+      [createAgePrompt(), createNamePrompt(), createEmailPrompt(), createChoicePrompt(PROMPTS.confirm)],
+      [
         this.ageStep.bind(this),
         this.childNameStep.bind(this),
         this.childEmailStep.bind(this),
@@ -54,9 +51,8 @@ export class ParentalConsentDialog extends FlowDialog<ConsentValues> {
         this.parentEmailStep.bind(this),
         this.confirmStep.bind(this),
         this.sendStep.bind(this),
-      ]),
+      ],
     );
-    this.initialDialogId = WATERFALL;
   }
 
   private async ageStep(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {

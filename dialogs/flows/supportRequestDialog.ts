@@ -1,5 +1,5 @@
 import { ActionTypes } from 'botbuilder';
-import { type Choice, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TicketKind } from '../../domain/records.ts';
 import { TICKET_KIND_LABELS, TICKET_KINDS } from '../../domain/ticketKinds.ts';
 import type { TicketService } from '../../domain/tickets.ts';
@@ -80,14 +80,16 @@ export class SupportRequestDialog extends FlowDialog<SupportValues> {
     private readonly flow: SupportDialogDeps,
   ) {
     super(id, WATERFALL, flow);
-    this.addDialog(createFreeTextPrompt());
-    this.addDialog(createChoicePrompt(KIND_PROMPT));
-    this.addDialog(createNamePrompt());
-    this.addDialog(createEmailPrompt());
-    this.addDialog(createAccountPrompt());
-    this.addDialog(createChoicePrompt(PROMPTS.confirm));
-    this.addDialog(
-      new WaterfallDialog(WATERFALL, [
+    this.defineSteps(
+      [
+        createFreeTextPrompt(),
+        createChoicePrompt(KIND_PROMPT),
+        createNamePrompt(),
+        createEmailPrompt(),
+        createAccountPrompt(),
+        createChoicePrompt(PROMPTS.confirm),
+      ],
+      [
         this.questionStep.bind(this),
         this.kindStep.bind(this),
         this.nameStep.bind(this),
@@ -95,9 +97,8 @@ export class SupportRequestDialog extends FlowDialog<SupportValues> {
         this.accountStep.bind(this),
         this.confirmStep.bind(this),
         this.createStep.bind(this),
-      ]),
+      ],
     );
-    this.initialDialogId = WATERFALL;
   }
 
   private async questionStep(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {

@@ -1,4 +1,4 @@
-import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { firstEmailIn, normalizeEmail } from '../../domain/address.ts';
 import { formatTime } from '../../domain/time.ts';
 import type { UnsubscribeService } from '../../domain/unsubscribe.ts';
@@ -23,16 +23,10 @@ export class UnsubscribeDialog extends FlowDialog<{ email?: string }> {
     private readonly flow: UnsubscribeDialogDeps,
   ) {
     super(id, WATERFALL, flow);
-    this.addDialog(createEmailPrompt());
-    this.addDialog(createChoicePrompt(PROMPTS.confirm));
-    this.addDialog(
-      new WaterfallDialog(WATERFALL, [
-        this.emailStep.bind(this),
-        this.confirmStep.bind(this),
-        this.recordStep.bind(this),
-      ]),
+    this.defineSteps(
+      [createEmailPrompt(), createChoicePrompt(PROMPTS.confirm)],
+      [this.emailStep.bind(this), this.confirmStep.bind(this), this.recordStep.bind(this)],
     );
-    this.initialDialogId = WATERFALL;
   }
 
   private async emailStep(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
