@@ -148,3 +148,27 @@ export function questionWindows(words: readonly string[], max = 3): number[] {
   for (let i = 1; i < words.length - 1; i += 1) if (QUESTION_OPENERS.has(words[i] ?? '')) starts.push(i);
   return starts.slice(-max);
 }
+
+/** The customer's own things a how-to may be about ("server saya", "my website", "VPS"). */
+const RESOURCES = new Set(
+  `server servers vps website websites web situs toko database databases db folder folders file files domain domains
+  hosting laptop komputer computer pc hp android iphone cpanel wordpress blog aplikasi app apps`.split(/\s+/),
+);
+const ALWAYS_OWN = new Set(['vps', 'cpanel', 'wordpress', 'folder', 'folders', 'laptop']);
+const HOW_TO: readonly (readonly string[])[] = [['cara'], ['how', 'do', 'i'], ['how', 'to'], ['how', 'can', 'i']];
+
+/**
+ * A how-to about the customer's own resources ("cara enkripsi folder di VPS", "cara lihat IP server saya", "how do I
+ * find my server's IP address", "cara melindungi data pelanggan toko saya sendiri"): technical help, never policy,
+ * even when it uses the statement's words (encryption, IP address, protect). The statement's own how-tos (stop promo
+ * e-mail, contact us, parental consent) name none of these resources.
+ */
+export function isOwnResourceHowTo(words: readonly string[]): boolean {
+  if (!words.some((_, i) => HOW_TO.some((h) => startsAt(words, i, h)))) return false;
+  if (words.includes('sendiri') || words.includes('own')) return true;
+  return words.some((w, i) => {
+    if (!RESOURCES.has(w)) return false;
+    if (ALWAYS_OWN.has(w)) return true;
+    return words[i + 1] === 'saya' || words[i - 1] === 'my' || words[i + 1] === 'ku';
+  });
+}

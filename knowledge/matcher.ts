@@ -1,5 +1,5 @@
 import { isContactDataWords } from './contactData.ts';
-import { focusOf, LONG_MESSAGE, questionWindows } from './focus.ts';
+import { focusOf, isOwnResourceHowTo, LONG_MESSAGE, questionWindows } from './focus.ts';
 import { informalVariants } from './informal.ts';
 import { detectLanguage } from './language.ts';
 import { STOP_WORDS } from './lexicon.ts';
@@ -69,6 +69,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 
 /** Id of the off-topic entry for questions about another company (see otherCompanies.ts), when the file has one. */
 export const OTHER_COMPANY_ENTRY = 'offtopic-other-company';
+/** Id of the off-topic entry for technical help, given to how-to questions about the customer's own resources. */
+export const TECHNICAL_ENTRY = 'offtopic-technical';
 
 /** Weights of the signals that make up one score. */
 export interface ScoringWeights {
@@ -125,6 +127,9 @@ export class Matcher {
   private readonly corrector: TypoCorrector;
   private readonly cache = new Map<string, MatchResult>();
   private readonly otherCompanyEntry: KnowledgeEntry | undefined;
+  private readonly technicalEntry: KnowledgeEntry | undefined;
+  /** Tokens that only off-topic entries hold (see offtopicCue). */
+  private readonly offtopicOnly = new Set<string>();
 
   constructor(
     readonly knowledge: KnowledgeBase,
@@ -140,7 +145,11 @@ export class Matcher {
 
     const phrases: { entry: number; tokens: string[] }[] = [];
     knowledge.entries.forEach((entry, i) => {
-      const texts = [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en];
+      // The other-company entry is reached by its rule alone (otherCompanies.ts): its words are Wowrack's own.
+      const texts =
+        entry.id === OTHER_COMPANY_ENTRY
+          ? []
+          : [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en];
       const bag = new Set<string>();
       for (const text of texts) {
         const tokens = [...new Set(normalizer.tokens(text))];
@@ -148,8 +157,9 @@ export class Matcher {
         phrases.push({ entry: i, tokens });
         for (const t of tokens) bag.add(t);
       }
-      for (const k of entry.keywords) for (const t of normalizer.tokens(k)) bag.add(t);
-      [...texts, ...entry.keywords].forEach(addSurface);
+      const keywords = entry.id === OTHER_COMPANY_ENTRY ? [] : entry.keywords;
+      for (const k of keywords) for (const t of normalizer.tokens(k)) bag.add(t);
+      [...texts, ...keywords].forEach(addSurface);
       this.entries.push(entry);
       for (const t of bag) push(this.entryPostings, t, i);
     });
@@ -174,6 +184,10 @@ export class Matcher {
     this.entryBest = new Float64Array(n);
     this.corrector = new TypoCorrector(surface);
     this.otherCompanyEntry = this.entries.find((e) => e.id === OTHER_COMPANY_ENTRY && e.kind === 'offtopic');
+    this.technicalEntry = this.entries.find((e) => e.id === TECHNICAL_ENTRY && e.kind === 'offtopic');
+    for (const [t, list] of this.entryPostings)
+      if (normalizer.isCanonical(t) && list.every((i) => this.entries[i]?.kind === 'offtopic'))
+        this.offtopicOnly.add(t);
   }
 
   /** Matches a question, given as text or as words already split and de-slanged (see toWords). */
@@ -208,8 +222,29 @@ export class Matcher {
       const entry = this.otherCompanyEntry;
       return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [] };
     }
+    if (this.technicalEntry && isOwnResourceHowTo(raw)) {
+      const entry = this.technicalEntry;
+      return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [] };
+    }
     const { ranked, tokens } = this.focusedRank(raw);
+    const cue = this.offtopicCue(ranked, tokens);
+    if (cue) return { kind: 'offtopic', lang, entry: cue.entry, score: cue.score, candidates: [cue], tokens };
     return { ...this.decide(lang, ranked), tokens };
+  }
+
+  /**
+   * A question that names a concept (a synonym group of faq.yaml) that only off-topic entries know ("kebijakan
+   * refund", "GDPR", "berapa lama disimpan")
+   * is about what the statement does not cover, even when its other words ("kebijakan", "data") score a policy entry
+   * higher: the best off-topic entry holding such a word is the honest reply, when it scores at least `suggest`.
+   */
+  private offtopicCue(ranked: readonly Candidate[], tokens: readonly string[]): Candidate | undefined {
+    if (ranked[0]?.entry.kind !== 'policy') return undefined;
+    const cues = tokens.filter((t) => this.offtopicOnly.has(t));
+    if (cues.length === 0) return undefined;
+    const holders = new Set(cues.flatMap((t) => this.entryPostings.get(t) ?? []).map((i) => this.entries[i]));
+    const best = ranked.find((c) => holders.has(c.entry));
+    return best && best.score >= this.thresholds.suggest ? best : undefined;
   }
 
   /** Scores the asked part of the message; long messages also from each question word on, keeping the best. */

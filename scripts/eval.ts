@@ -41,7 +41,10 @@ function countConfusion(expected: string, got: string): void {
 export function score(matcher: Matcher, items: readonly LabelledQuestion[], log: boolean) {
   return scoreLabelled(matcher, items, (item, r) => {
     const given = r.kind === 'answer' || r.kind === 'offtopic' ? r.entry.id : r.kind;
-    countConfusion(item.expect === 'out_of_scope' ? 'out_of_scope' : [...new Set(item.expect.map(entryForTopic))].join('|'), given);
+    countConfusion(
+      item.expect === 'out_of_scope' ? 'out_of_scope' : [...new Set(item.expect.map(entryForTopic))].join('|'),
+      given,
+    );
     if (!log) return;
     const got = r.kind === 'answer' ? r.entry.id : r.kind;
     if (item.expect === 'out_of_scope') process.stdout.write(`FALSE+ ${item.q}  → ${got} ${r.score.toFixed(2)}\n`);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { buildMatcher } from '../../knowledge/build.ts';
 import { contactDataOf, isContactDataWords } from '../../knowledge/contactData.ts';
-import { focusOf } from '../../knowledge/focus.ts';
+import { focusOf, isOwnResourceHowTo } from '../../knowledge/focus.ts';
 import { loadKnowledgeFile } from '../../knowledge/load.ts';
 import type { Matcher } from '../../knowledge/matcher.ts';
 import { toWords } from '../../knowledge/normalize.ts';
@@ -84,6 +84,15 @@ describe('focusOf (contrast, negation scope, question cues)', () => {
   });
 });
 
+describe('isOwnResourceHowTo', () => {
+  it("tells a how-to about own resources from the statement's how-tos", () => {
+    expect(isOwnResourceHowTo(toWords('cara melindungi data pelanggan toko saya sendiri'))).to.equal(true);
+    expect(isOwnResourceHowTo(toWords('how do I encrypt my database on your VPS'))).to.equal(true);
+    expect(isOwnResourceHowTo(toWords('cara minta izin orang tua untuk anak saya'))).to.equal(false);
+    expect(isOwnResourceHowTo(toWords('apakah server kalian aman'))).to.equal(false);
+  });
+});
+
 describe('otherCompanyOf', () => {
   const other = (text: string) => otherCompanyOf(toWords(text));
   it('names the other company a question is about', () => {
@@ -134,6 +143,20 @@ describe('Matcher: message understanding on the real file', () => {
   it('does not quote policy for account questions', () => {
     expect(id('kartu kredit ditolak waktu bayar')).to.match(/^offtopic|^none/);
     expect(id('cara ganti email login')).to.match(/^offtopic|^none/);
+  });
+
+  it("treats a how-to about the customer's own resources as technical help", () => {
+    for (const q of [
+      'cara enkripsi folder di VPS',
+      'cara lihat IP server saya',
+      "how do I find my server's IP address",
+    ])
+      expect(id(q)).to.equal('offtopic:offtopic-technical');
+    expect(id('cara berhenti terima email promosi')).to.equal('answer:promo');
+  });
+
+  it('declines a policy question about a topic only off-topic entries know', () => {
+    expect(id('Bagaimana kebijakan refund di Wowrack?')).to.equal('offtopic:offtopic-refund');
   });
 
   it('understands regional words', () => {
