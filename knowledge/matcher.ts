@@ -1,7 +1,10 @@
+import { isContactDataWords } from './contactData.ts';
+import { focusOf, isOwnResourceHowTo, LONG_MESSAGE, questionWindows } from './focus.ts';
 import { informalVariants } from './informal.ts';
 import { detectLanguage } from './language.ts';
 import { STOP_WORDS } from './lexicon.ts';
 import { type Normalizer, toWords } from './normalize.ts';
+import { otherCompanyOf } from './otherCompanies.ts';
 import type { KnowledgeBase, KnowledgeEntry, Lang } from './types.ts';
 import { TypoCorrector } from './typoCorrector.ts';
 
@@ -48,9 +51,26 @@ export interface Thresholds {
   readonly suggest: number;
   /** An answer needs this lead over the runner-up; otherwise the close ones are suggested. */
   readonly margin: number;
+  /**
+   * A clear leader below `answer`: answered when at or above this and no other entry scores within `clearMargin`
+   * of it (measured: better than asking "Maksud Anda …?" with one candidate). Equal to `answer` turns it off.
+   */
+  readonly clear?: number;
+  readonly clearMargin?: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.425, suggest: 0.25, margin: 0.02 };
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  answer: 0.425,
+  suggest: 0.25,
+  margin: 0.02,
+  clear: 0.4,
+  clearMargin: 0.05,
+};
+
+/** Id of the off-topic entry for questions about another company (see otherCompanies.ts), when the file has one. */
+export const OTHER_COMPANY_ENTRY = 'offtopic-other-company';
+/** Id of the off-topic entry for technical help, given to how-to questions about the customer's own resources. */
+export const TECHNICAL_ENTRY = 'offtopic-technical';
 
 /** Weights of the signals that make up one score. */
 export interface ScoringWeights {
@@ -106,6 +126,10 @@ export class Matcher {
   private readonly entryBest: Float64Array;
   private readonly corrector: TypoCorrector;
   private readonly cache = new Map<string, MatchResult>();
+  private readonly otherCompanyEntry: KnowledgeEntry | undefined;
+  private readonly technicalEntry: KnowledgeEntry | undefined;
+  /** Tokens that only off-topic entries hold (see offtopicCue). */
+  private readonly offtopicOnly = new Set<string>();
 
   constructor(
     readonly knowledge: KnowledgeBase,
@@ -121,7 +145,11 @@ export class Matcher {
 
     const phrases: { entry: number; tokens: string[] }[] = [];
     knowledge.entries.forEach((entry, i) => {
-      const texts = [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en];
+      // The other-company entry is reached by its rule alone (otherCompanies.ts): its words are Wowrack's own.
+      const texts =
+        entry.id === OTHER_COMPANY_ENTRY
+          ? []
+          : [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en];
       const bag = new Set<string>();
       for (const text of texts) {
         const tokens = [...new Set(normalizer.tokens(text))];
@@ -129,8 +157,9 @@ export class Matcher {
         phrases.push({ entry: i, tokens });
         for (const t of tokens) bag.add(t);
       }
-      for (const k of entry.keywords) for (const t of normalizer.tokens(k)) bag.add(t);
-      [...texts, ...entry.keywords].forEach(addSurface);
+      const keywords = entry.id === OTHER_COMPANY_ENTRY ? [] : entry.keywords;
+      for (const k of keywords) for (const t of normalizer.tokens(k)) bag.add(t);
+      [...texts, ...keywords].forEach(addSurface);
       this.entries.push(entry);
       for (const t of bag) push(this.entryPostings, t, i);
     });
@@ -154,6 +183,11 @@ export class Matcher {
     this.entryHits = new Float64Array(n);
     this.entryBest = new Float64Array(n);
     this.corrector = new TypoCorrector(surface);
+    this.otherCompanyEntry = this.entries.find((e) => e.id === OTHER_COMPANY_ENTRY && e.kind === 'offtopic');
+    this.technicalEntry = this.entries.find((e) => e.id === TECHNICAL_ENTRY && e.kind === 'offtopic');
+    for (const [t, list] of this.entryPostings)
+      if (normalizer.isCanonical(t) && list.every((i) => this.entries[i]?.kind === 'offtopic'))
+        this.offtopicOnly.add(t);
   }
 
   /** Matches a question, given as text or as words already split and de-slanged (see toWords). */
@@ -164,12 +198,7 @@ export class Matcher {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const lang = detectLanguage(raw, fallback);
-    const query = this.queryTokens(raw);
-    const result: MatchResult = {
-      ...this.decide(lang, this.rank(query)),
-      tokens: query.map((q) => q.token),
-      words: raw,
-    };
+    const result: MatchResult = { ...this.understand(raw, lang), words: raw };
     if (this.cache.size >= CACHE_SIZE) this.cache.clear();
     this.cache.set(key, result);
     return result;
@@ -177,7 +206,74 @@ export class Matcher {
 
   /** Every entry's score for a question, best first (for calibration and diagnostics). */
   rankAll(text: string): Candidate[] {
-    return this.rank(this.queryTokens(toWords(text)));
+    return this.focusedRank(toWords(text)).ranked;
+  }
+
+  /** Whether a (lower-case, de-slanged) word is in the knowledge file's vocabulary, e.g. for contactDataOf(). */
+  knowsWord(word: string): boolean {
+    return this.corrector.has(word) || this.idf.has(word);
+  }
+
+  /** Message understanding before scoring: contact data, other companies, then the focused ranking. */
+  private understand(raw: readonly string[], lang: Lang): MatchDecision & { readonly tokens: readonly string[] } {
+    if (this.isContactData(raw)) return { kind: 'none', lang, score: 0, candidates: [], tokens: [] };
+    const other = this.otherCompanyEntry && otherCompanyOf(raw);
+    if (other && this.otherCompanyEntry) {
+      const entry = this.otherCompanyEntry;
+      return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [] };
+    }
+    if (this.technicalEntry && isOwnResourceHowTo(raw)) {
+      const entry = this.technicalEntry;
+      return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [] };
+    }
+    const { ranked, tokens } = this.focusedRank(raw);
+    const cue = this.offtopicCue(ranked, tokens);
+    if (cue) return { kind: 'offtopic', lang, entry: cue.entry, score: cue.score, candidates: [cue], tokens };
+    return { ...this.decide(lang, ranked), tokens };
+  }
+
+  /**
+   * A question that names a concept (a synonym group of faq.yaml) that only off-topic entries know ("kebijakan
+   * refund", "GDPR", "berapa lama disimpan")
+   * is about what the statement does not cover, even when its other words ("kebijakan", "data") score a policy entry
+   * higher: the best off-topic entry holding such a word is the honest reply, when it scores at least `suggest`.
+   */
+  private offtopicCue(ranked: readonly Candidate[], tokens: readonly string[]): Candidate | undefined {
+    if (ranked[0]?.entry.kind !== 'policy') return undefined;
+    const cues = tokens.filter((t) => this.offtopicOnly.has(t));
+    if (cues.length === 0) return undefined;
+    const holders = new Set(cues.flatMap((t) => this.entryPostings.get(t) ?? []).map((i) => this.entries[i]));
+    const best = ranked.find((c) => holders.has(c.entry));
+    return best && best.score >= this.thresholds.suggest ? best : undefined;
+  }
+
+  /** Scores the asked part of the message; long messages also from each question word on, keeping the best. */
+  private focusedRank(raw: readonly string[]): { ranked: Candidate[]; tokens: string[] } {
+    const focus = focusOf(raw);
+    const words = focus.words.length > 0 ? focus.words : raw;
+    const query = this.queryTokens(words);
+    let ranked = this.rank(query);
+    let tokens = query.map((q) => q.token);
+    if (!focus.cued && words.length >= LONG_MESSAGE)
+      for (const start of questionWindows(words)) {
+        const windowQuery = this.queryTokens(words.slice(start));
+        const windowRanked = this.rank(windowQuery);
+        if ((windowRanked[0]?.score ?? 0) > (ranked[0]?.score ?? 0)) {
+          ranked = windowRanked;
+          tokens = windowQuery.map((q) => q.token);
+        }
+      }
+    return { ranked, tokens };
+  }
+
+  /** A message that is only an address, a number or an introduced name ("nama saya Rina") asks nothing. */
+  private isContactData(raw: readonly string[]): boolean {
+    if (isContactDataWords(raw)) return true;
+    const intro = raw[0] === 'nama' && raw[1] === 'saya' ? 2 : raw[0] === 'my' && raw[1] === 'name' ? 3 : 0;
+    const rest = raw.slice(intro);
+    return (
+      intro > 0 && rest.length > 0 && rest.length <= 3 && rest.every((w) => !this.knowsWord(w) && /^\p{L}+$/u.test(w))
+    );
   }
 
   private queryTokens(raw: readonly string[]): QueryToken[] {
@@ -284,6 +380,13 @@ export class Matcher {
     const rivals = close.filter((c) => c !== top && !areRelated(top.entry, c.entry));
     if (top.score >= answer && rivals.length === 0)
       return { kind: 'answer', lang, entry: top.entry, score: top.score, candidates: close };
+    const { clear = answer, clearMargin = margin } = this.thresholds;
+    if (top.score >= clear) {
+      const runnerUp = candidates.find((c) => c !== top && !areRelated(top.entry, c.entry));
+      const offtopicNear = candidates.some((c) => c.entry.kind === 'offtopic' && top.score - c.score < clearMargin);
+      if (!offtopicNear && (!runnerUp || top.score - runnerUp.score >= clearMargin))
+        return { kind: 'answer', lang, entry: top.entry, score: top.score, candidates: close };
+    }
     const policy = close.filter((c) => c.entry.kind === 'policy');
     if (policy.length === 0) return { kind: 'none', lang, score: top.score, candidates: close };
     return { kind: 'suggest', lang, score: top.score, candidates: policy };

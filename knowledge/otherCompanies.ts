@@ -1,0 +1,76 @@
+/**
+ * Other companies, products and platforms customers ask about ("apakah shopee menjual data penggunanya?"). The
+ * statement speaks only for Wowrack Indonesia, so a question whose subject is one of these is answered honestly as
+ * "about another company" (an off-topic entry), never with Wowrack's policy. Plain data plus one pure function.
+ *
+ * Names are compared on the words of toWords() (lower case, punctuation out); multi-word names are written with
+ * spaces. Browsers the statement itself recommends (Internet Explorer, Firefox) are deliberately not listed.
+ */
+const NAMES = `
+  shopee tokopedia tokped lazada bukalapak blibli zalora tiktok olx carousell
+  instagram facebook whatsapp messenger twitter telegram linkedin youtube snapchat
+  pinterest discord reddit tinder michat
+  google gmail gcp chrome android apple icloud iphone microsoft azure
+  amazon aws alibaba huawei tencent oracle ibm digitalocean vultr linode cloudflare heroku
+  netlify vercel github gitlab dropbox
+  niagahoster hostinger rumahweb idcloudhost dewaweb jagoanhosting domainesia qwords masterweb
+  exabytes indowebsite dewabiz biznet telkom telkomsel indihome indosat smartfren
+  godaddy namecheap bluehost hostgator siteground
+  gojek gopay grab ovo linkaja shopeepay traveloka pegipegi halodoc alodokter ruangguru
+  bca bri bni mandiri cimb danamon permata btn seabank
+  pinjol akulaku kredivo indodana
+  netflix spotify disney
+  truecaller getcontact
+  bpjs dukcapil
+`;
+
+const SINGLE = new Set<string>();
+const MULTI: string[][] = [];
+for (const line of NAMES.trim().split('\n'))
+  for (const raw of line.trim().split(/\s+/)) if (raw) SINGLE.add(raw.replace(/\./g, ''));
+for (const phrase of ['jagoan hosting', 'bank jago']) MULTI.push(phrase.split(' '));
+
+/** Words that make Wowrack the subject ("kalian", "your site"), after toWords (kalian → kamu). */
+const WOWRACK_REFERENCE = new Set(['wowrack', 'kamu', 'you', 'your', 'yours']);
+/** "apakah pakai google analytics": a tool Wowrack uses, not another company's policy. */
+const USE_VERBS = new Set([
+  'pakai',
+  'dipakai',
+  'memakai',
+  'menggunakan',
+  'digunakan',
+  'gunakan',
+  'use',
+  'uses',
+  'using',
+  'used',
+]);
+/** "dibagikan ke google", "dijual ke tokopedia": Wowrack passing data to them, which the statement does answer. */
+const TO_WORDS = new Set(['ke', 'kepada', 'to']);
+
+/** Generic words that name another company without a brand ("provider lain", "perusahaan lain", "aplikasi lain"). */
+const OTHER_GENERIC = new Set(['provider', 'penyedia', 'aplikasi', 'app', 'marketplace', 'platform', 'hosting']);
+
+/**
+ * The other company, product or platform a question is about, or undefined when Wowrack is (or may be) its subject.
+ * "apakah shopee menjual data?" → "shopee"; "apakah kalian membagikan data ke google?" → undefined (a Wowrack
+ * question); "apakah pakai google analytics?" → undefined (a tool Wowrack uses).
+ */
+export function otherCompanyOf(words: readonly string[]): string | undefined {
+  if (words.some((w) => WOWRACK_REFERENCE.has(w))) return undefined;
+  for (let i = 0; i < words.length; i += 1) {
+    const w = (words[i] ?? '').replace(/\./g, '');
+    let name: string | undefined;
+    const multi = MULTI.find((m) => m.every((part, k) => words[i + k] === part));
+    if (multi) name = multi.join(' ');
+    else if (SINGLE.has(w)) name = w;
+    if (!name) continue;
+    const before = words.slice(Math.max(0, i - 3), i);
+    if (before.some((b) => USE_VERBS.has(b) || TO_WORDS.has(b))) continue;
+    return name;
+  }
+  // "provider lain", "perusahaan lain juga jual data?": another company named without a brand.
+  for (let i = 0; i + 1 < words.length; i += 1)
+    if (OTHER_GENERIC.has(words[i] ?? '') && (words[i + 1] === 'lain' || words[i + 1] === 'other')) return words[i];
+  return undefined;
+}

@@ -1,0 +1,175 @@
+import { expect } from 'chai';
+import { buildMatcher } from '../../knowledge/build.ts';
+import { contactDataOf, isContactDataWords } from '../../knowledge/contactData.ts';
+import { focusOf, isOwnResourceHowTo } from '../../knowledge/focus.ts';
+import { loadKnowledgeFile } from '../../knowledge/load.ts';
+import type { Matcher } from '../../knowledge/matcher.ts';
+import { toWords } from '../../knowledge/normalize.ts';
+import { otherCompanyOf } from '../../knowledge/otherCompanies.ts';
+import { KNOWLEDGE_FILE } from '../helpers/buildBot.ts';
+
+describe('contactDataOf', () => {
+  const cases: readonly [string, string, string][] = [
+    ['budi@gmail.com', 'email', 'budi@gmail.com'],
+    ['  siti.aminah@yahoo.co.id. ', 'email', 'siti.aminah@yahoo.co.id'],
+    ['email saya: rina@example.com', 'email', 'rina@example.com'],
+    ['081234567890', 'phone', '081234567890'],
+    ['+62 812-3456-7890', 'phone', '+62 812-3456-7890'],
+    ['no hp saya 0812 3456 7890', 'phone', '0812 3456 7890'],
+    ['Budi Santoso', 'name', 'Budi Santoso'],
+    ['nama saya Rina', 'name', 'Rina'],
+    ['nama saya rina wulandari', 'name', 'rina wulandari'],
+    ['my name is John Doe', 'name', 'John Doe'],
+  ];
+  for (const [text, kind, value] of cases)
+    it(`${text} → ${kind}`, () => expect(contactDataOf(text)).to.deep.equal({ kind, value }));
+
+  const questions = [
+    'apakah data saya dijual?',
+    'cookie',
+    'Cookie',
+    'kirim ke budi@gmail.com ya promo nya jangan',
+    'saya mau unsubscribe',
+    'saya 16 tahun',
+    'i am 16',
+    'Halo',
+    'REMOVE',
+    '128-bit',
+    '123',
+    'apa itu SSL',
+  ];
+  for (const text of questions) it(`not contact data: ${text}`, () => expect(contactDataOf(text)).to.equal(undefined));
+
+  it('never takes a word the assistant knows for a name', () => {
+    expect(contactDataOf('Firewall')?.kind).to.equal('name');
+    expect(contactDataOf('Firewall', { isKnownWord: (w) => w === 'firewall' })).to.equal(undefined);
+  });
+
+  it('works on matcher words too', () => {
+    expect(isContactDataWords(toWords('budi@gmail.com'))).to.equal(true);
+    expect(isContactDataWords(toWords('+62 812 3456 7890'))).to.equal(true);
+    expect(isContactDataWords(toWords('umur 15'))).to.equal(false);
+  });
+});
+
+describe('focusOf (contrast, negation scope, question cues)', () => {
+  const focus = (text: string) => focusOf(toWords(text));
+  const cases: readonly [string, string, string][] = [
+    ['ga usah bahas promo, sy cuma mau tau cookies itu apa', 'promo', 'cookies'],
+    ['bukan soal harga SSL, tapi situs kalian sendiri pakai enkripsi ga?', 'harga ssl', 'enkripsi'],
+    ['saya ga nanya cookies, saya nanya siapa yg pegang data saya', 'cookies', 'pegang'],
+    ['selain soal email promo, ada batas umur gak?', 'email promo', 'umur'],
+    ['not asking about marketing, I just want to know what cookies are', 'marketing', 'cookies'],
+  ];
+  for (const [text, dropped, kept] of cases)
+    it(text, () => {
+      const f = focus(text);
+      expect(f.dropped.join(' ')).to.equal(dropped);
+      expect(f.words).to.include(kept);
+      for (const w of dropped.split(' ')) expect(f.words).to.not.include(w);
+    });
+
+  it('leaves a plain negative question alone', () => {
+    for (const text of ['data saya dijual atau bukan?', 'saya tidak mau terima email promo lagi', 'bukan saya'])
+      expect(focus(text).words).to.deep.equal(toWords(text));
+  });
+
+  it('keeps the question after a cue in a long message', () => {
+    const f = focus(
+      'Selamat siang, kami tim IT sebuah koperasi. Sebelum tanda tangan kontrak, kami perlu tahu: apakah data anggota kami dijual?',
+    );
+    expect(f.cued).to.equal(true);
+    expect(f.words).to.include('dijual');
+    expect(f.words).to.not.include('koperasi');
+  });
+});
+
+describe('isOwnResourceHowTo', () => {
+  it("tells a how-to about own resources from the statement's how-tos", () => {
+    expect(isOwnResourceHowTo(toWords('cara melindungi data pelanggan toko saya sendiri'))).to.equal(true);
+    expect(isOwnResourceHowTo(toWords('how do I encrypt my database on your VPS'))).to.equal(true);
+    expect(isOwnResourceHowTo(toWords('cara minta izin orang tua untuk anak saya'))).to.equal(false);
+    expect(isOwnResourceHowTo(toWords('apakah server kalian aman'))).to.equal(false);
+  });
+});
+
+describe('otherCompanyOf', () => {
+  const other = (text: string) => otherCompanyOf(toWords(text));
+  it('names the other company a question is about', () => {
+    expect(other('apakah shopee menjual data penggunanya?')).to.equal('shopee');
+    expect(other('kebijakan privasi instagram gimana?')).to.equal('instagram');
+    expect(other('is my data safe with tiktok?')).to.equal('tiktok');
+    expect(other('apakah perusahaan lain juga jual data?')).to.equal(undefined); // "perusahaan" is Wowrack's synonym
+    expect(other('apakah provider lain juga jual data?')).to.equal('provider');
+  });
+  it('leaves questions about Wowrack alone', () => {
+    expect(other('apakah kalian membagikan data ke google?')).to.equal(undefined);
+    expect(other('apakah data saya dijual ke tokopedia?')).to.equal(undefined);
+    expect(other('apakah wowrack pakai google analytics?')).to.equal(undefined);
+    expect(other('apakah pakai google analytics')).to.equal(undefined);
+    expect(other('browser apa yang disarankan, firefox?')).to.equal(undefined);
+  });
+});
+
+describe('Matcher: message understanding on the real file', () => {
+  let matcher: Matcher;
+  before(async () => {
+    matcher = buildMatcher(await loadKnowledgeFile(KNOWLEDGE_FILE));
+  });
+  const id = (q: string) => {
+    const r = matcher.match(q);
+    return r.kind === 'answer' || r.kind === 'offtopic' ? `${r.kind}:${r.entry.id}` : r.kind;
+  };
+
+  it('answers the asked topic, not the negated one', () => {
+    expect(id('ga usah bahas promo, sy cuma mau tau cookies itu apa')).to.equal('answer:cookie');
+    expect(id('bukan soal harga SSL, tapi situs kalian sendiri pakai enkripsi ga?')).to.equal('answer:security');
+    expect(id('saya ga nanya cookies, saya nanya siapa yg pegang data saya')).to.equal('answer:access');
+  });
+
+  it('says a question about another company is about another company', () => {
+    for (const q of ['apakah shopee menjual data penggunanya?', 'kebijakan privasi instagram gimana?'])
+      expect(id(q)).to.equal('offtopic:offtopic-other-company');
+  });
+
+  it('declines privacy topics the statement does not cover', () => {
+    expect(id('berapa lama data saya disimpan?')).to.equal('offtopic:offtopic-retention');
+    expect(id('data saya disimpan di negara mana?')).to.equal('offtopic:offtopic-location');
+    expect(id('are you GDPR compliant?')).to.equal('offtopic:offtopic-regulation');
+    expect(id('who is your data protection officer?')).to.equal('offtopic:offtopic-dpo');
+    expect(id('bagaimana cara minta refund?')).to.equal('offtopic:offtopic-refund');
+  });
+
+  it('does not quote policy for account questions', () => {
+    expect(id('kartu kredit ditolak waktu bayar')).to.match(/^offtopic|^none/);
+    expect(id('cara ganti email login')).to.match(/^offtopic|^none/);
+  });
+
+  it("treats a how-to about the customer's own resources as technical help", () => {
+    for (const q of [
+      'cara enkripsi folder di VPS',
+      'cara lihat IP server saya',
+      "how do I find my server's IP address",
+    ])
+      expect(id(q)).to.equal('offtopic:offtopic-technical');
+    expect(id('cara berhenti terima email promosi')).to.equal('answer:promo');
+  });
+
+  it('declines a policy question about a topic only off-topic entries know', () => {
+    expect(id('Bagaimana kebijakan refund di Wowrack?')).to.equal('offtopic:offtopic-refund');
+  });
+
+  it('understands regional words', () => {
+    expect(id('dataku ora didol to?')).to.equal('answer:protect');
+    expect(id('cookie teh naon?')).to.equal('answer:cookie');
+  });
+
+  it('finds nothing to answer in contact data alone', () => {
+    for (const q of ['budi@gmail.com', '081234567890', 'nama saya Rina']) expect(id(q)).to.equal('none');
+  });
+
+  it('knows its vocabulary', () => {
+    expect(matcher.knowsWord('cookie')).to.equal(true);
+    expect(matcher.knowsWord('rina')).to.equal(false);
+  });
+});
