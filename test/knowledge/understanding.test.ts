@@ -6,7 +6,7 @@ import { loadKnowledgeFile } from '../../knowledge/load.ts';
 import type { Matcher } from '../../knowledge/matcher.ts';
 import { toWords } from '../../knowledge/normalize.ts';
 import { otherCompanyOf } from '../../knowledge/otherCompanies.ts';
-import { KNOWLEDGE_FILE } from '../helpers/buildBot.ts';
+import { KNOWLEDGE_FILE } from '../support/buildBot.ts';
 
 describe('contactDataOf', () => {
   const cases: readonly [string, string, string][] = [
