@@ -39,6 +39,10 @@ export interface DurableJsonFileOptions {
   readonly validate?: JsonValidator;
   /** Permissions of the file (default 0o600: it holds personal data). */
   readonly mode?: number;
+  /** Called with the text as soon as it is durably on disk (before the next write starts). */
+  readonly onWritten?: (text: string) => void;
+  /** Called when a write (or its serialiser) failed, before the next write starts. */
+  readonly onWriteFailed?: (error: unknown) => void;
 }
 
 interface Waiter {
@@ -67,6 +71,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   readonly #base: string;
   readonly #validate: JsonValidator | undefined;
   readonly #mode: number;
+  readonly #onWritten: ((text: string) => void) | undefined;
+  readonly #onWriteFailed: ((error: unknown) => void) | undefined;
   /** Set once read() found the file unusable: from then on nothing may be written over it. */
   #corrupt: DatabaseCorruptError | undefined;
   /** Data waiting for the write in flight to finish; later calls replace its data and join its waiters. */
@@ -82,6 +88,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
     this.#base = basename(path);
     this.#validate = options.validate;
     this.#mode = options.mode ?? 0o600;
+    this.#onWritten = options.onWritten;
+    this.#onWriteFailed = options.onWriteFailed;
   }
 
   /** The file's data; null when there is no file. Throws DatabaseCorruptError when it exists but is unusable. */
@@ -181,9 +189,12 @@ export class DurableJsonFile<T> implements Adapter<T> {
       for (let batch = this.#next; batch; batch = this.#next) {
         this.#next = undefined;
         try {
-          await this.#writeNow(batch.serialize());
+          const text = batch.serialize();
+          await this.#writeNow(text);
+          this.#onWritten?.(text);
           for (const waiter of batch.waiters) waiter.resolve();
         } catch (error) {
+          this.#onWriteFailed?.(error);
           for (const waiter of batch.waiters) waiter.reject(error);
         }
       }

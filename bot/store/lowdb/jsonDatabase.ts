@@ -169,17 +169,31 @@ class UpdateScope {
 export class JsonDatabase implements Db {
   readonly #low: Low<DatabaseShape>;
   readonly #file: DurableJsonFile<DatabaseShape>;
-  /** JSON of the data as of the last successful serialisation: what a poisoned (unserialisable) state reverts to. */
-  #lastSerialised: string;
-  /** Changes are in memory whose write failed and that no later write has persisted yet. */
-  #unsaved = false;
+  /** JSON of the data as it is on disk: what memory reverts to when a write fails. */
+  #durable: string;
+  /** Bumped whenever memory reverted to the disk: an update applied before that was undone, whatever else happens. */
+  #generation = 0;
   #inUpdate = false;
   #closed = false;
 
-  private constructor(low: Low<DatabaseShape>, file: DurableJsonFile<DatabaseShape>) {
+  private constructor(low: Low<DatabaseShape>, file: DurableJsonFile<DatabaseShape>, durable: string) {
     this.#low = low;
     this.#file = file;
-    this.#lastSerialised = JSON.stringify(low.data);
+    this.#durable = durable;
+  }
+
+  /** A write reached the disk: that is the version to revert to from now on. */
+  #written(text: string): void {
+    this.#durable = text;
+  }
+
+  /**
+   * A write failed (a full disk, an unserialisable value): every change since the last durable write is undone in
+   * memory, so nothing unwritten is ever read, mailed or written later; each of their updates rejects.
+   */
+  #writeFailed(): void {
+    this.#generation += 1;
+    this.#low.data = JSON.parse(this.#durable);
   }
 
   /**
@@ -191,7 +205,14 @@ export class JsonDatabase implements Db {
   static async open(dataDir: string, options: DatabaseOptions = {}): Promise<JsonDatabase> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     let migrated = false;
+    let database: JsonDatabase | undefined;
     const file = new DurableJsonFile<DatabaseShape>(join(dataDir, options.fileName ?? DATABASE_FILE_NAME), {
+      onWritten: (text) => {
+        if (database) database.#written(text);
+      },
+      onWriteFailed: () => {
+        if (database) database.#writeFailed();
+      },
       // The file as read is migrated before it is checked: an older file is fine, a corrupt one is still refused.
       validate: (value) => {
         migrated = migrateDatabase(value);
@@ -207,7 +228,8 @@ export class JsonDatabase implements Db {
       await file.removeStaleTempFiles();
       if (migrated) await low.write();
     }
-    return new JsonDatabase(low, file);
+    database = new JsonDatabase(low, file, JSON.stringify(low.data));
+    return database;
   }
 
   /** Path of the database file (inside the data directory given to open()). */
@@ -227,8 +249,8 @@ export class JsonDatabase implements Db {
    *   written, and the update rejects. (Undo covers the top-level fields, the lists, each record's own fields and the
    *   state map's entries; records and state items are treated as immutable below that, as their types say. During
    *   fn, `data.state` is a proxy that logs which keys change: do not structuredClone() it, and do not keep it.)
-   * - The disk write fails: the update rejects, but the change stays in memory and the next successful write (or
-   *   close()) persists it.
+   * - The disk write fails: the update rejects and its change is undone in memory, together with every other change
+   *   not yet on disk (their updates reject too): "not recorded" means nothing is kept.
    */
   update<T>(fn: (data: DatabaseShape) => T): Promise<T> {
     if (this.#closed) return Promise.reject(new Error(`Database ${this.path} is closed`));
@@ -255,14 +277,19 @@ export class JsonDatabase implements Db {
       this.#low.data = scope.restore();
       return Promise.reject(error);
     }
-    return this.#persist().then(() => result);
+    const generation = this.#generation;
+    return this.#file.writeWith(this.#serialise).then(() => {
+      // A write failed after this change was applied and before it reached the disk: it was undone.
+      if (generation !== this.#generation)
+        throw new Error(`Database ${this.path}: not written, an earlier write failed and its changes were undone`);
+      return result;
+    });
   }
 
-  /** Waits for pending writes; writes once more if an earlier write failed and nothing has persisted it since. */
+  /** Waits for pending writes. */
   async close(): Promise<void> {
     this.#closed = true;
     await this.#file.flushed();
-    if (this.#unsaved) await this.#persist();
   }
 
   #changedProblem(data: DatabaseShape, keys: Iterable<string>): string | undefined {
@@ -276,25 +303,6 @@ export class JsonDatabase implements Db {
     return undefined;
   }
 
-  /** Serialises the current data when the write starts; unserialisable data reverts to the last good version. */
-  #serialise = (): string => {
-    try {
-      this.#lastSerialised = JSON.stringify(this.#low.data);
-    } catch (error) {
-      // Every update since the last good serialisation is in this write and gets this error: undo them all.
-      this.#low.data = JSON.parse(this.#lastSerialised);
-      throw error;
-    }
-    return this.#lastSerialised;
-  };
-
-  async #persist(): Promise<void> {
-    try {
-      await this.#file.writeWith(this.#serialise);
-      this.#unsaved = false;
-    } catch (error) {
-      this.#unsaved = true;
-      throw error;
-    }
-  }
+  /** Serialises the current data when the write starts (a failure undoes every change not on disk). */
+  #serialise = (): string => JSON.stringify(this.#low.data);
 }

@@ -216,33 +216,44 @@ describe('store/JsonDatabase', () => {
     await db.close();
   });
 
-  it('a failed disk write rejects, and the next successful write persists that change too', async () => {
+  it('a failed disk write rejects and undoes its change: nothing unwritten is kept or written later', async () => {
     const db = await JsonDatabase.open(dataDir());
+    await db.update((data) => void data.tickets.push(ticket(1)));
     await rm(dataDir(), { recursive: true }); // the disk "fails": the directory is gone
-    const error = await rejectionOf(db.update((data) => void data.tickets.push(ticket(1))));
+    const error = await rejectionOf(db.update((data) => void data.tickets.push(ticket(2))));
     expect(error).to.be.instanceOf(Error).with.property('code', 'ENOENT');
-    expect(db.read((data) => data.tickets.length)).to.equal(1); // kept in memory
+    expect(db.read((data) => data.tickets.map((t) => t.id))).to.deep.equal([ticket(1).id], 'undone in memory');
 
     await mkdir(dataDir());
-    await db.update((data) => void data.tickets.push(ticket(2)));
+    await db.update((data) => void data.tickets.push(ticket(3)));
     await db.close();
     const reopened = await JsonDatabase.open(dataDir());
-    expect(reopened.read((data) => data.tickets.map((t) => t.id))).to.deep.equal([ticket(1).id, ticket(2).id]);
+    expect(reopened.read((data) => data.tickets.map((t) => t.id))).to.deep.equal([ticket(1).id, ticket(3).id]);
   });
 
-  it('close() retries a change whose write failed, and waits for pending writes', async () => {
+  it('updates waiting behind a failed write reject too, and their changes are not written by the next write', async () => {
     const db = await JsonDatabase.open(dataDir());
     await rm(dataDir(), { recursive: true });
-    await rejectionOf(db.update((data) => void data.tickets.push(ticket(1))));
+    const first = rejectionOf(db.update((data) => void data.tickets.push(ticket(1))));
+    // Applied in memory while the first write is in flight: it joins the next write, after the failure.
+    const second = rejectionOf(db.update((data) => void data.tickets.push(ticket(2))));
+    await first;
     await mkdir(dataDir());
+    expect(await second).to.be.instanceOf(Error);
+    expect(db.read((data) => data.tickets)).to.deep.equal([]);
+    await db.update((data) => void data.tickets.push(ticket(3)));
     await db.close();
-    expect(JSON.parse(await readFile(dbFile(), 'utf8')).tickets).to.have.length(1);
+    expect(JSON.parse(await readFile(dbFile(), 'utf8')).tickets.map((t: { id: string }) => t.id)).to.deep.equal([
+      ticket(3).id,
+    ]);
+  });
 
+  it('close() waits for pending writes, then refuses updates', async () => {
     const db2 = await JsonDatabase.open(dataDir());
     void db2.update((data) => void data.tickets.push(ticket(2)));
     void db2.update((data) => void data.tickets.push(ticket(3)));
     await db2.close();
-    expect(JSON.parse(await readFile(dbFile(), 'utf8')).tickets).to.have.length(3);
+    expect(JSON.parse(await readFile(dbFile(), 'utf8')).tickets).to.have.length(2);
     expect(await rejectionOf(db2.update(() => undefined)))
       .to.be.instanceOf(Error)
       .with.property('message')
