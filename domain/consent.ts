@@ -4,8 +4,8 @@ import { emailKey, InvalidAddressError, normalizeEmail } from './address.ts';
 import { consentDecisionToCustomerMail, consentDecisionToSupportMail, consentRequestMail } from './mailTemplates.ts';
 import type { Clock, MailDelivery, RequestStore } from './ports.ts';
 import { readableId } from './readableId.ts';
-import type { ConsentDecision, ConsentRecord, StoredConversationReference } from './records.ts';
-import { addMails, type RequestOutcome, type RequestRecorder } from './requestMail.ts';
+import type { ConsentDecision, ConsentRecord, RequestOrigin, StoredConversationReference } from './records.ts';
+import { addMails, originOf, type RequestOutcome, type RequestRecorder, recordOrigin } from './requestMail.ts';
 
 const TOKEN_BYTES = 32; // 256 bits
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -13,14 +13,13 @@ export const CONSENT_VALIDITY_MS = 7 * 24 * 3_600_000;
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-export interface ConsentRequestInput {
+export interface ConsentRequestInput extends RequestOrigin {
   readonly childName: string;
   readonly childEmail: string;
   readonly childAge: number;
   readonly parentName: string;
   readonly parentEmail: string;
   readonly lang: Lang;
-  readonly conversationId: string;
   readonly conversationReference?: StoredConversationReference;
 }
 
@@ -61,9 +60,9 @@ export class ConsentService {
     if (!parentEmail || emailKey(parentEmail) === emailKey(childEmail)) throw new InvalidAddressError('to');
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
     const link = `${publicUrl.replace(/\/+$/, '')}/consent/${token}`;
-    const conversationId = input.conversationId;
     return requests.record<ConsentRecord>({
-      conversationId,
+      origin: originOf(input),
+      findByKey: (tx, key) => tx.consents.findByRequestKey(key),
       recipients: [parentEmail],
       prepare: async (tx, now) => {
         const consent: ConsentRecord = {
@@ -77,7 +76,7 @@ export class ConsentService {
           childAge: input.childAge,
           parentName: input.parentName,
           parentEmail,
-          conversationId,
+          ...recordOrigin(input),
           ...(input.conversationReference ? { conversationReference: input.conversationReference } : {}),
         };
         return {
@@ -88,7 +87,6 @@ export class ConsentService {
               to: parentEmail,
               ...consentRequestMail(consent, link),
               purpose: 'consent-request',
-              conversationId,
               scrubAfterSend: true,
             },
           ],

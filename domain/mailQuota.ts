@@ -1,15 +1,21 @@
 import { emailKey } from './address.ts';
 import type { Transaction } from './ports.ts';
+import type { RequestOrigin } from './records.ts';
 
 export interface QuotaLimits {
   /** Mails to outside addresses one conversation may trigger per window. */
   readonly perConversation: number;
   /** Mails one outside address may receive per window. */
   readonly perRecipient: number;
+  /**
+   * Mails (to anyone, our own mailboxes included) the requests of one client may cause per window: a new
+   * conversation id does not reset it, and cheap requests cannot bury real customers' mail in the queue.
+   */
+  readonly perClient: number;
   readonly windowMs: number;
 }
 
-export const DEFAULT_QUOTA: QuotaLimits = { perConversation: 3, perRecipient: 3, windowMs: 60 * 60_000 };
+export const DEFAULT_QUOTA: QuotaLimits = { perConversation: 3, perRecipient: 3, perClient: 10, windowMs: 60 * 60_000 };
 
 /**
  * Caps the e-mail the flows can make the assistant send, so it cannot be used to spam third parties.
@@ -32,14 +38,19 @@ export class MailQuota {
    */
   async allows(
     tx: Transaction,
-    conversationId: string | undefined,
+    origin: RequestOrigin | undefined,
     recipients: readonly string[],
     now: Date,
   ): Promise<boolean> {
+    const since = new Date(now.getTime() - this.limits.windowMs);
+    const all = await tx.outbox.createdSince(since);
+    const clientKey = origin?.clientKey;
+    if (clientKey !== undefined && all.filter((m) => m.clientKey === clientKey).length >= this.limits.perClient)
+      return false;
     const outside = recipients.flatMap((r) => emailKey(r) ?? []).filter((r) => !this.internal.has(r));
     if (outside.length === 0) return true;
-    const since = new Date(now.getTime() - this.limits.windowMs);
-    const recent = (await tx.outbox.createdSince(since))
+    const conversationId = origin?.conversationId;
+    const recent = all
       .map((m) => ({ to: emailKey(m.to) ?? '', conversationId: m.conversationId }))
       .filter((m) => !this.internal.has(m.to));
     const fromConversation =

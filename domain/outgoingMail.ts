@@ -17,6 +17,7 @@ export interface MailRequest {
   /** The text holds a secret (a link's token): long tokens are scrubbed from the stored copy once it is sent. */
   readonly scrubAfterSend?: boolean;
   readonly conversationId?: string;
+  readonly clientKey?: string;
 }
 
 /** One line, no control characters (nodemailer folds and encodes it; this is belt and braces against injection). */
@@ -47,6 +48,7 @@ export function newOutboxRecord(input: MailRequest, createdAt: string): OutboxRe
     subject: safeSubject(input.subject),
     text: input.text,
     ...(input.conversationId !== undefined ? { conversationId: input.conversationId } : {}),
+    ...(input.clientKey !== undefined ? { clientKey: input.clientKey } : {}),
     purpose: input.purpose,
     ...(input.scrubAfterSend ? { scrubAfterSend: true } : {}),
     status: 'pending',

@@ -23,17 +23,21 @@ export interface TicketRepository {
   /** Whether a ticket id is in use (readable ids are drawn at random). */
   idTaken(id: string): Promise<boolean>;
   add(ticket: TicketRecord): Promise<void>;
+  /** The ticket recorded for this request key (see RequestOrigin), if any. */
+  findByRequestKey(requestKey: string): Promise<TicketRecord | undefined>;
 }
 
 export interface UnsubscribeRepository {
   /** The suppression-list entry of a mailbox, by its key (see address.ts emailKey). */
   find(emailKey: string): Promise<UnsubscribeRecord | undefined>;
   add(record: UnsubscribeRecord): Promise<void>;
+  findByRequestKey(requestKey: string): Promise<UnsubscribeRecord | undefined>;
 }
 
 export interface ConsentRepository {
   idTaken(id: string): Promise<boolean>;
   add(consent: ConsentRecord): Promise<void>;
+  findByRequestKey(requestKey: string): Promise<ConsentRecord | undefined>;
   /** The request whose link token has this SHA-256 (the token itself is never stored). */
   findByTokenHash(tokenHash: string): Promise<ConsentRecord | undefined>;
   /** Records the parent's decision on request `id`. */
@@ -49,6 +53,7 @@ export interface FeedbackRepository {
 export interface SentMailFact {
   readonly to: string;
   readonly conversationId?: string;
+  readonly clientKey?: string;
 }
 
 /** The mail outbox as a collection: the domain adds to it; the delivery worker (bot/mail) works through it. */

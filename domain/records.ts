@@ -8,9 +8,20 @@ import type { Lang } from '../knowledge/types.ts';
 /** Where a proactive message can reach the customer's conversation (a Bot Framework ConversationReference, as JSON). */
 export type StoredConversationReference = Readonly<Record<string, unknown>>;
 
+/**
+ * Where a request comes from. `requestKey` identifies one confirmed request (the flow's dialog instance): the same
+ * key recorded again is the same request, so a double click, a client retry or a turn replayed after a crash records
+ * it once. `clientKey` is a keyed hash of the client's address (never the address), for the per-client caps.
+ */
+export interface RequestOrigin {
+  readonly conversationId: string;
+  readonly requestKey?: string;
+  readonly clientKey?: string;
+}
+
 export type TicketKind = 'question' | 'access' | 'correction' | 'deletion' | 'withdraw-consent';
 
-export interface TicketRecord {
+export interface TicketRecord extends RequestOrigin {
   readonly id: string; // PRV-YYYYMMDD-NNNN
   readonly createdAt: string; // ISO
   /** Statutory answer deadline (UU PDP: 3×24 h for access, correction, restriction), absent for plain questions. */
@@ -23,21 +34,19 @@ export interface TicketRecord {
   readonly question: string;
   /** The last few customer/assistant lines before the request, personal data masked. */
   readonly transcript: readonly string[];
-  readonly conversationId: string;
 }
 
-export interface UnsubscribeRecord {
+export interface UnsubscribeRecord extends RequestOrigin {
   /** Lower-cased address: the suppression list must match it exactly. */
   readonly email: string;
   readonly createdAt: string;
   /** How the withdrawal of consent arrived (UU PDP Pasal 9), e.g. "chat". */
   readonly source: string;
-  readonly conversationId: string;
 }
 
 export type ConsentDecision = 'approved' | 'declined';
 
-export interface ConsentRecord {
+export interface ConsentRecord extends RequestOrigin {
   readonly id: string; // CNS-YYYYMMDD-NNNN
   readonly createdAt: string;
   readonly expiresAt: string;
@@ -49,7 +58,6 @@ export interface ConsentRecord {
   readonly childAge: number;
   readonly parentName: string;
   readonly parentEmail: string;
-  readonly conversationId: string;
   readonly conversationReference?: StoredConversationReference;
   decision?: ConsentDecision;
   decidedAt?: string;
@@ -65,8 +73,9 @@ export interface OutboxRecord {
   readonly subject: string;
   /** Replaced by a scrubbed copy after sending when scrubAfterSend is set. */
   text: string;
-  /** What caused the mail, for the per-conversation and per-recipient caps. */
+  /** What caused the mail, for the per-conversation, per-client and per-recipient caps. */
   readonly conversationId?: string;
+  readonly clientKey?: string;
   readonly purpose: string;
   /** The text holds a secret (a consent link): it is scrubbed from this record once the mail is sent. */
   readonly scrubAfterSend?: boolean;

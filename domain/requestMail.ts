@@ -6,6 +6,7 @@
 import type { MailQuota } from './mailQuota.ts';
 import { type MailRequest, newOutboxRecord } from './outgoingMail.ts';
 import type { Clock, MailDelivery, RequestStore, Transaction } from './ports.ts';
+import type { RequestOrigin } from './records.ts';
 
 /** What a request came to. */
 export type RequestOutcome<T> =
@@ -21,8 +22,10 @@ export type Prepared<T> =
   | { readonly record: T; readonly mails: readonly MailRequest[]; readonly save: (tx: Transaction) => Promise<void> };
 
 export interface RequestSpec<T> {
-  /** The conversation the request comes from (for the per-conversation cap). */
-  readonly conversationId?: string;
+  /** Where the request comes from: its conversation and client (for the caps) and its idempotency key. */
+  readonly origin?: RequestOrigin;
+  /** The record already made for `origin.requestKey`: then nothing new is recorded or sent. */
+  readonly findByKey?: (tx: Transaction, requestKey: string) => Promise<T | undefined>;
   /** Outside addresses that will get a mail (checked against the caps); empty: no cap applies. */
   readonly recipients: readonly string[];
   /** Looks for an existing record, or builds the new one with its mails (throws InvalidAddressError on bad input). */
@@ -45,12 +48,22 @@ export class RequestRecorder {
   async record<T>(spec: RequestSpec<T>): Promise<RequestOutcome<T>> {
     const { store, delivery, quota, now, deliveryWaitMs } = this.deps;
     const at = now();
+    const { origin } = spec;
     const outcome = await store.transaction(async (tx) => {
+      const requestKey = origin?.requestKey;
+      const same = requestKey && spec.findByKey ? await spec.findByKey(tx, requestKey) : undefined;
+      if (same) return { status: 'existing', record: same } as const;
       const prepared = await spec.prepare(tx, at);
       if ('existing' in prepared) return { status: 'existing', record: prepared.existing } as const;
-      if (!(await quota.allows(tx, spec.conversationId, spec.recipients, at))) return { status: 'limited' } as const;
+      if (!(await quota.allows(tx, origin, spec.recipients, at))) return { status: 'limited' } as const;
       await prepared.save(tx);
-      const mailIds = await addMails(tx, prepared.mails, at);
+      // Every mail carries where the request came from, for the caps.
+      const stamped = prepared.mails.map((mail) => ({
+        ...mail,
+        ...(origin?.conversationId !== undefined ? { conversationId: origin.conversationId } : {}),
+        ...(origin?.clientKey !== undefined ? { clientKey: origin.clientKey } : {}),
+      }));
+      const mailIds = await addMails(tx, stamped, at);
       return { status: 'recorded', record: prepared.record, mailIds } as const;
     });
     if (outcome.status !== 'recorded') return outcome;
@@ -64,4 +77,21 @@ export async function addMails(tx: Transaction, mails: readonly MailRequest[], a
   const records = mails.map((mail) => newOutboxRecord(mail, at.toISOString()));
   for (const record of records) await tx.outbox.add(record);
   return records.map((r) => r.id);
+}
+
+/** The origin fields of a request's input (the input may carry more). */
+export function originOf(input: RequestOrigin): RequestOrigin {
+  return {
+    conversationId: input.conversationId,
+    ...(input.requestKey !== undefined ? { requestKey: input.requestKey } : {}),
+    ...(input.clientKey !== undefined ? { clientKey: input.clientKey } : {}),
+  };
+}
+
+/** What a record keeps of its origin: the conversation and the request key (the client key stays with the mails). */
+export function recordOrigin(input: RequestOrigin): Pick<RequestOrigin, 'conversationId' | 'requestKey'> {
+  return {
+    conversationId: input.conversationId,
+    ...(input.requestKey !== undefined ? { requestKey: input.requestKey } : {}),
+  };
 }

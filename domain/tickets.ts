@@ -2,11 +2,11 @@ import type { Lang } from '../knowledge/types.ts';
 import { InvalidAddressError, normalizeEmail } from './address.ts';
 import { ticketAcknowledgementMail, ticketToSupportMail } from './mailTemplates.ts';
 import { readableId } from './readableId.ts';
-import type { TicketKind, TicketRecord } from './records.ts';
-import type { RequestOutcome, RequestRecorder } from './requestMail.ts';
+import type { RequestOrigin, TicketKind, TicketRecord } from './records.ts';
+import { originOf, type RequestOutcome, type RequestRecorder, recordOrigin } from './requestMail.ts';
 import { dueAt } from './ticketKinds.ts';
 
-export interface TicketInput {
+export interface TicketInput extends RequestOrigin {
   readonly kind: TicketKind;
   readonly name: string;
   readonly email: string;
@@ -14,7 +14,6 @@ export interface TicketInput {
   readonly question: string;
   readonly transcript: readonly string[];
   readonly lang: Lang;
-  readonly conversationId: string;
 }
 
 export interface TicketDeps {
@@ -30,9 +29,9 @@ export class TicketService {
     const { requests, supportEmail } = this.deps;
     const email = normalizeEmail(input.email);
     if (!email) throw new InvalidAddressError('replyTo');
-    const conversationId = input.conversationId;
     return requests.record<TicketRecord>({
-      conversationId,
+      origin: originOf(input),
+      findByKey: (tx, key) => tx.tickets.findByRequestKey(key),
       recipients: [email],
       prepare: async (tx, now) => {
         const due = dueAt(input.kind, now);
@@ -47,7 +46,7 @@ export class TicketService {
           ...(input.account ? { account: input.account } : {}),
           question: input.question,
           transcript: [...input.transcript],
-          conversationId,
+          ...recordOrigin(input),
         };
         return {
           record: ticket,
@@ -58,9 +57,8 @@ export class TicketService {
               replyTo: email,
               ...ticketToSupportMail(ticket),
               purpose: 'ticket-support',
-              conversationId,
             },
-            { to: email, ...ticketAcknowledgementMail(ticket), purpose: 'ticket-acknowledgement', conversationId },
+            { to: email, ...ticketAcknowledgementMail(ticket), purpose: 'ticket-acknowledgement' },
           ],
         };
       },

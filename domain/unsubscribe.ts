@@ -2,8 +2,13 @@ import type { Lang } from '../knowledge/types.ts';
 import { emailKey, InvalidAddressError } from './address.ts';
 import { removeRequestMail, unsubscribeConfirmationMail } from './mailTemplates.ts';
 import type { RequestStore } from './ports.ts';
-import type { UnsubscribeRecord } from './records.ts';
-import type { RequestOutcome, RequestRecorder } from './requestMail.ts';
+import type { RequestOrigin, UnsubscribeRecord } from './records.ts';
+import { originOf, type RequestOutcome, type RequestRecorder, recordOrigin } from './requestMail.ts';
+
+export interface UnsubscribeInput extends RequestOrigin {
+  readonly email: string;
+  readonly lang: Lang;
+}
 
 export interface UnsubscribeDeps {
   readonly store: RequestStore;
@@ -25,23 +30,19 @@ export class UnsubscribeService {
     return key ? this.deps.store.transaction((tx) => tx.unsubscribes.find(key)) : undefined;
   }
 
-  async unsubscribe(input: {
-    email: string;
-    lang: Lang;
-    conversationId: string;
-  }): Promise<RequestOutcome<UnsubscribeRecord>> {
+  async unsubscribe(input: UnsubscribeInput): Promise<RequestOutcome<UnsubscribeRecord>> {
     const { requests, marketingEmail, supportEmail } = this.deps;
     const email = emailKey(input.email);
     if (!email) throw new InvalidAddressError('to');
-    const conversationId = input.conversationId;
     return requests.record<UnsubscribeRecord>({
-      conversationId,
+      origin: originOf(input),
+      findByKey: (tx, key) => tx.unsubscribes.findByRequestKey(key),
       recipients: [email],
       prepare: async (tx, now) => {
         const existing = await tx.unsubscribes.find(email);
         if (existing) return { existing };
         const createdAt = now.toISOString();
-        const record: UnsubscribeRecord = { email, createdAt, source: 'chat', conversationId };
+        const record: UnsubscribeRecord = { email, createdAt, source: 'chat', ...recordOrigin(input) };
         return {
           record,
           save: (t) => t.unsubscribes.add(record),
@@ -51,13 +52,11 @@ export class UnsubscribeService {
               replyTo: email,
               ...removeRequestMail(email, createdAt),
               purpose: 'unsubscribe-remove',
-              conversationId,
             },
             {
               to: email,
               ...unsubscribeConfirmationMail(email, createdAt, input.lang, supportEmail),
               purpose: 'unsubscribe-confirmation',
-              conversationId,
             },
           ],
         };

@@ -19,6 +19,7 @@ import { say, TEXTS, type TextKey } from '../replies/texts.ts';
 import { toActivity } from '../replies/toActivity.ts';
 import { type ConversationPrefs, defaultPrefs } from '../root/conversationPrefs.ts';
 import { chosen, PROMPTS, YES } from './prompts.ts';
+import { assignRequestKey } from './requestOrigin.ts';
 
 /** What a flow says about each outcome of its request. */
 export interface RequestReport<T> {
@@ -135,7 +136,13 @@ export abstract class FlowDialog<Values extends object = object> extends Compone
   /** Registers the flow's prompts and its steps (in order) as the waterfall it starts with. */
   protected defineSteps(prompts: readonly Dialog[], steps: readonly WaterfallStep[]): void {
     for (const prompt of prompts) this.addDialog(prompt);
-    this.addDialog(new WaterfallDialog(this.waterfallId, [...steps]));
+    const [first, ...rest] = steps;
+    // The flow instance's request key is made as it begins, before any answer: one key, one request.
+    const begin: WaterfallStep = async (step) => {
+      assignRequestKey(step);
+      return first ? first(step) : step.next();
+    };
+    this.addDialog(new WaterfallDialog(this.waterfallId, [begin, ...rest]));
     this.initialDialogId = this.waterfallId;
   }
 

@@ -15,6 +15,7 @@ import {
   promptWith,
   yesNoChoices,
 } from './prompts.ts';
+import { requestOriginOf } from './requestOrigin.ts';
 
 const WATERFALL = 'consentWaterfall';
 const ADULT_AGE = 18;
@@ -126,7 +127,7 @@ export class ParentalConsentDialog extends FlowDialog<ConsentValues> {
       parentName: v.parentName ?? '',
       parentEmail: v.parentEmail ?? '',
       lang,
-      conversationId: step.context.activity.conversation.id,
+      ...requestOriginOf(step),
       // Kept so the decision can be announced in this conversation later (a proactive message).
       conversationReference: { ...TurnContext.getConversationReference(step.context.activity) },
     };

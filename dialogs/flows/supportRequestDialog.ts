@@ -20,6 +20,7 @@ import {
   promptWith,
   yesNoChoices,
 } from './prompts.ts';
+import { requestOriginOf } from './requestOrigin.ts';
 
 const WATERFALL = 'supportWaterfall';
 const KIND_PROMPT = 'kindPrompt';
@@ -176,7 +177,7 @@ export class SupportRequestDialog extends FlowDialog<SupportValues> {
       question: v.question ?? '',
       transcript: v.transcript ?? [],
       lang,
-      conversationId: step.context.activity.conversation.id,
+      ...requestOriginOf(step),
     } as const;
     return this.recordRequest(step, () => this.flow.service.create(ticket), {
       recorded: (t, l) =>

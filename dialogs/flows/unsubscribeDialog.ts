@@ -6,6 +6,7 @@ import { say } from '../replies/texts.ts';
 import { type FlowDeps, FlowDialog } from './flowDialog.ts';
 import type { FlowOptions } from './flowOptions.ts';
 import { createChoicePrompt, createEmailPrompt, PROMPTS, promptWith, yesNoChoices } from './prompts.ts';
+import { requestOriginOf } from './requestOrigin.ts';
 
 const WATERFALL = 'unsubscribeWaterfall';
 
@@ -59,9 +60,9 @@ export class UnsubscribeDialog extends FlowDialog<{ email?: string }> {
 
   private async recordStep(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
     const email = this.values(step).email ?? '';
-    const conversationId = step.context.activity.conversation.id;
     const lang = await this.lang(step);
-    return this.recordRequest(step, () => this.flow.service.unsubscribe({ email, lang, conversationId }), {
+    const request = { email, lang, ...requestOriginOf(step) };
+    return this.recordRequest(step, () => this.flow.service.unsubscribe(request), {
       recorded: (r, l) => say('unsubscribeDone', l, { email, time: formatTime(r.createdAt, l) }),
       sent: (_r, l) => say('unsubscribeMailSent', l),
       existing: (r, l) => say('unsubscribeAlready', l, { email, time: formatTime(r.createdAt, l) }),

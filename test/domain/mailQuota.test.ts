@@ -7,7 +7,7 @@ import type { OutboxRecord } from '../../domain/records.ts';
 import { MemoryDb } from '../support/memoryDb.ts';
 
 const NOW = new Date('2026-11-27T03:00:00.000Z');
-const LIMITS: QuotaLimits = { perConversation: 3, perRecipient: 3, windowMs: 60 * 60_000 };
+const LIMITS: QuotaLimits = { perConversation: 3, perRecipient: 3, perClient: 10, windowMs: 60 * 60_000 };
 const SUPPORT = 'support@wowrack.co.id';
 
 /** A mail already in the outbox, queued `minutesAgo` before NOW. */
@@ -25,7 +25,8 @@ async function allows(
 ): Promise<boolean> {
   const store = new LowdbRequestStore(new MemoryDb({ ...emptyDatabase(), outbox }));
   const quota = new MailQuota(['Support@Wowrack.co.id', 'marketing@wowrack.co.id'], LIMITS);
-  return store.transaction((tx) => quota.allows(tx, conversationId, recipients, at));
+  const origin = conversationId === undefined ? undefined : { conversationId };
+  return store.transaction((tx) => quota.allows(tx, origin, recipients, at));
 }
 
 describe('domain/mailQuota', () => {

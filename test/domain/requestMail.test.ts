@@ -43,7 +43,7 @@ const mail = (to: string, extra: Partial<MailRequest> = {}): MailRequest => ({
 function spec(email: string, override: Partial<RequestSpec<UnsubscribeRecord>> = {}): RequestSpec<UnsubscribeRecord> {
   const r = record(email);
   return {
-    conversationId: 'c1',
+    origin: { conversationId: 'c1' },
     recipients: [email],
     prepare: async (): Promise<Prepared<UnsubscribeRecord>> => ({
       record: r,
@@ -65,7 +65,12 @@ describe('domain/requestMail', () => {
     recorder = new RequestRecorder({
       store: new LowdbRequestStore(db),
       delivery,
-      quota: new MailQuota(['support@wowrack.co.id'], { perConversation: 1, perRecipient: 1, windowMs: 3_600_000 }),
+      quota: new MailQuota(['support@wowrack.co.id'], {
+        perConversation: 1,
+        perRecipient: 1,
+        perClient: 10,
+        windowMs: 3_600_000,
+      }),
       now: () => new Date(NOW),
       deliveryWaitMs: 1234,
     });

@@ -30,6 +30,8 @@ export const PUBLIC_URL = 'https://chat.wowrack.test';
 /** 27 November 2026, 10:00 WIB. */
 export const START_TIME = '2026-11-27T03:00:00.000Z';
 export const HOUR_MS = 3_600_000;
+/** A request key: a random UUID per flow instance. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 export const DAY_MS = 24 * HOUR_MS;
 
 /** A clock the services, the outbox, the quota and the storage all read; moves only when told to. */

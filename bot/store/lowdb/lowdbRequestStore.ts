@@ -32,6 +32,7 @@ interface Lists {
 }
 
 const copy = <T>(record: T): T => structuredClone(record);
+const found = <T>(record: T | undefined): T | undefined => record && copy(record);
 
 /** The lists one unit of work has changed, as copies; the others are read from the document as they are. */
 class Draft {
@@ -70,6 +71,7 @@ function tickets(draft: Draft): TicketRepository {
   return {
     idTaken: async (id) => draft.list('tickets').some((t) => t.id === id),
     add: async (ticket) => void draft.edit('tickets').push(copy(ticket)),
+    findByRequestKey: async (key) => found(draft.list('tickets').find((t) => t.requestKey === key)),
   };
 }
 
@@ -80,6 +82,7 @@ function unsubscribes(draft: Draft): UnsubscribeRepository {
       return found && copy(found);
     },
     add: async (record) => void draft.edit('unsubscribes').push(copy(record)),
+    findByRequestKey: async (key) => found(draft.list('unsubscribes').find((u) => u.requestKey === key)),
   };
 }
 
@@ -87,6 +90,7 @@ function consents(draft: Draft): ConsentRepository {
   return {
     idTaken: async (id) => draft.list('consents').some((c) => c.id === id),
     add: async (consent) => void draft.edit('consents').push(copy(consent)),
+    findByRequestKey: async (key) => found(draft.list('consents').find((c) => c.requestKey === key)),
     findByTokenHash: async (hash) => {
       const found = draft.list('consents').find((c) => c.tokenHash === hash);
       return found && copy(found);
@@ -124,7 +128,11 @@ function outbox(draft: Draft): OutboxRepository {
       const facts: SentMailFact[] = [];
       for (const r of draft.list('outbox'))
         if (Date.parse(r.createdAt) >= from)
-          facts.push({ to: r.to, ...(r.conversationId !== undefined ? { conversationId: r.conversationId } : {}) });
+          facts.push({
+            to: r.to,
+            ...(r.conversationId !== undefined ? { conversationId: r.conversationId } : {}),
+            ...(r.clientKey !== undefined ? { clientKey: r.clientKey } : {}),
+          });
       return facts;
     },
     nextDue: async (now, skip) => {

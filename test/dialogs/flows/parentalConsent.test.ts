@@ -14,6 +14,7 @@ import {
   PUBLIC_URL,
   START_TIME,
   textsOf,
+  UUID,
   useFlowHarness,
 } from '../../support/flowHarness.ts';
 import { parentalConsent } from '../../support/flowScripts.ts';
@@ -129,7 +130,8 @@ describe('flows: parental consent', () => {
           `Tautan persetujuan telah dikirim ke ${PARENT}.`,
       );
 
-      const { conversationReference, tokenHash, ...fields } = consent;
+      const { conversationReference, tokenHash, requestKey, ...fields } = consent;
+      expect(requestKey).to.match(UUID);
       expect(fields).to.deep.equal({
         id: consent.id,
         createdAt: START_TIME,

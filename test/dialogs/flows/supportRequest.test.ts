@@ -13,6 +13,7 @@ import {
   START_TIME,
   SUPPORT_EMAIL,
   textsOf,
+  UUID,
   useFlowHarness,
 } from '../../support/flowHarness.ts';
 import { supportRequest } from '../../support/flowScripts.ts';
@@ -153,7 +154,8 @@ describe('flows: question or data request to support', () => {
           `Permintaan telah diteruskan ke tim support dan tanda terima dikirim ke ${EMAIL}.`,
       );
 
-      const { transcript, ...fields } = ticket;
+      const { transcript, requestKey, ...fields } = ticket;
+      expect(requestKey).to.match(UUID);
       expect(fields).to.deep.equal({
         id: ticket.id,
         createdAt: START_TIME,

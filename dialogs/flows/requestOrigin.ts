@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { TurnContext } from 'botbuilder';
+import type { WaterfallStepContext } from 'botbuilder-dialogs';
+import type { RequestOrigin } from '../../domain/records.ts';
+
+/** Where the channel leaves the keyed hash of the client's address for this turn (never the address itself). */
+const CLIENT_KEY = Symbol('wowrack.clientKey');
+
+/** Called by the channel before a turn runs: whom the per-client caps count this turn's requests against. */
+export function setClientKey(context: TurnContext, clientKey: string): void {
+  context.turnState.set(CLIENT_KEY, clientKey);
+}
+
+function clientKeyOf(context: TurnContext): string | undefined {
+  const key: unknown = context.turnState.get(CLIENT_KEY);
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** The field of a flow's waterfall values that holds its request key. */
+const REQUEST_KEY = 'requestKey';
+
+/** Gives a flow instance its request key when it begins: kept in dialog state, so a replayed step keeps it. */
+export function assignRequestKey(step: WaterfallStepContext): void {
+  if (requestKeyOf(step) === undefined) Object.assign(step.values, { [REQUEST_KEY]: randomUUID() });
+}
+
+function requestKeyOf(step: WaterfallStepContext): string | undefined {
+  const values: object = step.values;
+  const key: unknown = REQUEST_KEY in values ? Reflect.get(values, REQUEST_KEY) : undefined;
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** Where this flow's request comes from: the conversation, the flow instance's key and the client. */
+export function requestOriginOf(step: WaterfallStepContext): RequestOrigin {
+  const requestKey = requestKeyOf(step);
+  const clientKey = clientKeyOf(step.context);
+  return {
+    conversationId: step.context.activity.conversation.id,
+    ...(requestKey !== undefined ? { requestKey } : {}),
+    ...(clientKey !== undefined ? { clientKey } : {}),
+  };
+}
