@@ -7,8 +7,22 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { AssistantAdapter } from '../channel/adapter.ts';
+import { FixedWindowRateLimiter } from '../http/rateLimit.ts';
 import type { Logger } from '../log/logger.ts';
-import { type ActivityListener, ConversationStore, type DirectLineConversation } from './conversations.ts';
+import {
+  type ActivityListener,
+  type ConversationLimits,
+  type ConversationStats,
+  ConversationStore,
+  type DirectLineConversation,
+} from './conversations.ts';
+import {
+  MAX_LIVE_TOKENS,
+  MAX_SOCKETS_PER_CONVERSATION,
+  REFRESH_WINDOW_MS,
+  REFRESHES_PER_ADDRESS,
+  REFRESHES_PER_CONVERSATION,
+} from './limits.ts';
 import { type TokenGrant, TokenStore } from './tokens.ts';
 
 /**
@@ -26,9 +40,28 @@ export interface DirectLineOptions {
   readonly tokenTtlMs?: number;
   readonly idleMs?: number;
   readonly now?: () => number;
+  /** Smaller limits for tests; the defaults are in limits.ts. */
+  readonly limits?: Partial<DirectLineLimits>;
 }
 
-export type DirectLineError = { readonly status: 400 | 403 | 404; readonly code: string; readonly message: string };
+export interface DirectLineLimits extends ConversationLimits {
+  readonly maxTokens: number;
+  readonly refreshesPerConversation: number;
+  readonly refreshesPerAddress: number;
+  readonly maxSocketsPerConversation: number;
+}
+
+export interface DirectLineStats extends ConversationStats {
+  readonly tokens: number;
+}
+
+export type DirectLineError = {
+  readonly status: 400 | 403 | 404 | 429 | 503;
+  readonly code: string;
+  readonly message: string;
+  /** Seconds, for the Retry-After header of a 429 or 503. */
+  readonly retryAfter?: number;
+};
 export type Result<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: DirectLineError };
@@ -41,10 +74,20 @@ export interface ConversationInfo {
 }
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (status: DirectLineError['status'], code: string, message: string): Result<never> => ({
+const fail = (
+  status: DirectLineError['status'],
+  code: string,
+  message: string,
+  retryAfter?: number,
+): Result<never> => ({
   ok: false,
-  error: { status, code, message },
+  error: { status, code, message, ...(retryAfter === undefined ? {} : { retryAfter }) },
 });
+
+const SERVER_FULL = (): Result<never> =>
+  fail(503, 'ServiceBusy', 'the chat holds as many conversations as it can; try again in a few minutes', 300);
+const ADDRESS_FULL = (): Result<never> =>
+  fail(429, 'TooManyConversations', 'too many open conversations from this address; try again later', 300);
 
 /**
  * A Direct Line 3.0 service inside the assistant, for the website chat without an Azure account. Each token opens
@@ -56,11 +99,28 @@ export class DirectLineService {
   private readonly conversations: ConversationStore;
   private readonly sweeper: NodeJS.Timeout;
   private readonly closers = new Set<() => void>();
+  private readonly refreshesByConversation: FixedWindowRateLimiter;
+  private readonly refreshesByAddress: FixedWindowRateLimiter;
+  /** How to close each stream (for the oldest when a conversation opens one too many). */
+  private readonly streamClosers = new WeakMap<ActivityListener, () => void>();
+  private readonly maxSockets: number;
 
   constructor(private readonly options: DirectLineOptions) {
     const now = options.now ?? Date.now;
-    this.tokens = new TokenStore(options.tokenTtlMs ?? 30 * 60_000, now);
-    this.conversations = new ConversationStore(options.idleMs ?? 30 * 60_000, now);
+    const limits = options.limits ?? {};
+    this.tokens = new TokenStore(options.tokenTtlMs ?? 30 * 60_000, now, limits.maxTokens ?? MAX_LIVE_TOKENS);
+    this.conversations = new ConversationStore(options.idleMs ?? 30 * 60_000, now, limits);
+    this.refreshesByConversation = new FixedWindowRateLimiter({
+      limit: limits.refreshesPerConversation ?? REFRESHES_PER_CONVERSATION,
+      windowMs: REFRESH_WINDOW_MS,
+      now,
+    });
+    this.refreshesByAddress = new FixedWindowRateLimiter({
+      limit: limits.refreshesPerAddress ?? REFRESHES_PER_ADDRESS,
+      windowMs: REFRESH_WINDOW_MS,
+      now,
+    });
+    this.maxSockets = limits.maxSocketsPerConversation ?? MAX_SOCKETS_PER_CONVERSATION;
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
   }
@@ -79,20 +139,49 @@ export class DirectLineService {
 
   /** Lets go of conversations idle for longer than idleMs (runs every minute); returns how many. */
   sweep(): number {
+    this.tokens.dropExpired();
     return this.conversations.sweep();
   }
 
-  /** A new conversation and a token for it (POST /tokens/generate). */
-  generateToken(): ConversationInfo & { readonly userId: string } {
-    const userId = `dl_${randomBytes(12).toString('base64url')}`;
-    const conversation = this.conversations.create(userId);
-    const { token, expiresIn } = this.tokens.issue(conversation.id, userId);
-    return { conversationId: conversation.id, token, expires_in: expiresIn, userId };
+  /** What the endpoint holds (counts and history bytes), for tests and the attack replay. */
+  stats(): DirectLineStats {
+    this.tokens.dropExpired();
+    return { ...this.conversations.stats(), tokens: this.tokens.size };
   }
 
-  /** POST /tokens/refresh. */
-  refreshToken(token: string | undefined): Result<ConversationInfo> {
-    const refreshed = token ? this.tokens.refresh(token) : undefined;
+  /**
+   * A new conversation and a token for it (POST /tokens/generate), counted against the client's address. Refused
+   * (429) when the address holds its share of conversations, (503) when the server holds all it may.
+   */
+  generateToken(address = ''): Result<ConversationInfo & { readonly userId: string }> {
+    const userId = `dl_${randomBytes(12).toString('base64url')}`;
+    const conversation = this.conversations.tryCreate(userId, address);
+    if (conversation === 'full') return SERVER_FULL();
+    if (conversation === 'address') return ADDRESS_FULL();
+    const issued = this.tokens.issue(conversation.id, userId, address);
+    if (!issued) return SERVER_FULL();
+    return ok({ conversationId: conversation.id, token: issued.token, expires_in: issued.expiresIn, userId });
+  }
+
+  /**
+   * POST /tokens/refresh: a new token for the conversation, replacing the old one (which stops working at once).
+   * Limited per client address and per conversation (429 with Retry-After).
+   */
+  refreshToken(token: string | undefined, address = ''): Result<ConversationInfo> {
+    const byAddress = this.refreshesByAddress.take(address);
+    if (!byAddress.allowed)
+      return fail(429, 'TooManyRequests', 'too many token refreshes from this address', byAddress.retryAfterSeconds);
+    const grant = token ? this.tokens.verify(token) : undefined;
+    if (!grant || !token) return fail(403, 'TokenExpired', 'the token is unknown or expired');
+    const byConversation = this.refreshesByConversation.take(grant.conversationId);
+    if (!byConversation.allowed)
+      return fail(
+        429,
+        'TooManyRequests',
+        'too many token refreshes for this conversation',
+        byConversation.retryAfterSeconds,
+      );
+    const refreshed = this.tokens.refresh(token);
     if (!refreshed) return fail(403, 'TokenExpired', 'the token is unknown or expired');
     return ok({
       conversationId: refreshed.grant.conversationId,
@@ -105,7 +194,9 @@ export class DirectLineService {
   async startConversation(token: string | undefined, streamBase: string): Promise<Result<ConversationInfo>> {
     const grant = token ? this.tokens.verify(token) : undefined;
     if (!grant || !token) return fail(403, 'TokenExpired', 'a valid token is required');
-    const conversation = this.conversationOf(grant);
+    const found = this.conversationOf(grant);
+    if (!found.ok) return found;
+    const conversation = found.value;
     if (!conversation.started) {
       conversation.started = true;
       await this.enqueue(conversation, () =>
@@ -169,19 +260,30 @@ export class DirectLineService {
     return ok({ activities, watermark: String(next) });
   }
 
-  /** Streams a conversation: sends what is after `watermark` now, then every new activity. Returns the unsubscribe. */
+  /**
+   * Streams a conversation: sends what is after `watermark` now, then every new activity. Returns the unsubscribe.
+   * A conversation has at most maxSocketsPerConversation streams: a new one closes the oldest (`close`).
+   */
   subscribe(
     token: string | undefined,
     conversationId: string,
     watermark: number | undefined,
     listener: ActivityListener,
+    close?: () => void,
   ): Result<() => void> {
     const checked = this.authorize(token, conversationId);
     if (!checked.ok) return checked;
     const { conversation } = checked.value;
+    // One too many: the oldest stream goes (a reloaded tab's old socket may not have noticed it is dead).
+    for (const oldest of conversation.listeners) {
+      if (conversation.listeners.size < this.maxSockets) break;
+      conversation.listeners.delete(oldest);
+      this.streamClosers.get(oldest)?.();
+    }
     const backlog = this.conversations.since(conversation, watermark);
     if (backlog.activities.length > 0) listener(backlog.activities, backlog.watermark);
     conversation.listeners.add(listener);
+    if (close) this.streamClosers.set(listener, close);
     return ok(() => conversation.listeners.delete(listener));
   }
 
@@ -207,14 +309,22 @@ export class DirectLineService {
     // A token opens only its own conversation.
     if (grant.conversationId !== conversationId)
       return fail(403, 'BadArgument', 'the token is not valid for this conversation');
-    return ok({ grant, conversation: this.conversationOf(grant) });
+    const conversation = this.conversationOf(grant);
+    if (!conversation.ok) return conversation;
+    return ok({ grant, conversation: conversation.value });
   }
 
-  /** The token's conversation; one dropped while idle comes back empty (its bot state is still in the store). */
-  private conversationOf(grant: TokenGrant): DirectLineConversation {
-    return (
-      this.conversations.get(grant.conversationId) ?? this.conversations.create(grant.userId, grant.conversationId)
-    );
+  /**
+   * The token's conversation; one dropped while idle comes back empty (its bot state is still in the store), within
+   * the same caps as a new one.
+   */
+  private conversationOf(grant: TokenGrant): Result<DirectLineConversation> {
+    const found = this.conversations.get(grant.conversationId);
+    if (found) return ok(found);
+    const created = this.conversations.tryCreate(grant.userId, grant.address, grant.conversationId);
+    if (created === 'full') return SERVER_FULL();
+    if (created === 'address') return ADDRESS_FULL();
+    return ok(created);
   }
 
   private info(

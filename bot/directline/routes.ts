@@ -6,13 +6,23 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../log/logger.ts';
 import { readClientActivity } from './clientActivity.ts';
 import type { DirectLineError, DirectLineService, Result } from './directLineService.ts';
+import { MAX_SOCKET_BUFFER_BYTES, STREAM_REPLACED } from './limits.ts';
 import { bearerToken } from './tokens.ts';
 
 const BASE = '/v3/directline';
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
 const HEARTBEAT_MS = 30_000;
 
+const STATUS_TEXT: Record<DirectLineError['status'], string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
 function sendError(res: restify.Response, error: DirectLineError): void {
+  if (error.retryAfter !== undefined) res.header('Retry-After', String(error.retryAfter));
   res.send(error.status, { error: { code: error.code, message: error.message } });
 }
 
@@ -40,6 +50,8 @@ function streamBase(req: IncomingMessage): string {
 export interface DirectLineRouteOptions {
   /** Checked before a token is generated for an anonymous visitor; false → 429. */
   readonly allowNewToken?: (req: restify.Request) => boolean;
+  /** The client's address, for the per-address caps (default: the socket's peer address). */
+  readonly clientAddress?: (req: IncomingMessage) => string;
 }
 
 /** The Direct Line 3.0 REST routes and the WebSocket stream of the built-in endpoint. */
@@ -51,6 +63,7 @@ export function registerDirectLineRoutes(
 ): void {
   const token = (req: restify.Request) => bearerToken(req.headers.authorization);
   const conversationId = (req: restify.Request) => String(req.params.conversationId ?? '');
+  const address = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
 
   server.post(`${BASE}/tokens/generate`, async (req, res) => {
     if (options.allowNewToken && !options.allowNewToken(req)) {
@@ -60,11 +73,11 @@ export function registerDirectLineRoutes(
       });
       return;
     }
-    res.send(200, service.generateToken());
+    reply(res, service.generateToken(address(req)));
   });
 
   server.post(`${BASE}/tokens/refresh`, async (req, res) => {
-    reply(res, service.refreshToken(token(req)));
+    reply(res, service.refreshToken(token(req), address(req)));
   });
 
   server.post(`${BASE}/conversations`, async (req, res) => {
@@ -110,14 +123,25 @@ export function registerDirectLineRoutes(
     // Authorise before the upgrade, so a bad token gets a plain 403 and no socket.
     const probe = service.activities(streamToken, id, undefined);
     if (!probe.ok) {
-      socket.end(`HTTP/1.1 ${probe.error.status} Forbidden\r\nConnection: close\r\n\r\n`);
+      const { status, retryAfter } = probe.error;
+      const retry = retryAfter === undefined ? '' : `Retry-After: ${retryAfter}\r\n`;
+      socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\n${retry}Connection: close\r\n\r\n`);
       return;
     }
     sockets.handleUpgrade(req, socket, head, (ws) => {
       const send = (activities: readonly Partial<Activity>[], next: number) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ activities, watermark: String(next) }));
+        if (ws.readyState !== ws.OPEN) return;
+        const frame = JSON.stringify({ activities, watermark: String(next) });
+        // A client that does not read would have every activity queued for it in memory: cut it off.
+        if (ws.bufferedAmount + frame.length > MAX_SOCKET_BUFFER_BYTES) {
+          logger.warn({ bufferedAmount: ws.bufferedAmount }, 'direct line stream not reading: closed');
+          ws.terminate();
+          return;
+        }
+        ws.send(frame);
       };
-      const subscribed = service.subscribe(streamToken, id, watermark, send);
+      const replaced = () => ws.close(STREAM_REPLACED.code, STREAM_REPLACED.reason);
+      const subscribed = service.subscribe(streamToken, id, watermark, send, replaced);
       if (!subscribed.ok) {
         ws.close(1008, 'forbidden');
         return;

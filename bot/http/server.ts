@@ -62,6 +62,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   if (directLine)
     registerDirectLineRoutes(server, directLine, logger, {
       allowNewToken: newConversationLimit(config.webChat.trustProxy),
+      clientAddress: (req) => clientIp(req, config.webChat.trustProxy),
     });
   else {
     // Nothing else upgrades to WebSocket. restify always listens for 'upgrade' itself and would leave such a socket

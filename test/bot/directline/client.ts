@@ -2,7 +2,9 @@
  * A minimal Direct Line 3.0 client for the protocol tests: REST with the global fetch, the stream with `ws`. It speaks
  * the wire format only (no botframework-directlinejs), so the tests see exactly what a browser would get.
  */
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import WebSocket from 'ws';
@@ -312,4 +314,34 @@ export class GatedTransport implements MailTransport {
     this.release();
     return this.inner.close();
   }
+}
+
+/**
+ * A stream client that never reads: the WebSocket upgrade done by hand (node:http), then the socket paused, so what
+ * the server sends piles up in the kernel buffers and then in the server's own (bufferedAmount). Resolves with the
+ * raw socket once upgraded.
+ */
+export function openSilentSocket(url: string): Promise<import('node:net').Socket> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url.replace(/^ws/, 'http'));
+    const req = httpRequest(target, {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': randomBytes(16).toString('base64'),
+      },
+    });
+    req.once('upgrade', (_res, socket) => {
+      socket.pause();
+      socket.on('error', () => undefined);
+      resolve(socket as import('node:net').Socket);
+    });
+    req.once('response', (res) => {
+      res.resume();
+      reject(new UpgradeRefused(res.statusCode ?? 0));
+    });
+    req.once('error', reject);
+    req.end();
+  });
 }

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { REFRESHES_PER_CONVERSATION } from '../../../bot/directline/limits.ts';
 import { createMailTransport } from '../../../bot/mail/transport.ts';
 import { FLOW_TEXTS } from '../../../dialogs/replies/flowTexts.ts';
 import { type RunningApp, startApp } from '../../support/appHarness.ts';
@@ -59,7 +60,7 @@ describe('built-in Direct Line over time (fake clock)', function () {
   });
 
   describe('token expiry and refresh', () => {
-    it('refresh gives a new token for the same conversation; the old one works until it expires, then 403 everywhere', async () => {
+    it('refresh replaces the token for the same conversation: the old one is refused at once; the new one expires in its time', async () => {
       const { client, stream } = await connect();
       expect((await client.start()).body?.expires_in).to.be.within(TOKEN_TTL_MS / 1000 - 1, TOKEN_TTL_MS / 1000);
       const old = client.token;
@@ -74,34 +75,60 @@ describe('built-in Direct Line over time (fake clock)', function () {
         .to.match(/^[A-Za-z0-9_-]{43}$/)
         .and.not.equal(old);
 
-      // Both work for now, on the same conversation.
-      expect((await client.activities(undefined, old)).status).to.equal(200);
-      expect((await client.activities(undefined, fresh)).status).to.equal(200);
-      const viaFresh = await client.post({ type: 'message', text: 'halo' }, { token: fresh });
-      expect(viaFresh.status).to.equal(200);
-      await stream.replyTo(viaFresh.body?.id ?? '');
-
-      // 60 s after it was issued, the old token is gone; the refreshed one has 30 s left.
-      advance(30_000);
+      // The old token stops working at once, everywhere; the new one opens the same conversation.
       expect((await client.activities(undefined, old)).status).to.equal(403);
       expect((await client.post({ type: 'message', text: 'halo' }, { token: old })).status).to.equal(403);
       expect((await client.start(old)).status).to.equal(403);
       expect((await client.reconnect(undefined, old)).status).to.equal(403);
       expect((await client.refresh(old)).status).to.equal(403);
       expect(await upgradeStatus(client.streamUrl(old))).to.equal(403);
+      expect((await client.activities(undefined, fresh)).status).to.equal(200);
+      const viaFresh = await client.post({ type: 'message', text: 'halo' }, { token: fresh });
+      expect(viaFresh.status).to.equal(200);
+      // A stream opened with the old token stays open (as with Azure) and keeps receiving.
+      await stream.replyTo(viaFresh.body?.id ?? '');
 
+      advance(30_000);
       const reconnected = await client.reconnect('0', fresh);
       expect(reconnected.status).to.equal(200);
       expect(reconnected.body?.expires_in).to.be.within(29, 30);
       expect(await upgradeStatus(reconnected.body?.streamUrl ?? '')).to.equal(101);
 
-      // A stream opened before the expiry stays open (as with Azure) and keeps receiving.
-      const later = await client.post({ type: 'message', text: 'halo lagi' }, { token: fresh });
-      await stream.replyTo(later.body?.id ?? '');
-
       advance(30_000);
       expect((await client.activities(undefined, fresh)).status).to.equal(403);
       expect((await client.refresh(fresh)).status).to.equal(403);
+    });
+
+    it('refresh is limited per conversation (429 with Retry-After); the window passing lets it refresh again', async () => {
+      const { client } = await connect();
+      let token = client.token;
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < REFRESHES_PER_CONVERSATION + 3; i += 1) {
+        // The window starts with the first refresh; the later ones come 20 s on (so their token outlives the window).
+        if (i === 1) advance(20_000);
+        const res = await fetch(`${base()}/v3/directline/tokens/refresh`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        });
+        statuses.push(res.status);
+        const body = await res.json();
+        if (res.status === 200) token = body.token;
+        else {
+          retryAfter = res.headers.get('retry-after');
+          expect(body.error.code).to.equal('TooManyRequests');
+          expect(body.error.message).to.include('conversation');
+        }
+      }
+      expect(statuses).to.deep.equal([
+        ...Array<number>(REFRESHES_PER_CONVERSATION).fill(200),
+        ...Array<number>(3).fill(429),
+      ]);
+      expect(Number(retryAfter)).to.be.within(1, 60);
+      // The token of the last successful refresh still works; after the window, refreshing works again.
+      expect((await client.activities(undefined, token)).status).to.equal(200);
+      advance(40_000);
+      expect((await client.refresh(token)).status).to.equal(200);
     });
   });
 
