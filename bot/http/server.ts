@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import type { ConsentService } from '../../domain/consent.ts';
-import { activityProblem } from '../channel/activityGuard.ts';
+import { activityProblem, claimsBuiltInDirectLine } from '../channel/activityGuard.ts';
 import type { Channel } from '../channel/buildChannel.ts';
 import type { Config } from '../config.ts';
 import { registerDirectLineRoutes } from '../directline/routes.ts';
@@ -74,6 +74,16 @@ export function createServer(deps: ServerDeps): restify.Server {
       return;
     }
     const activity = toActivity(body as Record<string, unknown>);
+    // A built-in Direct Line conversation is reachable only through /v3/directline with its token: here anyone
+    // could name a visitor's conversation id and read or drive their flow.
+    if (directLine && (claimsBuiltInDirectLine(activity) || directLine.owns(activity))) {
+      logger.warn({ channel: String(activity.channelId).slice(0, 64) }, 'activity for a built-in Direct Line refused');
+      res.send(403, {
+        error: 'forbidden',
+        message: 'this conversation belongs to the website chat: use /v3/directline with its token',
+      });
+      return;
+    }
     // The adapter's own process() would print a raw stack on stderr and answer 500 with the error text for a
     // request it cannot handle: run the activity here and answer with a reason instead.
     const authorization = String(req.headers.authorization ?? '');
