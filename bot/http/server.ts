@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { registerDirectLineRoutes } from '../directline/routes.ts';
 import type { Logger } from '../log/logger.ts';
 import { bodyReader } from './bodyReader.ts';
+import { limitConnections } from './connectionLimit.ts';
 import { registerConsentRoutes } from './consentRoutes.ts';
 import { loggablePath } from './loggablePath.ts';
 import { clientIp, FixedWindowRateLimiter } from './rateLimit.ts';
@@ -63,6 +64,7 @@ export function createServer(deps: ServerDeps): restify.Server {
     handleUncaughtExceptions: false,
     maxParamLength: 8192,
   });
+  limitConnections(server.server, { logger, trustProxy: config.webChat.trustProxy });
   // Our own body reader for every request (restify's bodyParser wrote multipart uploads to the temp folder).
   server.pre(bodyReader({ logger, allowForm: (path) => path.startsWith('/consent/') }));
 
