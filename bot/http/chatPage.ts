@@ -83,11 +83,13 @@ function connectOrigins(url: string): string[] {
   return [`${protocol}//${host}`, `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}`];
 }
 
-const AZURE_DIRECT_LINE = ['https://directline.botframework.com', 'wss://directline.botframework.com'];
-
-/** The page's Content-Security-Policy: scripts from this origin only, framing only by the configured sites. */
+/**
+ * The page's Content-Security-Policy: scripts from this origin only, framing only by the configured sites, and
+ * connections only to this origin ('self' also covers its own ws:/wss: in CSP 3: the built-in Direct Line stream)
+ * and, in Azure mode, to the configured Direct Line endpoint's origin (https and its wss stream).
+ */
 export function chatPageCsp(frameAncestors: readonly string[], directLineEndpoint?: string): string {
-  const connect = new Set(["'self'", 'ws:', 'wss:', ...AZURE_DIRECT_LINE]);
+  const connect = new Set(["'self'"]);
   if (directLineEndpoint) for (const origin of connectOrigins(directLineEndpoint)) connect.add(origin);
   return [
     "default-src 'none'",

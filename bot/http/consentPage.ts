@@ -92,3 +92,10 @@ export function badRequestPage(): Page {
 <p lang="en"><small>Invalid request: choose "Approve" or "Decline" on the consent page.</small></p>`;
   return { status: 400, html: layout('id', 'Permintaan tidak valid', body) };
 }
+
+/** A decision sent from another site (a forged form): refused, nothing recorded. */
+export function crossSitePage(): Page {
+  const body = `<p>Keputusan hanya dapat dikirim dari halaman persetujuan itu sendiri. Buka tautan dari e-mail dan pilih "Setujui" atau "Tolak" di sana.</p>
+<p lang="en"><small>A decision can only be sent from the consent page itself. Open the link from the e-mail and choose "Approve" or "Decline" there.</small></p>`;
+  return { status: 403, html: layout('id', 'Permintaan ditolak', body) };
+}

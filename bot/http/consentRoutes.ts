@@ -3,7 +3,8 @@ import type { ConsentService } from '../../domain/consent.ts';
 import type { ConsentNotifier } from '../../domain/ports.ts';
 import type { ConsentDecision } from '../../domain/records.ts';
 import type { Logger } from '../log/logger.ts';
-import { badRequestPage, consentPage, type Page, recordedPage } from './consentPage.ts';
+import { badRequestPage, consentPage, crossSitePage, type Page, recordedPage } from './consentPage.ts';
+import { loggablePath } from './loggablePath.ts';
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/html; charset=utf-8',
@@ -26,6 +27,33 @@ function decisionOf(body: unknown): ConsentDecision | undefined {
   return value === 'approve' ? 'approved' : value === 'decline' ? 'declined' : undefined;
 }
 
+/** This server's origin as the browser sees it: from the Host header (and X-Forwarded-Proto behind a proxy). */
+function ownOrigins(req: restify.Request, publicUrl: string | undefined): Set<string> {
+  const origins = new Set<string>();
+  if (publicUrl) origins.add(new URL(publicUrl).origin);
+  const host = req.headers.host;
+  if (host && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host)) {
+    origins.add(`http://${host.toLowerCase()}`);
+    origins.add(`https://${host.toLowerCase()}`);
+  }
+  return origins;
+}
+
+/**
+ * Why a decision POST is refused as cross-site (a form on another site posting to the parent's link), or undefined.
+ * Sec-Fetch-Site (every current browser) decides when present: only same-origin, or none (typed by the user).
+ * Otherwise an Origin must be this server's: "null" (an opaque or privacy-hiding origin) is refused too. A request
+ * with neither is not from a browser that another site could drive, and is allowed.
+ */
+export function crossSiteProblem(req: restify.Request, publicUrl?: string): string | undefined {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== '')
+    return site === 'same-origin' || site === 'none' ? undefined : `Sec-Fetch-Site is ${site.slice(0, 20)}`;
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string' || origin === '') return undefined;
+  return ownOrigins(req, publicUrl).has(origin.toLowerCase()) ? undefined : 'the Origin is another site';
+}
+
 /** GET shows the request (it never decides: mail scanners follow links); POST records the parent's decision. */
 export interface ConsentRouteDeps {
   readonly consents: ConsentService;
@@ -34,6 +62,8 @@ export interface ConsentRouteDeps {
   readonly logger: Logger;
   /** The support address the pages name. */
   readonly support: string;
+  /** PUBLIC_URL: the origin the consent links use (decisions must come from a page on it). */
+  readonly publicUrl?: string;
 }
 
 export function registerConsentRoutes(server: restify.Server, deps: ConsentRouteDeps): void {
@@ -47,6 +77,12 @@ export function registerConsentRoutes(server: restify.Server, deps: ConsentRoute
 
   server.post('/consent/:token', async (req, res) => {
     const token = String(req.params.token ?? '');
+    const crossSite = crossSiteProblem(req, deps.publicUrl);
+    if (crossSite) {
+      logger.warn({ path: loggablePath(req.url ?? ''), reason: crossSite }, 'cross-site consent decision refused');
+      send(res, crossSitePage());
+      return;
+    }
     const decision = decisionOf(req.body);
     if (!decision) {
       send(res, badRequestPage());

@@ -1,25 +1,58 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import type { ConsentService } from '../../domain/consent.ts';
-import { activityProblem } from '../channel/activityGuard.ts';
+import { activityProblem, claimsBuiltInDirectLine } from '../channel/activityGuard.ts';
 import type { Channel } from '../channel/buildChannel.ts';
 import type { Config } from '../config.ts';
 import { registerDirectLineRoutes } from '../directline/routes.ts';
 import type { Logger } from '../log/logger.ts';
+import { bodyReader } from './bodyReader.ts';
+import { limitConnections } from './connectionLimit.ts';
 import { registerConsentRoutes } from './consentRoutes.ts';
+import { loggablePath } from './loggablePath.ts';
 import { clientIp, FixedWindowRateLimiter } from './rateLimit.ts';
 import { registerWebRoutes } from './webRoutes.ts';
 
 export interface ServerDeps {
-  readonly config: Pick<Config, 'webChat' | 'supportEmail'>;
+  readonly config: Pick<Config, 'webChat' | 'supportEmail'> & Partial<Pick<Config, 'publicUrl'>>;
   readonly channel: Channel;
   readonly logger: Logger;
   readonly health: () => Promise<Record<string, unknown>>;
   readonly consents: ConsentService;
 }
 
-const MAX_BODY_BYTES = 256 * 1024;
+/** Bot Framework turns the time fields into Dates before a turn (as CloudAdapter.process would). */
+function toActivity(body: Record<string, unknown>): Activity {
+  const activity = { ...body } as Record<string, unknown>;
+  for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
+    const value = activity[field];
+    if (typeof value === 'string') {
+      activity[`raw${field[0]?.toUpperCase()}${field.slice(1)}`] = value;
+      activity[field] = new Date(value);
+    }
+  }
+  return activity as unknown as Activity;
+}
+
+/**
+ * CloudAdapter's processActivity (protected in its types, public at run time: CloudAdapter.process itself calls it).
+ * A public method on AssistantAdapter (bot/channel/adapter.ts) would make this cast unnecessary.
+ */
+interface ActivityProcessor {
+  processActivity(
+    authorization: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined>;
+}
+
+/** The status of an error the Bot Framework SDK throws for a request it refuses (AuthenticationError: 401/403). */
+function statusOf(error: unknown): number | undefined {
+  const status = typeof error === 'object' && error !== null && 'statusCode' in error ? error.statusCode : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
 
 /** HTTP routes only: no business logic lives here. */
 export function createServer(deps: ServerDeps): restify.Server {
@@ -31,19 +64,51 @@ export function createServer(deps: ServerDeps): restify.Server {
     handleUncaughtExceptions: false,
     maxParamLength: 8192,
   });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  limitConnections(server.server, { logger, trustProxy: config.webChat.trustProxy });
+  // Our own body reader for every request (restify's bodyParser wrote multipart uploads to the temp folder).
+  server.pre(bodyReader({ logger, allowForm: (path) => path.startsWith('/consent/') }));
 
   server.post('/api/messages', async (req, res) => {
-    const problem = activityProblem(req.body);
+    const body: unknown = req.body;
+    const problem = activityProblem(body);
     if (problem) {
       res.send(400, { error: 'bad_request', message: problem });
       return;
     }
+    const activity = toActivity(body as Record<string, unknown>);
+    // A built-in Direct Line conversation is reachable only through /v3/directline with its token: here anyone
+    // could name a visitor's conversation id and read or drive their flow.
+    if (directLine && (claimsBuiltInDirectLine(activity) || directLine.owns(activity))) {
+      logger.warn({ channel: String(activity.channelId).slice(0, 64) }, 'activity for a built-in Direct Line refused');
+      res.send(403, {
+        error: 'forbidden',
+        message: 'this conversation belongs to the website chat: use /v3/directline with its token',
+      });
+      return;
+    }
+    // The adapter's own process() would print a raw stack on stderr and answer 500 with the error text for a
+    // request it cannot handle: run the activity here and answer with a reason instead.
+    const authorization = String(req.headers.authorization ?? '');
     try {
-      await adapter.process(req, res, runTurn);
+      const response = await (adapter as unknown as ActivityProcessor).processActivity(
+        authorization,
+        activity,
+        runTurn,
+      );
+      if (response?.body !== undefined) res.send(response.status ?? 200, response.body);
+      else {
+        res.status(response?.status ?? 200);
+        res.end();
+      }
     } catch (err) {
-      logger.error({ err: err instanceof Error ? err.message : String(err) }, 'activity could not be processed');
-      if (!res.headersSent) res.send(400, { error: 'bad_request', message: 'the activity could not be processed' });
+      const status = statusOf(err);
+      const message = err instanceof Error ? err.message : String(err);
+      logger.warn({ status: status ?? 400, err: message.slice(0, 300) }, 'activity could not be processed');
+      if (!res.headersSent)
+        res.send(status ?? 400, {
+          error: status === 401 || status === 403 ? 'unauthorized' : 'bad_request',
+          message: status ? 'the request is not authorized' : 'the activity could not be processed',
+        });
     }
   });
 
@@ -52,6 +117,7 @@ export function createServer(deps: ServerDeps): restify.Server {
     notifier: channel.notifier,
     logger,
     support: config.supportEmail,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
   registerWebRoutes(server, {
     ...config.webChat,
@@ -85,10 +151,15 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.on(
     'restifyError',
     (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, callback: () => void) => {
-      logger.warn(
-        { method: req.method, path: req.path(), status: err.statusCode, error: err.name },
-        'request rejected',
-      );
+      const status = err.statusCode ?? 500;
+      const where = { method: req.method, path: loggablePath(req.url ?? '/'), status, error: err.name };
+      if (status >= 500) {
+        // An unexpected failure: one structured line, and never the internal message or stack to the client.
+        logger.error({ ...where, message: err.message.slice(0, 300) }, 'request failed');
+        Object.assign(err, {
+          toJSON: () => ({ error: 'internal', message: 'the request could not be handled; please try again' }),
+        });
+      } else logger.warn(where, 'request rejected');
       callback();
     },
   );

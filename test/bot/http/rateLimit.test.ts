@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
-import { clientIp, FixedWindowRateLimiter } from '../../../bot/http/rateLimit.ts';
+import { clientIp, FixedWindowRateLimiter, normalizeAddress } from '../../../bot/http/rateLimit.ts';
+import { type RunningApp, startApp } from '../../support/appHarness.ts';
 
 describe('FixedWindowRateLimiter', () => {
   let time = 0;
@@ -50,5 +54,61 @@ describe('clientIp()', () => {
   it('behind a trusted proxy: the last X-Forwarded-For entry (the one the proxy added)', () => {
     expect(clientIp(req('10.0.0.5', 'forged, 203.0.113.7'), true)).to.equal('203.0.113.7');
     expect(clientIp(req('10.0.0.5'), true)).to.equal('10.0.0.5');
+  });
+
+  it('normalises the address (issue 8, finding 13): port, brackets, zone, case, IPv4-mapped IPv6', () => {
+    const one = [
+      '203.0.113.7',
+      '203.0.113.7:51234',
+      ' 203.0.113.7 ',
+      '"203.0.113.7"',
+      '::ffff:203.0.113.7',
+      '[::ffff:203.0.113.7]:443',
+      '::FFFF:cb00:7107',
+    ];
+    for (const spelling of one) expect(normalizeAddress(spelling), spelling).to.equal('203.0.113.7');
+    for (const spelling of ['2001:DB8::1', '[2001:db8::1]:8443', '2001:db8:0:0:0:0:0:1', '2001:db8::1%eth0'])
+      expect(normalizeAddress(spelling), spelling).to.equal('2001:db8::1');
+    for (const junk of ['', 'unknown', 'evil.example', '1.2.3.4:', '999.1.1.1', '[::1'])
+      expect(normalizeAddress(junk), junk).to.equal(undefined);
+    expect(clientIp(req('10.0.0.5', 'forged, [::ffff:203.0.113.7]:9'), true)).to.equal('203.0.113.7');
+    expect(clientIp(req('::ffff:10.0.0.5'))).to.equal('10.0.0.5');
+    // Not an address: the proxy's own address (all such clients share one limit), never the raw text.
+    expect(clientIp(req('10.0.0.5', '1.2.3.4, junk'), true)).to.equal('10.0.0.5');
+  });
+});
+
+describe('TRUST_PROXY: one client is one key, however its address is written (real server)', () => {
+  let running: RunningApp;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'wowrack-xff-'));
+    running = await startApp(dataDir, '', {}, { TRUST_PROXY: 'true' });
+  });
+  after(async () => {
+    await running?.app.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('20 new chats a minute for 203.0.113.7 whatever its port or spelling, then 429; another address is not affected', async () => {
+    const spelling = (i: number) =>
+      [`203.0.113.7:${1000 + i}`, `[::ffff:203.0.113.7]:${2000 + i}`, '::FFFF:cb00:7107', ' 203.0.113.7'][i % 4];
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i += 1) {
+      const res = await fetch(`${running.base}/v3/directline/tokens/generate`, {
+        method: 'POST',
+        headers: { 'x-forwarded-for': `198.51.100.1, ${spelling(i)}` },
+      });
+      statuses.push(res.status);
+      await res.arrayBuffer();
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 200)).to.equal(true);
+    expect(statuses[20]).to.equal(429);
+    const other = await fetch(`${running.base}/v3/directline/tokens/generate`, {
+      method: 'POST',
+      headers: { 'x-forwarded-for': '203.0.113.8:1000' },
+    });
+    expect(other.status).to.equal(200);
   });
 });

@@ -107,7 +107,8 @@ describe('website chat (GET /, assets, /embed.js, /api/directline/token)', funct
         'script-src': "'self'",
         'style-src': "'self' 'unsafe-inline'",
         'img-src': "'self' data: blob:",
-        'connect-src': "'self' ws: wss: https://directline.botframework.com wss://directline.botframework.com",
+        // The built-in Direct Line: this origin only ('self' covers its own ws: stream), no other host (finding 18).
+        'connect-src': "'self'",
         'font-src': "'self' data:",
         'frame-ancestors': "'self' https://www.wowrack.co.id https://*.wowrack.co.id",
         'base-uri': "'none'",
@@ -327,7 +328,9 @@ describe('website chat (GET /, assets, /embed.js, /api/directline/token)', funct
       });
       expect(html).not.to.include(SECRET);
       const origin = new URL(upstreamUrl);
-      expect(res.headers.get('content-security-policy')).to.include(`http://${origin.host} ws://${origin.host}`);
+      const connect = /connect-src ([^;]*)/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
+      // Only this origin and the configured endpoint: no ws:/wss: of any host, not even Azure's global one.
+      expect(connect).to.equal(`'self' http://${origin.host} ws://${origin.host}`);
     });
 
     it('an upstream error → 502 with a JSON reason; the secret is in neither the answer nor the logs', async () => {
