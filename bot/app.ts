@@ -8,6 +8,7 @@ import { FLOW_NAMES } from '../dialogs/flows/registry.ts';
 import { type Clock, systemClock } from '../domain/ports.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { buildChannel } from './channel/buildChannel.ts';
+import { ClientKeys } from './channel/clientKeys.ts';
 import type { Config } from './config.ts';
 import type { DirectLineOptions, DirectLineService } from './directline/directLineService.ts';
 import { createServer } from './http/server.ts';
@@ -41,6 +42,8 @@ export interface AppOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly deliveryWaitMs?: number;
   readonly outboxIntervalMs?: number;
+  /** How long an outbound connector call may take (default 10 s). */
+  readonly connectorTimeoutMs?: number;
   /** Token lifetime and idle time of the built-in Direct Line (which also follows `now`). */
   readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'>;
 }
@@ -65,7 +68,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     feedback: services.feedback,
     observer: conversationLog(logger),
   });
-  const channel = buildChannel(config, logger, assistant, { now, ...options });
+  const clientKeys = await ClientKeys.load(config.dataDir);
+  const channel = buildChannel(config, logger, assistant, { now, clientKeys, ...options });
   const server = createServer({
     config,
     channel,

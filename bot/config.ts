@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseServiceUrlAllowlist } from './channel/serviceUrlPolicy.ts';
 
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 const APP_TYPES: readonly AppType[] = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'];
@@ -40,6 +41,8 @@ export interface Config {
     /** Behind one reverse proxy: the client address is the last X-Forwarded-For entry (for rate limits). */
     readonly trustProxy: boolean;
   };
+  /** Without an Azure Bot: the Bot Framework serviceUrls (origins) the assistant may call; empty: none. */
+  readonly serviceUrlAllowlist: string;
 }
 
 export const DEFAULT_DIRECT_LINE_ENDPOINT = 'https://directline.botframework.com/v3/directline';
@@ -178,6 +181,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['true', 'false', '1', '0'].includes(trustProxyText))
     problems.push(`TRUST_PROXY must be true or false, not "${trustProxyText.slice(0, 40)}"`);
   const trustProxy = trustProxyText === 'true' || trustProxyText === '1';
+  const serviceUrlAllowlist = get('SERVICE_URL_ALLOWLIST');
+  problems.push(...parseServiceUrlAllowlist(serviceUrlAllowlist).problems.slice(0, 5));
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -191,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     retentionDays,
     bot: { appType: appType as AppType, appId, appPassword, tenantId },
     webChat: { frameAncestors, directLineSecret, directLineEndpoint, trustProxy },
+    serviceUrlAllowlist,
   };
 }
 

@@ -1,17 +1,24 @@
-import {
-  type Activity,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type InvokeResponse,
-  type TurnContext,
-} from 'botbuilder';
+import { type Activity, CloudAdapter, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { Assistant } from '../../dialogs/assistant.ts';
 import { toActivity } from '../../dialogs/replies/toActivity.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log/logger.ts';
+import { CONNECTOR_TIMEOUT_MS, TimeLimitedAuthentication } from './timeLimitedAuthentication.ts';
 
 /** CloudAdapter that can also run a turn for an activity that did not arrive over HTTP (the built-in Direct Line). */
 export class AssistantAdapter extends CloudAdapter {
+  /**
+   * Runs one turn for an activity the HTTP route has already read and checked; authentication as configured (the
+   * Authorization header is validated when a Microsoft app id is set). Resolves with the response to send.
+   */
+  processChecked(
+    authorization: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authorization, activity, logic);
+  }
+
   /** Runs one turn with the replies returned (the activity should use deliveryMode "expectReplies"). */
   runInProcess(
     activity: Activity,
@@ -30,14 +37,18 @@ export function createAdapter(
   config: Config,
   logger: Logger,
   assistant: Pick<Assistant, 'conversationState' | 'composer'>,
+  connectorTimeoutMs = CONNECTOR_TIMEOUT_MS,
 ): AssistantAdapter {
   const { conversationState, composer } = assistant;
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppPassword: config.bot.appPassword,
-    MicrosoftAppType: config.bot.appType,
-    MicrosoftAppTenantId: config.bot.tenantId,
-  });
+  const auth = new TimeLimitedAuthentication(
+    {
+      MicrosoftAppId: config.bot.appId,
+      MicrosoftAppPassword: config.bot.appPassword,
+      MicrosoftAppType: config.bot.appType,
+      MicrosoftAppTenantId: config.bot.tenantId,
+    },
+    connectorTimeoutMs,
+  );
   const adapter = new AssistantAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error(

@@ -1,16 +1,29 @@
 import type { TurnContext } from 'botbuilder';
 import type { Assistant } from '../../dialogs/assistant.ts';
+import { setClientKey, setReachableLater } from '../../dialogs/flows/requestOrigin.ts';
 import type { ConsentNotifier } from '../../domain/ports.ts';
 import type { Config } from '../config.ts';
 import { type DirectLineOptions, DirectLineService } from '../directline/directLineService.ts';
 import type { Logger } from '../log/logger.ts';
 import { type AssistantAdapter, createAdapter } from './adapter.ts';
+import type { ClientKeys } from './clientKeys.ts';
 import { ProactiveConsentNotifier } from './consentNotifier.ts';
 import { PrivacyBot } from './privacyBot.ts';
+import { parseServiceUrlAllowlist, ServiceUrlPolicy } from './serviceUrlPolicy.ts';
+
+/** What the entry point knows about the turn it hands over. */
+export interface TurnFacts {
+  /** The client's address as the entry point saw it (hashed before anything keeps it). */
+  readonly clientAddress: string;
+  /** Whether the conversation may be called back later (its serviceUrl is allowed, or it is in-process). */
+  readonly reachableLater: boolean;
+}
 
 export interface Channel {
   readonly adapter: AssistantAdapter;
-  readonly runTurn: (context: TurnContext) => Promise<void>;
+  readonly runTurn: (context: TurnContext, facts: TurnFacts) => Promise<void>;
+  /** Which serviceUrls may be called (SERVICE_URL_ALLOWLIST; all, with an Azure Bot's authentication). */
+  readonly serviceUrls: ServiceUrlPolicy;
   /** The built-in Direct Line; absent when an Azure Bot (MicrosoftAppId) is configured. */
   readonly directLine?: DirectLineService;
   /** Reaches a customer's conversation after the fact (a parent's consent decision). */
@@ -22,22 +35,43 @@ export function buildChannel(
   config: Config,
   logger: Logger,
   assistant: Assistant,
-  seams: { readonly now: () => Date; readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'> },
+  seams: {
+    readonly now: () => Date;
+    readonly clientKeys: ClientKeys;
+    readonly connectorTimeoutMs?: number;
+    readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'>;
+  },
 ): Channel {
   const bot = new PrivacyBot(assistant);
-  const adapter = createAdapter(config, logger, assistant);
-  const runTurn = (context: TurnContext) => bot.run(context);
+  const adapter = createAdapter(config, logger, assistant, seams.connectorTimeoutMs);
+  const serviceUrls = new ServiceUrlPolicy(
+    Boolean(config.bot.appId),
+    parseServiceUrlAllowlist(config.serviceUrlAllowlist).rules,
+  );
+  const runTurn = (context: TurnContext, facts: TurnFacts) => {
+    setClientKey(context, seams.clientKeys.keyOf(facts.clientAddress));
+    setReachableLater(context, facts.reachableLater);
+    return bot.run(context);
+  };
   // The built-in Direct Line serves the website chat without Azure; with an Azure Bot (app id) Azure's is used.
   const directLine = config.bot.appId
     ? undefined
     : new DirectLineService({
         adapter,
-        runTurn,
+        // Built-in conversations are reached in-process, never over HTTP: always reachable later.
+        runTurn: (context, clientAddress) => runTurn(context, { clientAddress, reachableLater: true }),
         logger,
         bot: { id: 'wowrack-privacy-assistant', name: 'Asisten Privasi Wowrack' },
         now: () => seams.now().getTime(),
         ...seams.directLine,
       });
-  const notifier = new ProactiveConsentNotifier(adapter, config.bot.appId, config.supportEmail, logger, directLine);
-  return { adapter, runTurn, notifier, ...(directLine ? { directLine } : {}) };
+  const notifier = new ProactiveConsentNotifier({
+    adapter,
+    appId: config.bot.appId,
+    supportEmail: config.supportEmail,
+    logger,
+    serviceUrls,
+    ...(directLine ? { directLine } : {}),
+  });
+  return { adapter, runTurn, serviceUrls, notifier, ...(directLine ? { directLine } : {}) };
 }

@@ -34,7 +34,8 @@ export const DIRECT_LINE_CHANNEL = 'directline';
 
 export interface DirectLineOptions {
   readonly adapter: AssistantAdapter;
-  readonly runTurn: (context: TurnContext) => Promise<void>;
+  /** Runs the bot for a turn; `clientAddress` is the address the conversation counts against. */
+  readonly runTurn: (context: TurnContext, clientAddress: string) => Promise<void>;
   readonly logger: Logger;
   readonly bot: { readonly id: string; readonly name: string };
   readonly tokenTtlMs?: number;
@@ -361,7 +362,9 @@ export class DirectLineService {
     };
     let response: InvokeResponse | undefined;
     try {
-      response = await this.options.adapter.runInProcess(inbound as Activity, this.options.runTurn);
+      response = await this.options.adapter.runInProcess(inbound as Activity, (context) =>
+        this.options.runTurn(context, conversation.address),
+      );
     } catch (error) {
       this.options.logger.error(
         { error: error instanceof Error ? error.message : String(error) },

@@ -40,14 +40,6 @@ function toActivity(body: Record<string, unknown>): Activity {
  * CloudAdapter's processActivity (protected in its types, public at run time: CloudAdapter.process itself calls it).
  * A public method on AssistantAdapter (bot/channel/adapter.ts) would make this cast unnecessary.
  */
-interface ActivityProcessor {
-  processActivity(
-    authorization: string,
-    activity: Activity,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<InvokeResponse | undefined>;
-}
-
 /** The status of an error the Bot Framework SDK throws for a request it refuses (AuthenticationError: 401/403). */
 function statusOf(error: unknown): number | undefined {
   const status = typeof error === 'object' && error !== null && 'statusCode' in error ? error.statusCode : undefined;
@@ -86,15 +78,24 @@ export function createServer(deps: ServerDeps): restify.Server {
       });
       return;
     }
+    // Without authentication nothing vouches for serviceUrl: only allowed origins are ever called (SSRF).
+    const reachable = channel.serviceUrls.allows(activity.serviceUrl);
+    if (!reachable && activity.deliveryMode !== 'expectReplies') {
+      logger.warn('activity refused: its serviceUrl is not in SERVICE_URL_ALLOWLIST');
+      res.send(403, {
+        error: 'forbidden',
+        message:
+          'serviceUrl is not allowed: add its origin to SERVICE_URL_ALLOWLIST (e.g. http://localhost:* for the ' +
+          'Bot Framework Emulator) or send "deliveryMode": "expectReplies" to get the replies in the response',
+      });
+      return;
+    }
+    const facts = { clientAddress: clientIp(req, config.webChat.trustProxy), reachableLater: reachable };
     // The adapter's own process() would print a raw stack on stderr and answer 500 with the error text for a
     // request it cannot handle: run the activity here and answer with a reason instead.
     const authorization = String(req.headers.authorization ?? '');
     try {
-      const response = await (adapter as unknown as ActivityProcessor).processActivity(
-        authorization,
-        activity,
-        runTurn,
-      );
+      const response = await adapter.processChecked(authorization, activity, (context) => runTurn(context, facts));
       if (response?.body !== undefined) res.send(response.status ?? 200, response.body);
       else {
         res.status(response?.status ?? 200);

@@ -15,7 +15,7 @@ import {
   promptWith,
   yesNoChoices,
 } from './prompts.ts';
-import { requestOriginOf } from './requestOrigin.ts';
+import { reachableLater, requestOriginOf } from './requestOrigin.ts';
 
 const WATERFALL = 'consentWaterfall';
 const ADULT_AGE = 18;
@@ -128,8 +128,11 @@ export class ParentalConsentDialog extends FlowDialog<ConsentValues> {
       parentEmail: v.parentEmail ?? '',
       lang,
       ...requestOriginOf(step),
-      // Kept so the decision can be announced in this conversation later (a proactive message).
-      conversationReference: { ...TurnContext.getConversationReference(step.context.activity) },
+      // Kept so the decision can be announced in this conversation later (a proactive message), when the channel
+      // allows calling it back; otherwise the customer hears of it by e-mail only.
+      ...(reachableLater(step.context)
+        ? { conversationReference: { ...TurnContext.getConversationReference(step.context.activity) } }
+        : {}),
     };
     return this.recordRequest(step, () => this.flow.service.request(request), {
       recorded: (c, l) =>

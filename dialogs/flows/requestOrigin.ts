@@ -16,6 +16,22 @@ function clientKeyOf(context: TurnContext): string | undefined {
   return typeof key === 'string' ? key : undefined;
 }
 
+/** Where the channel says whether this conversation may be called back later (a proactive message). */
+const REACHABLE_LATER = Symbol('wowrack.reachableLater');
+
+/**
+ * Called by the channel before a turn runs: whether the conversation's serviceUrl may be called later. A flow keeps
+ * a conversation reference only then, so no URL an unauthenticated caller chose is ever stored to be called.
+ */
+export function setReachableLater(context: TurnContext, reachable: boolean): void {
+  context.turnState.set(REACHABLE_LATER, reachable);
+}
+
+/** Whether the channel allowed calling this conversation back (false unless it said so). */
+export function reachableLater(context: TurnContext): boolean {
+  return context.turnState.get(REACHABLE_LATER) === true;
+}
+
 /** The field of a flow's waterfall values that holds its request key. */
 const REQUEST_KEY = 'requestKey';
 

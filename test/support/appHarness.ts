@@ -46,6 +46,8 @@ export async function startApp(
     MARKETING_EMAIL,
     MAIL_FROM,
     PUBLIC_URL,
+    // The fake connectors of the tests listen on loopback; nothing else may be called.
+    SERVICE_URL_ALLOWLIST: 'http://127.0.0.1:*',
     ...env,
   });
   const app = await createApp(config, createLogger('silent'), options);

@@ -17,6 +17,7 @@ import type { DatabaseShape } from '../../bot/store/lowdb/jsonDocument.ts';
 import { JsonStateStorage } from '../../bot/store/lowdb/jsonStateStorage.ts';
 import { LowdbRequestStore } from '../../bot/store/lowdb/lowdbRequestStore.ts';
 import { createAssistant } from '../../dialogs/assistant.ts';
+import { setClientKey, setReachableLater } from '../../dialogs/flows/requestOrigin.ts';
 import type { ReplyMeta } from '../../dialogs/replies/reply.ts';
 import type { KnowledgeService } from '../../knowledge/knowledgeService.ts';
 import type { FlowName, Lang } from '../../knowledge/types.ts';
@@ -181,7 +182,12 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
     },
   });
   const bot = new PrivacyBot(assistant);
-  const adapter = new TestAdapter((context) => bot.run(context));
+  // As the channel does: TestAdapter's conversations may be called back; all come from one test client.
+  const adapter = new TestAdapter((context) => {
+    setReachableLater(context, true);
+    setClientKey(context, 'test-client');
+    return bot.run(context);
+  });
 
   let closed = false;
   const chat = (conversationId: string = DEFAULT_CONVERSATION): Chat => {
