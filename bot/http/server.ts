@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import restify from 'restify';
 import type { ConsentService } from '../../domain/consent.ts';
+import { redactPath } from '../../domain/redact.ts';
 import { activityProblem } from '../channel/activityGuard.ts';
 import type { Channel } from '../channel/buildChannel.ts';
 import type { Config } from '../config.ts';
@@ -85,7 +86,7 @@ export function createServer(deps: ServerDeps): restify.Server {
     'restifyError',
     (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, callback: () => void) => {
       logger.warn(
-        { method: req.method, path: req.path(), status: err.statusCode, error: err.name },
+        { method: req.method, path: redactPath(req.path()), status: err.statusCode, error: err.name },
         'request rejected',
       );
       callback();
