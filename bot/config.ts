@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseMailbox } from '../domain/address.ts';
 import { parseServiceUrlAllowlist } from './channel/serviceUrlPolicy.ts';
 
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -18,6 +19,7 @@ export interface Config {
     /** SMTP server URL; empty: every mail is written as an .eml file under DATA_DIR/mail. */
     readonly smtpUrl: string;
     readonly marketingEmail: string;
+    /** Sender of every mail: `address` or `Display Name <address>` (checked by parseMailbox()). */
     readonly from: string;
   };
   /** Base of links in e-mails (consent links), without a trailing slash. */
@@ -138,7 +140,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (get('MARKETING_EMAIL') && !EMAIL.test(marketingEmail))
     problems.push(`MARKETING_EMAIL must be an e-mail address, not "${marketingEmail}"`);
   const mailFrom = get('MAIL_FROM') || 'privacy-assistant@wowrack.co.id';
-  if (!EMAIL.test(mailFrom)) problems.push(`MAIL_FROM must be a plain e-mail address, not "${mailFrom}"`);
+  if (!parseMailbox(mailFrom))
+    problems.push(
+      'MAIL_FROM must be an e-mail address, optionally with a display name such as ' +
+        `Wowrack Privacy <privacy@wowrack.co.id>, not "${mailFrom.slice(0, 200)}"`,
+    );
   const smtpUrl = get('SMTP_URL');
   if (smtpUrl && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl))
     problems.push('SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465');

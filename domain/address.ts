@@ -97,3 +97,60 @@ export function firstEmailIn(text: string): string | undefined {
   const found = text.match(/[^\s<>()"',;:]+@[^\s<>()"',;:]+/g) ?? [];
   return found.length === 1 ? normalizeEmail((found[0] ?? '').replace(/[.!?]+$/, '')) : undefined;
 }
+
+/** Domains whose mailboxes ignore dots in the local part (and share one mailbox between the two names). */
+const DOTLESS_DOMAINS: Readonly<Record<string, string>> = { 'gmail.com': 'gmail.com', 'googlemail.com': 'gmail.com' };
+
+/**
+ * The canonical mailbox an address delivers to, for anything that counts or compares recipients (mail caps, the
+ * suppression list): lower case, a `+tag` removed (`budi+promo@x` is `budi@x`), and for Gmail the dots removed and
+ * `googlemail.com` read as `gmail.com`. Undefined when the input is not a valid address. Never used as the address a
+ * mail is sent to: mail goes to the address as typed.
+ */
+export function mailboxKey(input: string): string | undefined {
+  const key = emailKey(input);
+  if (!key) return undefined;
+  const at = key.indexOf('@');
+  let local = key.slice(0, at);
+  let domain = key.slice(at + 1);
+  const plus = local.indexOf('+');
+  // `+tag` only: a local part that starts with "+" is kept whole (nothing before the tag to deliver to).
+  if (plus > 0) local = local.slice(0, plus);
+  const dotless = DOTLESS_DOMAINS[domain];
+  if (dotless) {
+    domain = dotless;
+    local = local.replace(/\./g, '');
+  }
+  return `${local}@${domain}`;
+}
+
+/** A sender with an optional display name (`Wowrack Privacy <privacy@wowrack.co.id>`), checked. */
+export interface Mailbox {
+  /** The display name, unquoted; empty for a plain address. */
+  readonly name: string;
+  /** The address, normalised by normalizeEmail(). */
+  readonly address: string;
+}
+
+const MAX_DISPLAY_NAME = 100;
+
+/**
+ * Reads `address` or `Display Name <address>` (the name optionally in double quotes), or undefined. The address part
+ * must pass normalizeEmail(); the name is 1–100 characters of letters, digits, spaces and ordinary punctuation, with no
+ * control or bidi characters, no `< > " \` and no `@` (a name that looks like an address would mislead readers). The
+ * name is handed to nodemailer as a separate field, which quotes or encodes it: it never becomes raw header text.
+ */
+export function parseMailbox(input: string): Mailbox | undefined {
+  if (typeof input !== 'string') return undefined;
+  const text = input.trim();
+  const plain = normalizeEmail(text);
+  if (plain) return { name: '', address: plain };
+  const match = /^(.*?)\s*<([^<>]*)>$/s.exec(text);
+  if (!match) return undefined;
+  let name = (match[1] ?? '').trim();
+  if (name.length >= 2 && name.startsWith('"') && name.endsWith('"')) name = name.slice(1, -1).trim();
+  const address = normalizeEmail(match[2] ?? '');
+  if (!address || name.length === 0 || name.length > MAX_DISPLAY_NAME) return undefined;
+  if (!/^[\p{L}\p{M}\p{N} .,'()&_-]+$/u.test(name)) return undefined;
+  return { name, address };
+}

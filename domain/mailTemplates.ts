@@ -1,6 +1,11 @@
 /**
  * The e-mails the flows send, as plain text. Subjects are fixed texts plus our own ids: nothing the customer typed
  * reaches a header. Mails to staff are in Indonesian; mails to customers and parents in the conversation's language.
+ *
+ * Mail to an address nobody has verified yet (the customer's, the parent's) carries no caller-written free text: the
+ * request is described in the assistant's own words (its kind), never quoted, and a typed name appears only when it
+ * cannot form a link (see mailName()). Staff mails carry everything. Control and bidi characters are removed from
+ * every subject and text when the mail is recorded (outgoingMail.ts safeSubject/safeText).
  */
 import type { Lang } from '../knowledge/types.ts';
 import type { ConsentRecord, TicketRecord } from './records.ts';
@@ -17,10 +22,23 @@ const SIGNATURE: Record<Lang, string> = {
   en: '\n--\nWowrack Indonesia Privacy Assistant\nThis e-mail was sent automatically by the chat assistant on the Wowrack Indonesia website.',
 };
 
+/**
+ * A typed name as it may appear in mail to an unverified address, or undefined. The flows accept letters, spaces and
+ * `. ' ’ -` in names; a dot could make a name a domain ("Verify at wowrack-login.example"), so a name with one is not
+ * repeated (the mail uses a neutral greeting). At most 60 characters.
+ */
+export function mailName(name: string): string | undefined {
+  const trimmed = name.replace(/\s+/g, ' ').trim();
+  return trimmed.length >= 2 && trimmed.length <= 60 && /^[\p{L}][\p{L}\p{M} '’-]*$/u.test(trimmed)
+    ? trimmed
+    : undefined;
+}
+
 // --- stop promotional e-mail ---------------------------------------------------------------------------------
 
 /** To the marketing mailbox: the statement's own process ("membalas e-mail kami dengan subjek REMOVE"). */
-export function removeRequestMail(email: string, recordedAt: string): MailContent {
+/** `mailbox`: the canonical mailbox the list keys on (mailboxKey()), named too when it differs from the address. */
+export function removeRequestMail(email: string, recordedAt: string, mailbox = email): MailContent {
   return {
     subject: 'REMOVE',
     text: [
@@ -29,6 +47,7 @@ export function removeRequestMail(email: string, recordedAt: string): MailConten
       'Pelanggan meminta berhenti berlangganan e-mail promosi produk Wowrack Indonesia.',
       '',
       `Alamat e-mail : ${email}`,
+      ...(mailbox !== email ? [`Kotak surat   : ${mailbox} (termasuk variannya, mis. dengan +tag)`] : []),
       `Dicatat       : ${formatTime(recordedAt, 'id')}`,
       'Sumber        : asisten chat di situs Wowrack Indonesia',
       '',
@@ -101,23 +120,26 @@ export function ticketToSupportMail(ticket: TicketRecord): MailContent {
   };
 }
 
+/**
+ * To the customer's address (not verified): the ticket, its kind and deadline, in the assistant's words. The
+ * customer's question is not quoted (it went to support only), so the mail cannot carry text an attacker wrote.
+ */
 export function ticketAcknowledgementMail(ticket: TicketRecord): MailContent {
   const lang = ticket.lang;
   const label = TICKET_KIND_LABELS[ticket.kind][lang];
   const due = ticket.dueAt ? formatTime(ticket.dueAt, lang) : undefined;
+  const name = mailName(ticket.name);
   return lang === 'id'
     ? {
         subject: `[${ticket.id}] Permintaan Anda telah kami terima`,
         text: [
-          `Halo ${ticket.name},`,
+          name ? `Halo ${name},` : 'Halo,',
           '',
           `Permintaan Anda telah kami terima dengan nomor tiket ${ticket.id}.`,
           `Jenis: ${label}`,
           ...(due ? [`Batas waktu tanggapan: ${due} (3×24 jam).`] : []),
           '',
-          'Pertanyaan Anda:',
-          indent(ticket.question),
-          '',
+          'Isi pesan Anda telah diteruskan ke tim support; demi keamanan tidak kami ulangi di e-mail ini.',
           'Tim support akan membalas ke alamat ini. Sebutkan nomor tiket jika Anda menghubungi kami.',
           SIGNATURE.id,
         ].join('\n'),
@@ -125,15 +147,13 @@ export function ticketAcknowledgementMail(ticket: TicketRecord): MailContent {
     : {
         subject: `[${ticket.id}] We have received your request`,
         text: [
-          `Hello ${ticket.name},`,
+          name ? `Hello ${name},` : 'Hello,',
           '',
           `We have received your request as ticket ${ticket.id}.`,
           `Kind: ${label}`,
           ...(due ? [`Response deadline: ${due} (3×24 hours).`] : []),
           '',
-          'Your question:',
-          indent(ticket.question),
-          '',
+          'Your message has been passed to our support team; for your security it is not repeated in this e-mail.',
           'Our support team will reply to this address. Please quote the ticket number if you contact us.',
           SIGNATURE.en,
         ].join('\n'),
@@ -144,13 +164,15 @@ export function ticketAcknowledgementMail(ticket: TicketRecord): MailContent {
 
 export function consentRequestMail(consent: ConsentRecord, link: string): MailContent {
   const expires = formatTime(consent.expiresAt, consent.lang);
+  const parent = mailName(consent.parentName);
+  const child = mailName(consent.childName);
   return consent.lang === 'id'
     ? {
         subject: 'Permintaan persetujuan orang tua/wali - Wowrack Indonesia',
         text: [
-          `Yth. ${consent.parentName},`,
+          parent ? `Yth. ${parent},` : 'Yth. Bapak/Ibu,',
           '',
-          `${consent.childName} (${consent.childAge} tahun, ${consent.childEmail}) ingin menggunakan layanan Wowrack Indonesia`,
+          `${child ?? 'Seorang calon pelanggan'} (${consent.childAge} tahun, ${consent.childEmail}) ingin menggunakan layanan Wowrack Indonesia`,
           'dan menyebut Anda sebagai orang tua/wali.',
           '',
           'Pernyataan Privasi kami menyebutkan: "Untuk melakukan transaksi melalui situs kami, minimal usia pelanggan adalah',
@@ -167,9 +189,9 @@ export function consentRequestMail(consent: ConsentRecord, link: string): MailCo
     : {
         subject: 'Parent/guardian consent request - Wowrack Indonesia',
         text: [
-          `Dear ${consent.parentName},`,
+          parent ? `Dear ${parent},` : 'Dear parent or guardian,',
           '',
-          `${consent.childName} (age ${consent.childAge}, ${consent.childEmail}) would like to use Wowrack Indonesia's services`,
+          `${child ?? 'A prospective customer'} (age ${consent.childAge}, ${consent.childEmail}) would like to use Wowrack Indonesia's services`,
           'and named you as their parent or guardian.',
           '',
           'Our Privacy Statement says that the minimum customer age for transactions through our site is 18 years, and that',
@@ -207,26 +229,29 @@ export function consentDecisionToSupportMail(consent: ConsentRecord): MailConten
 
 export function consentDecisionToCustomerMail(consent: ConsentRecord, support: string): MailContent {
   const approved = consent.decision === 'approved';
+  const child = mailName(consent.childName);
+  const parentId = mailName(consent.parentName) ?? 'Orang tua/wali Anda';
+  const parentEn = mailName(consent.parentName) ?? 'Your parent or guardian';
   return consent.lang === 'id'
     ? {
         subject: `[${consent.id}] Orang tua/wali ${approved ? 'menyetujui' : 'menolak'} permintaan Anda`,
         text: [
-          `Halo ${consent.childName},`,
+          child ? `Halo ${child},` : 'Halo,',
           '',
           approved
-            ? `${consent.parentName} telah menyetujui permintaan persetujuan ${consent.id}. Tim kami akan membantu pengaturan akun Anda.`
-            : `${consent.parentName} telah menolak permintaan persetujuan ${consent.id}. Jika ada pertanyaan, hubungi ${support}.`,
+            ? `${parentId} telah menyetujui permintaan persetujuan ${consent.id}. Tim kami akan membantu pengaturan akun Anda.`
+            : `${parentId} telah menolak permintaan persetujuan ${consent.id}. Jika ada pertanyaan, hubungi ${support}.`,
           SIGNATURE.id,
         ].join('\n'),
       }
     : {
         subject: `[${consent.id}] Your parent/guardian ${approved ? 'approved' : 'declined'} your request`,
         text: [
-          `Hello ${consent.childName},`,
+          child ? `Hello ${child},` : 'Hello,',
           '',
           approved
-            ? `${consent.parentName} has approved consent request ${consent.id}. Our team will help set up your account.`
-            : `${consent.parentName} has declined consent request ${consent.id}. For questions, write to ${support}.`,
+            ? `${parentEn} has approved consent request ${consent.id}. Our team will help set up your account.`
+            : `${parentEn} has declined consent request ${consent.id}. For questions, write to ${support}.`,
           SIGNATURE.en,
         ].join('\n'),
       };

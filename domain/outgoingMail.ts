@@ -9,8 +9,9 @@ import type { OutboxRecord } from './records.ts';
 export interface MailRequest {
   readonly to: string;
   readonly replyTo?: string;
-  /** One of our fixed subject texts (control characters are removed anyway). */
+  /** One of our fixed subject texts (control and bidi characters are removed anyway). */
   readonly subject: string;
+  /** Plain text; control and bidi characters are removed (safeText). */
   readonly text: string;
   /** What caused the mail (e.g. "ticket-acknowledgement"), for logs and caps. */
   readonly purpose: string;
@@ -20,15 +21,33 @@ export interface MailRequest {
   readonly clientKey?: string;
 }
 
-/** One line, no control characters (nodemailer folds and encodes it; this is belt and braces against injection). */
+/**
+ * Characters that must never reach a mail: C0/C1 controls and DEL, and the bidi embeddings, overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069) and marks (U+200E, U+200F, U+061C) that make `moc.live` read as `evil.com`.
+ */
+const UNSAFE_IN_TEXT =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** The same, plus the line breaks a subject must not have (CR, LF, TAB, NEL, LS, PS). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const UNSAFE_IN_SUBJECT = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]+/g;
+
+/**
+ * One line, no control or bidi characters (nodemailer folds and encodes it; this is belt and braces against
+ * injection and against text that displays differently from what it is).
+ */
 export function safeSubject(subject: string): string {
-  return (
-    subject
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-      .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
-      .replace(/ {2,}/g, ' ')
-      .trim()
-  );
+  return String(subject).replace(UNSAFE_IN_SUBJECT, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+/**
+ * A mail body without control or bidi characters: line breaks become `\n` (CR LF and lone CR, NEL, LS and PS), TAB
+ * is kept, everything else of the kind is removed.
+ */
+export function safeText(text: string): string {
+  return String(text)
+    .replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n')
+    .replace(UNSAFE_IN_TEXT, '');
 }
 
 /** A new 'pending' outbox record; throws InvalidAddressError when an address is not a plain addr-spec. */
@@ -46,7 +65,7 @@ export function newOutboxRecord(input: MailRequest, createdAt: string): OutboxRe
     to,
     ...(replyTo ? { replyTo } : {}),
     subject: safeSubject(input.subject),
-    text: input.text,
+    text: safeText(input.text),
     ...(input.conversationId !== undefined ? { conversationId: input.conversationId } : {}),
     ...(input.clientKey !== undefined ? { clientKey: input.clientKey } : {}),
     purpose: input.purpose,

@@ -1,7 +1,7 @@
 import type { Lang } from '../knowledge/types.ts';
-import { emailKey, InvalidAddressError } from './address.ts';
+import { emailKey, InvalidAddressError, mailboxKey } from './address.ts';
 import { removeRequestMail, unsubscribeConfirmationMail } from './mailTemplates.ts';
-import type { RequestStore } from './ports.ts';
+import type { RequestStore, Transaction } from './ports.ts';
 import type { RequestOrigin, UnsubscribeRecord } from './records.ts';
 import { originOf, type RequestOutcome, type RequestRecorder, recordOrigin } from './requestMail.ts';
 
@@ -26,23 +26,26 @@ export class UnsubscribeService {
   constructor(private readonly deps: UnsubscribeDeps) {}
 
   async find(email: string): Promise<UnsubscribeRecord | undefined> {
-    const key = emailKey(email);
-    return key ? this.deps.store.transaction((tx) => tx.unsubscribes.find(key)) : undefined;
+    if (!mailboxKey(email)) return undefined;
+    return this.deps.store.transaction((tx) => findEntry(tx, email));
   }
 
   async unsubscribe(input: UnsubscribeInput): Promise<RequestOutcome<UnsubscribeRecord>> {
     const { requests, marketingEmail, supportEmail } = this.deps;
+    // The list keys on the mailbox (`a.b+promo@gmail.com` is `ab@gmail.com`): every variant of one mailbox is one
+    // entry, so variants are "already done" and get no new mail. Mail goes to the address as typed.
     const email = emailKey(input.email);
-    if (!email) throw new InvalidAddressError('to');
+    const mailbox = mailboxKey(input.email);
+    if (!email || !mailbox) throw new InvalidAddressError('to');
     return requests.record<UnsubscribeRecord>({
       origin: originOf(input),
       findByKey: (tx, key) => tx.unsubscribes.findByRequestKey(key),
       recipients: [email],
       prepare: async (tx, now) => {
-        const existing = await tx.unsubscribes.find(email);
+        const existing = await findEntry(tx, email);
         if (existing) return { existing };
         const createdAt = now.toISOString();
-        const record: UnsubscribeRecord = { email, createdAt, source: 'chat', ...recordOrigin(input) };
+        const record: UnsubscribeRecord = { email: mailbox, createdAt, source: 'chat', ...recordOrigin(input) };
         return {
           record,
           save: (t) => t.unsubscribes.add(record),
@@ -50,7 +53,7 @@ export class UnsubscribeService {
             {
               to: marketingEmail,
               replyTo: email,
-              ...removeRequestMail(email, createdAt),
+              ...removeRequestMail(email, createdAt, mailbox),
               purpose: 'unsubscribe-remove',
             },
             {
@@ -63,4 +66,15 @@ export class UnsubscribeService {
       },
     });
   }
+}
+
+/**
+ * The list entry for an address: by its mailbox, or (entries recorded before the list keyed on mailboxes) by the
+ * whole lower-cased address.
+ */
+async function findEntry(tx: Transaction, email: string): Promise<UnsubscribeRecord | undefined> {
+  const mailbox = mailboxKey(email);
+  const exact = emailKey(email);
+  if (!mailbox || !exact) return undefined;
+  return (await tx.unsubscribes.find(mailbox)) ?? (exact === mailbox ? undefined : tx.unsubscribes.find(exact));
 }

@@ -1,8 +1,9 @@
+import { redactPath } from '../../domain/redact.ts';
+
 /**
- * A request path as it may be logged: without its query, and with a consent link's token replaced (the token is a
- * live credential for the parent's decision).
+ * A request path as it may be logged: without its query, with a consent link's token (a live credential for the
+ * parent's decision) and any personal data masked.
  */
 export function loggablePath(path: string): string {
-  const pathname = path.split('?')[0] ?? '';
-  return pathname.replace(/^\/consent\/[^/]*/i, '/consent/[token]').slice(0, 200);
+  return redactPath(path.split('?')[0] ?? '');
 }

@@ -3,17 +3,20 @@
  * unit of work), then delivered here in the background with retries and exponential back-off. Pending mail survives
  * restarts (start() picks it up again). Implements the domain's MailDelivery port.
  *
+ * A permanent refusal (an SMTP 5xx reply, or a message the transport refuses as invalid) is not retried: the record is
+ * marked 'failed' at once and an error naming its outbox id and purpose is logged, for support to follow up.
+ *
  * Delivery is at-least-once: if the process dies between the SMTP server accepting a message and the 'sent' status
  * reaching the disk, the message is sent again after the restart, with the same Message-ID so the duplicate is
  * recognisable. Within one process a record is never sent twice. Run one Outbox per database.
  */
-import { InvalidAddressError, maskEmail, normalizeEmail } from '../../domain/address.ts';
+import { InvalidAddressError, maskEmail, parseMailbox } from '../../domain/address.ts';
 import { scrubSecrets } from '../../domain/outgoingMail.ts';
 import type { Clock, MailDelivery, RequestStore } from '../../domain/ports.ts';
 import type { OutboxRecord } from '../../domain/records.ts';
 import { describeError } from '../log/describeError.ts';
 import type { Logger } from '../log/logger.ts';
-import type { MailTransport, OutgoingMail } from './transport.ts';
+import { InvalidMailError, type MailTransport, type OutgoingMail } from './transport.ts';
 
 export interface RetryPolicy {
   /** Delay after the first failure; doubles with each further failure. */
@@ -34,7 +37,7 @@ export interface OutboxDeps {
   readonly store: RequestStore;
   readonly transport: MailTransport;
   readonly logger: Logger;
-  /** Sender address (a plain addr-spec); its domain also names the Message-IDs. */
+  /** Sender: `address` or `Display Name <address>` (MAIL_FROM); the address's domain also names the Message-IDs. */
   readonly from: string;
   readonly now?: Clock;
   readonly retry?: Partial<RetryPolicy>;
@@ -62,6 +65,7 @@ export class Outbox implements MailDelivery {
   private readonly transport: MailTransport;
   private readonly logger: Logger;
   private readonly from: string;
+  private readonly fromName: string;
   private readonly messageIdDomain: string;
   private readonly now: Clock;
   private readonly random: () => number;
@@ -80,8 +84,10 @@ export class Outbox implements MailDelivery {
   private readonly waiters = new Set<() => void>();
 
   constructor(deps: OutboxDeps) {
-    const from = normalizeEmail(deps.from);
-    if (!from) throw new InvalidAddressError('from');
+    const sender = parseMailbox(deps.from);
+    if (!sender) throw new InvalidAddressError('from');
+    const from = sender.address;
+    this.fromName = sender.name;
     this.store = deps.store;
     this.transport = deps.transport;
     this.logger = deps.logger;
@@ -232,6 +238,7 @@ export class Outbox implements MailDelivery {
     const mail: OutgoingMail = {
       messageId: `<${record.id}@${this.messageIdDomain}>`,
       from: this.from,
+      ...(this.fromName ? { fromName: this.fromName } : {}),
       to: record.to,
       ...(record.replyTo ? { replyTo: record.replyTo } : {}),
       subject: record.subject,
@@ -287,7 +294,8 @@ export class Outbox implements MailDelivery {
     const now = this.now();
     const attempts = record.attempts + 1;
     const lastError = describeError(error);
-    const giveUp = now.getTime() - Date.parse(record.createdAt) >= this.retry.giveUpAfterMs;
+    const permanent = isPermanentFailure(error);
+    const giveUp = permanent || now.getTime() - Date.parse(record.createdAt) >= this.retry.giveUpAfterMs;
     const nextAttemptAt = giveUp
       ? record.nextAttemptAt
       : new Date(now.getTime() + this.backoff(attempts)).toISOString();
@@ -302,7 +310,12 @@ export class Outbox implements MailDelivery {
       });
     });
     const log = { outboxId: record.id, purpose: record.purpose, to: maskEmail(record.to), attempts, error: lastError };
-    if (giveUp) this.logger.error(log, 'mail could not be delivered; giving up');
+    if (permanent)
+      this.logger.error(
+        { ...log, permanent: true, ...responseCodeOf(error) },
+        'mail refused permanently (a 5xx reply or an invalid message); marked failed, not retried',
+      );
+    else if (giveUp) this.logger.error(log, 'mail could not be delivered; giving up');
     else this.logger.warn({ ...log, nextAttemptAt }, 'mail delivery failed; will retry');
     this.notifyWaiters();
   }
@@ -314,4 +327,22 @@ export class Outbox implements MailDelivery {
     const jitter = 1 - JITTER + 2 * JITTER * this.random();
     return Math.max(1, Math.round(delay * jitter));
   }
+}
+
+/**
+ * A failure that no retry can fix: the SMTP server answered with a 5xx reply (RFC 5321 "permanent negative
+ * completion": unknown mailbox, policy refusal, message refused), or the transport refused the message as invalid
+ * before sending it. Everything else (4xx replies, connection errors, timeouts) is temporary and retried.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  if (error instanceof InvalidMailError) return true;
+  const code = responseCodeOf(error).responseCode;
+  return code !== undefined && code >= 500 && code <= 599;
+}
+
+/** The SMTP reply code nodemailer puts on its errors, when there is one. */
+function responseCodeOf(error: unknown): { responseCode?: number } {
+  if (typeof error !== 'object' || error === null || !('responseCode' in error)) return {};
+  const code = Number((error as { responseCode: unknown }).responseCode);
+  return Number.isInteger(code) ? { responseCode: code } : {};
 }

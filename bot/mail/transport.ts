@@ -6,13 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
-import { normalizeEmail } from '../../domain/address.ts';
-import { safeSubject } from '../../domain/outgoingMail.ts';
+import { normalizeEmail, parseMailbox } from '../../domain/address.ts';
+import { safeSubject, safeText } from '../../domain/outgoingMail.ts';
 
 export interface OutgoingMail {
   /** The Message-ID header, `<local@domain>`: the same for every attempt, so a duplicate delivery is recognisable. */
   readonly messageId: string;
   readonly from: string;
+  /** The sender's display name (from MAIL_FROM `Name <address>`), checked by parseMailbox(); empty or absent: none. */
+  readonly fromName?: string;
   readonly to: string;
   readonly replyTo?: string;
   readonly subject: string;
@@ -64,14 +66,17 @@ function toNodemailer(mail: OutgoingMail): SendMailOptions {
   if (!to) throw new InvalidMailError('invalid To address');
   if (mail.replyTo !== undefined && !replyTo) throw new InvalidMailError('invalid Reply-To address');
   if (!MESSAGE_ID.test(mail.messageId)) throw new InvalidMailError('invalid Message-ID');
+  // The display name is checked again and passed as its own field: nodemailer quotes or MIME-encodes it.
+  const fromName = mail.fromName ? parseMailbox(`${mail.fromName} <${from}>`)?.name : '';
+  if (fromName === undefined) throw new InvalidMailError('invalid From display name');
   return {
     messageId: mail.messageId,
-    from: { name: '', address: from },
+    from: { name: fromName, address: from },
     to: { name: '', address: to },
     ...(replyTo ? { replyTo: { name: '', address: replyTo } } : {}),
     envelope: { from, to: [to] },
     subject: safeSubject(mail.subject),
-    text: mail.text,
+    text: safeText(mail.text),
     disableFileAccess: true,
     disableUrlAccess: true,
   };

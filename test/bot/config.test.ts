@@ -202,4 +202,30 @@ describe('loadConfig(): website chat', () => {
     expect(withPassword.message).to.include('DIRECT_LINE_ENDPOINT');
     expect(withPassword.message).not.to.include('hunter2');
   });
+
+  it('MAIL_FROM: a plain address (the default) or one with a display name', () => {
+    expect(loadConfig({ KNOWLEDGE_FILE }).mail.from).to.equal('privacy-assistant@wowrack.co.id');
+    for (const from of [
+      'privacy@wowrack.co.id',
+      'Wowrack Privacy <privacy@wowrack.co.id>',
+      '"Wowrack Privacy" <privacy@wowrack.co.id>',
+      'Asisten Privasi Wowrack (Indonesia) <privacy@wowrack.co.id>',
+    ])
+      expect(loadConfig({ KNOWLEDGE_FILE, MAIL_FROM: from }).mail.from, from).to.equal(from);
+  });
+
+  for (const from of [
+    'privacy',
+    'Wowrack Privacy <privacy@wowrack>',
+    'Wowrack Privacy <privacy@wowrack.co.id',
+    'Wowrack Privacy <privacy@wowrack.co.id>, Eve <eve@evil.example>',
+    'Wowrack\r\nBcc: eve@evil.example <privacy@wowrack.co.id>',
+    'support@bank.example <privacy@wowrack.co.id>',
+    '<privacy@wowrack.co.id>',
+  ])
+    it(`rejects MAIL_FROM=${JSON.stringify(from)}, naming MAIL_FROM and the expected form`, () => {
+      const err = rejected({ MAIL_FROM: from });
+      expect(err.problems).to.have.length(1);
+      expect(err.problems[0]).to.include('MAIL_FROM').and.include('Wowrack Privacy <privacy@wowrack.co.id>');
+    });
 });

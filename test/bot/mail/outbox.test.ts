@@ -6,7 +6,7 @@ import { simpleParser } from 'mailparser';
 import { pino } from 'pino';
 import { describeError } from '../../../bot/log/describeError.ts';
 import { Outbox, type OutboxDeps } from '../../../bot/mail/outbox.ts';
-import { createMailTransport, type MailTransport } from '../../../bot/mail/transport.ts';
+import { createMailTransport, InvalidMailError, type MailTransport } from '../../../bot/mail/transport.ts';
 import { LowdbRequestStore } from '../../../bot/store/lowdb/lowdbRequestStore.ts';
 import { InvalidAddressError } from '../../../domain/address.ts';
 import { type MailRequest, newOutboxRecord } from '../../../domain/outgoingMail.ts';
@@ -243,6 +243,64 @@ describe('mail/Outbox', () => {
       expect(mail?.parsed.subject).to.equal('Hello Bcc: x@y.z');
     });
 
+    it('MAIL_FROM with a display name: the From header carries it, the envelope and Message-ID the address only', async () => {
+      const smtpServer = await server();
+      const box = outbox(smtp(smtpServer.url), { from: 'Wowrack Privacy <privacy@wowrack.co.id>' });
+      const record = await enqueue(box, INPUT);
+      expect(await box.deliverDue()).to.deep.equal({ sent: 1, failed: 0 });
+      const [mail] = smtpServer.received;
+      expect(mail?.mailFrom).to.equal('privacy@wowrack.co.id');
+      expect(mail?.parsed.from?.value).to.deep.equal([{ address: 'privacy@wowrack.co.id', name: 'Wowrack Privacy' }]);
+      expect(mail?.raw).to.match(/^From: Wowrack Privacy <privacy@wowrack\.co\.id>$/m);
+      expect(mail?.parsed.messageId).to.equal(`<${record.id}@wowrack.co.id>`);
+    });
+
+    for (const code of [550, 552, 553, 554])
+      it(`a permanent refusal (${code}) fails at once: marked failed, never retried, an error log naming id and purpose`, async () => {
+        const smtpServer = await server();
+        smtpServer.reject = { code, message: 'Mailbox budi.santoso@example.com unavailable' };
+        const box = outbox(smtp(smtpServer.url));
+        const record = await enqueue(box, INPUT);
+        expect(await box.deliverDue()).to.deep.equal({ sent: 0, failed: 1 }); // joins the background run
+        expect(await box.waitForDelivery([record.id], 5_000)).to.equal(false);
+        expect(await box.deliverDue()).to.deep.equal({ sent: 0, failed: 0 }, 'nothing left to try');
+
+        const stored = recordOf(db, record.id);
+        expect(stored.status).to.equal('failed');
+        expect(stored.attempts).to.equal(1);
+        expect(stored.lastError).to.include(String(code)).and.include('b***@example.com');
+        expect(await box.pending()).to.deep.equal([]);
+
+        clock.advance(RETRY.giveUpAfterMs * 2);
+        smtpServer.reject = undefined;
+        expect(await box.deliverDue()).to.deep.equal({ sent: 0, failed: 0 }, 'a failed record is not retried');
+        expect(smtpServer.rejected).to.equal(1);
+        expect(smtpServer.received).to.have.length(0);
+
+        const errors = logs.lines.filter((l) => l.level === 50);
+        expect(errors).to.have.length(1);
+        expect(errors[0]).to.include({
+          outboxId: record.id,
+          purpose: 'ticket-confirmation',
+          permanent: true,
+          responseCode: code,
+          attempts: 1,
+        });
+        expect(errors[0]?.msg).to.include('not retried');
+        expect(logs.lines.some((l) => l.level === 40)).to.equal(false, 'no "will retry" warning');
+        expectCleanLogs();
+      });
+
+    it('a message the transport refuses as invalid is failed at once too (no retry can fix it)', async () => {
+      const transport = new FakeTransport();
+      transport.fail = new InvalidMailError('invalid To address');
+      const box = outbox(transport);
+      const record = await enqueue(box, INPUT);
+      expect(await box.deliverDue()).to.deep.equal({ sent: 0, failed: 1 });
+      expect(recordOf(db, record.id)).to.include({ status: 'failed', attempts: 1 });
+      expect(logs.lines.filter((l) => l.level === 50)[0]).to.include({ outboxId: record.id, permanent: true });
+    });
+
     it('gives up after giveUpAfterMs: status failed and an error log', async () => {
       const port = await closedPort();
       const box = outbox(smtp(`smtp://127.0.0.1:${port}`), {
@@ -310,9 +368,10 @@ describe('mail/Outbox', () => {
     });
 
     it('refuses an invalid From address and a nonsensical retry policy at construction', () => {
-      expect(() => outbox(new FakeTransport(), { from: 'Privacy <privacy@wowrack.co.id>' })).to.throw(
-        InvalidAddressError,
-      );
+      // A display name is fine since MAIL_FROM accepts one (issue 8, "Also"); the address part is still checked.
+      expect(() => outbox(new FakeTransport(), { from: 'Privacy <privacy@wowrack.co.id>' })).to.not.throw();
+      for (const from of ['Privacy <privacy@wowrack>', 'Privacy\r\nBcc: x@y.z <privacy@wowrack.co.id>', 'privacy'])
+        expect(() => outbox(new FakeTransport(), { from }), from).to.throw(InvalidAddressError);
       expect(() => outbox(new FakeTransport(), { retry: { baseMs: 0 } })).to.throw(RangeError);
     });
   });

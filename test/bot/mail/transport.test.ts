@@ -76,6 +76,42 @@ describe('mail/transport', () => {
       expect(parsed.subject).to.equal('Hello Bcc: x@y.z body');
     });
 
+    it('a display name is written as its own, encoded field (nodemailer quotes it)', async () => {
+      const transport = createMailTransport({ mailDir: dir });
+      await transport.send({ ...MAIL, fromName: 'Wowrack Privacy' });
+      await transport.send({ ...MAIL, messageId: '<second@wowrack.co.id>', fromName: 'Asisten Privasi Ñ (Wowrack)' });
+      const files = (await readdir(dir)).sort();
+      const first = await simpleParser(await readFile(join(dir, files[0] ?? '')));
+      const second = await simpleParser(await readFile(join(dir, files[1] ?? '')));
+      const [plainMail, encodedMail] = first.messageId === MAIL.messageId ? [first, second] : [second, first];
+      expect(plainMail.from?.value).to.deep.equal([{ address: 'privacy@wowrack.co.id', name: 'Wowrack Privacy' }]);
+      expect(encodedMail.from?.value).to.deep.equal([
+        { address: 'privacy@wowrack.co.id', name: 'Asisten Privasi Ñ (Wowrack)' },
+      ]);
+    });
+
+    it('refuses a display name that could add a header or a recipient, writing nothing', async () => {
+      const transport = createMailTransport({ mailDir: dir });
+      for (const fromName of ['Evil\r\nBcc: x@y.z', 'Eve <eve@evil.example>, Wowrack', 'a"b', 'x\u202ey']) {
+        let error: unknown;
+        try {
+          await transport.send({ ...MAIL, fromName });
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error, fromName).to.be.instanceOf(InvalidMailError);
+      }
+      expect(await readdir(dir)).to.deep.equal([]);
+    });
+
+    it('strips control and bidi characters from the text (belt and braces behind the outbox)', async () => {
+      const transport = createMailTransport({ mailDir: dir });
+      await transport.send({ ...MAIL, text: 'Halo\u202e gnp.exe\u0007\r\nbaris 2\n' });
+      const [file] = await readdir(dir);
+      const parsed = await simpleParser(await readFile(join(dir, file ?? '')));
+      expect(parsed.text).to.equal('Halo gnp.exe\nbaris 2\n');
+    });
+
     it('refuses a message with an invalid address or Message-ID, writing nothing', async () => {
       const transport = createMailTransport({ mailDir: dir });
       const bad: OutgoingMail[] = [
