@@ -29,7 +29,7 @@ export function buildServices(
   return {
     unsubscribes: new UnsubscribeService({ store, requests, marketingEmail, supportEmail }),
     tickets: new TicketService({ requests, supportEmail }),
-    consents: new ConsentService({ store, requests, delivery, supportEmail, publicUrl: config.publicUrl, now }),
+    consents: new ConsentService({ store, requests, delivery, quota, supportEmail, publicUrl: config.publicUrl, now }),
     feedback: new FeedbackService({ store, now }),
   };
 }

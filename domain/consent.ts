@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Lang } from '../knowledge/types.ts';
-import { emailKey, InvalidAddressError, normalizeEmail } from './address.ts';
+import { InvalidAddressError, mailboxKey, normalizeEmail } from './address.ts';
+import type { MailQuota } from './mailQuota.ts';
 import { consentDecisionToCustomerMail, consentDecisionToSupportMail, consentRequestMail } from './mailTemplates.ts';
 import type { Clock, MailDelivery, RequestStore } from './ports.ts';
 import { readableId } from './readableId.ts';
@@ -38,6 +39,8 @@ export interface ConsentDeps {
   readonly store: RequestStore;
   readonly requests: RequestRecorder;
   readonly delivery: MailDelivery;
+  /** The mail caps (the decision's copy to the customer counts like any mail to an outside address). */
+  readonly quota: MailQuota;
   readonly supportEmail: string;
   /** Base of the links in e-mails, e.g. https://chat.wowrack.co.id */
   readonly publicUrl: string;
@@ -57,7 +60,7 @@ export class ConsentService {
     const childEmail = normalizeEmail(input.childEmail);
     const parentEmail = normalizeEmail(input.parentEmail);
     if (!childEmail) throw new InvalidAddressError('to');
-    if (!parentEmail || emailKey(parentEmail) === emailKey(childEmail)) throw new InvalidAddressError('to');
+    if (!parentEmail || mailboxKey(parentEmail) === mailboxKey(childEmail)) throw new InvalidAddressError('to');
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
     const link = `${publicUrl.replace(/\/+$/, '')}/consent/${token}`;
     return requests.record<ConsentRecord>({
@@ -110,22 +113,30 @@ export class ConsentService {
   async decide(token: string, decision: ConsentDecision): Promise<ConsentDecisionResult> {
     if (!TOKEN_PATTERN.test(token)) return { status: 'unknown' };
     const hash = hashToken(token);
-    const { store, delivery, supportEmail, now } = this.deps;
+    const { store, delivery, quota, supportEmail, now } = this.deps;
     const at = now();
     const result = await store.transaction(async (tx): Promise<ConsentDecisionResult> => {
       const found = this.stateOf(await tx.consents.findByTokenHash(hash), at);
       if (found.status !== 'open') return found;
       const consent: ConsentRecord = { ...found.consent, decision, decidedAt: at.toISOString() };
       await tx.consents.decide(consent.id, decision, at.toISOString());
+      // The mail caps cover the customer's copy too; a cap never refuses the parent's decision or support's mail.
+      const origin = { conversationId: consent.conversationId };
+      const customerMail = (await quota.allows(tx, origin, [consent.childEmail], at))
+        ? [
+            {
+              to: consent.childEmail,
+              ...consentDecisionToCustomerMail(consent, supportEmail),
+              purpose: 'consent-decision-customer',
+              conversationId: consent.conversationId,
+            },
+          ]
+        : [];
       await addMails(
         tx,
         [
           { to: supportEmail, ...consentDecisionToSupportMail(consent), purpose: 'consent-decision-support' },
-          {
-            to: consent.childEmail,
-            ...consentDecisionToCustomerMail(consent, supportEmail),
-            purpose: 'consent-decision-customer',
-          },
+          ...customerMail,
         ],
         at,
       );

@@ -1,4 +1,4 @@
-import { emailKey } from './address.ts';
+import { mailboxKey } from './address.ts';
 import type { Transaction } from './ports.ts';
 import type { RequestOrigin } from './records.ts';
 
@@ -29,7 +29,7 @@ export class MailQuota {
     internalAddresses: readonly string[],
     private readonly limits: QuotaLimits = DEFAULT_QUOTA,
   ) {
-    this.internal = new Set(internalAddresses.flatMap((a) => emailKey(a) ?? []));
+    this.internal = new Set(internalAddresses.flatMap((a) => mailboxKey(a) ?? []));
   }
 
   /**
@@ -47,11 +47,11 @@ export class MailQuota {
     const clientKey = origin?.clientKey;
     if (clientKey !== undefined && all.filter((m) => m.clientKey === clientKey).length >= this.limits.perClient)
       return false;
-    const outside = recipients.flatMap((r) => emailKey(r) ?? []).filter((r) => !this.internal.has(r));
+    const outside = recipients.flatMap((r) => mailboxKey(r) ?? []).filter((r) => !this.internal.has(r));
     if (outside.length === 0) return true;
     const conversationId = origin?.conversationId;
     const recent = all
-      .map((m) => ({ to: emailKey(m.to) ?? '', conversationId: m.conversationId }))
+      .map((m) => ({ to: mailboxKey(m.to) ?? '', conversationId: m.conversationId }))
       .filter((m) => !this.internal.has(m.to));
     const fromConversation =
       conversationId === undefined ? 0 : recent.filter((m) => m.conversationId === conversationId).length;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import restify from 'restify';
 import type { ConsentService } from '../../domain/consent.ts';
 import { activityProblem, claimsBuiltInDirectLine } from '../channel/activityGuard.ts';

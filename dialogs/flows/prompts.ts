@@ -1,6 +1,6 @@
 import { ActionTypes, type Activity, MessageFactory } from 'botbuilder';
 import { type Choice, ChoicePrompt, ListStyle, type PromptValidatorContext, TextPrompt } from 'botbuilder-dialogs';
-import { emailKey, firstEmailIn } from '../../domain/address.ts';
+import { firstEmailIn, mailboxKey } from '../../domain/address.ts';
 import type { Lang } from '../../knowledge/types.ts';
 import { say } from '../replies/texts.ts';
 
@@ -98,7 +98,7 @@ export function createEmailPrompt(): TextPrompt {
     const rules = ctx.options.validations;
     const forbidden =
       rules && 'differentFrom' in rules && typeof rules.differentFrom === 'string' ? rules.differentFrom : undefined;
-    if (forbidden && emailKey(forbidden) === emailKey(email)) {
+    if (forbidden && mailboxKey(forbidden) === mailboxKey(email)) {
       // Say why instead of the generic retry (a prompt sends no retry when the validator already replied).
       const why =
         rules && 'sameMessage' in rules && typeof rules.sameMessage === 'string' ? rules.sameMessage : undefined;

@@ -46,10 +46,11 @@ describe('domain/consent', () => {
     now = START;
     const store = new LowdbRequestStore(db);
     const clock = () => new Date(now);
+    const quota = new MailQuota([SUPPORT]);
     const requests = new RequestRecorder({
       store,
       delivery,
-      quota: new MailQuota([SUPPORT]),
+      quota,
       now: clock,
       deliveryWaitMs: 100,
     });
@@ -57,6 +58,7 @@ describe('domain/consent', () => {
       store,
       requests,
       delivery,
+      quota,
       supportEmail: SUPPORT,
       publicUrl: 'https://chat.example.com/',
       now: clock,
@@ -149,6 +151,21 @@ describe('domain/consent', () => {
         ['consent-decision-customer', 'adi@example.com'],
       ]);
       expect(delivery.wakes).to.equal(1);
+    });
+
+    it("the caps cover the decision's copy to the customer; never the decision or support's mail", async () => {
+      const tokens: string[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const outcome = await consents.request({ ...input, conversationId: `c${i}`, parentEmail: `p${i}@example.com` });
+        expect(outcome.status).to.equal('recorded');
+        const mail = db.snapshot().outbox.filter((m) => m.purpose === 'consent-request')[i];
+        tokens.push(mail?.text.match(/\/consent\/([A-Za-z0-9_-]+)/)?.[1] ?? '');
+      }
+      for (const token of tokens) expect((await consents.decide(token, 'approved')).status).to.equal('recorded');
+      const purposes = db.snapshot().outbox.map((m) => m.purpose);
+      expect(purposes.filter((p) => p === 'consent-decision-support')).to.have.length(4);
+      expect(purposes.filter((p) => p === 'consent-decision-customer')).to.have.length(3, 'three to one mailbox');
+      expect(stored().every((c) => c.decision === 'approved')).to.equal(true);
     });
 
     it('decides once: a second decide says decided and sends nothing more', async () => {

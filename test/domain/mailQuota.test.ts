@@ -105,3 +105,34 @@ describe('domain/mailQuota', () => {
     expect(await allows(full, undefined, ['a@x.com', 'a@x.com', 'a@x.com'])).to.equal(false);
   });
 });
+
+describe('domain/mailQuota: per client and per mailbox', () => {
+  const quota = new MailQuota(['support@wowrack.co.id'], LIMITS);
+  const queued = (to: string, conversationId: string, clientKey?: string) =>
+    newOutboxRecord(
+      { to, subject: 's', text: 't', purpose: 'test', conversationId, ...(clientKey ? { clientKey } : {}) },
+      new Date(NOW.getTime() - 60_000).toISOString(),
+    );
+  const check = (outbox: OutboxRecord[], origin: { conversationId: string; clientKey?: string }, to: string) =>
+    new LowdbRequestStore(new MemoryDb({ ...emptyDatabase(), outbox })).transaction((tx) =>
+      quota.allows(tx, origin, [to], NOW),
+    );
+
+  it('a client that caused perClient mails (ours included) is refused, whatever its conversation id', async () => {
+    const outbox = Array.from({ length: LIMITS.perClient }, (_, i) =>
+      queued(i % 2 ? 'support@wowrack.co.id' : `x${i}@example.com`, `conv-${i}`, 'client-a'),
+    );
+    expect(await check(outbox, { conversationId: 'fresh', clientKey: 'client-a' }, 'new@example.com')).to.equal(false);
+    expect(await check(outbox, { conversationId: 'fresh', clientKey: 'client-b' }, 'new@example.com')).to.equal(true);
+  });
+
+  it('+tag and gmail dot variants are one mailbox for the per-recipient cap', async () => {
+    const outbox = [
+      queued('budi+1@gmail.com', 'c1'),
+      queued('b.udi+2@gmail.com', 'c2'),
+      queued('BUDI@googlemail.com', 'c3'),
+    ];
+    expect(await check(outbox, { conversationId: 'c4' }, 'bu.di+4@gmail.com')).to.equal(false);
+    expect(await check(outbox, { conversationId: 'c4' }, 'siti@gmail.com')).to.equal(true);
+  });
+});
