@@ -11,7 +11,8 @@ export function setClientKey(context: TurnContext, clientKey: string): void {
   context.turnState.set(CLIENT_KEY, clientKey);
 }
 
-function clientKeyOf(context: TurnContext): string | undefined {
+/** The client key the channel set for this turn, if any. */
+export function clientKeyOf(context: TurnContext): string | undefined {
   const key: unknown = context.turnState.get(CLIENT_KEY);
   return typeof key === 'string' ? key : undefined;
 }

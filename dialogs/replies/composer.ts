@@ -42,6 +42,12 @@ export class ReplyComposer {
   }
 
   /** The vote could not be recorded: said truthfully, with the way to the support team for a 👎. */
+  /** A vote not recorded by the vote limits: already voted on this answer, or too many from this client. */
+  feedbackNotCounted(why: 'already' | 'limited', entryId: string, lang: Lang): Reply {
+    const key = why === 'already' ? 'feedbackAlready' : 'feedbackLimited';
+    return { text: say(key, lang), suggestions: [], meta: { kind: 'feedback', lang, entryId } };
+  }
+
   feedbackFailed(vote: FeedbackVote, entryId: string, lang: Lang): Reply {
     const support = vote === 'down' ? this.flowSuggestion('support', lang) : [];
     return { text: say('feedbackFailed', lang), suggestions: support, meta: { kind: 'error', lang, entryId } };

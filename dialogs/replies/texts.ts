@@ -71,6 +71,14 @@ const ASSISTANT_TEXTS = {
     id: 'Maaf, masukan Anda belum dapat dicatat karena gangguan di sisi kami. Silakan coba lagi nanti.',
     en: 'Sorry, your feedback could not be recorded because of a problem on our side. Please try again later.',
   },
+  feedbackAlready: {
+    id: 'Terima kasih, masukan Anda untuk jawaban ini sudah kami catat sebelumnya.',
+    en: 'Thank you, your feedback on this answer was already noted.',
+  },
+  feedbackLimited: {
+    id: 'Terima kasih. Kami sudah menerima banyak masukan dari Anda dalam satu jam terakhir, jadi yang ini tidak kami catat.',
+    en: 'Thank you. We have received a lot of feedback from you in the last hour, so this one was not noted.',
+  },
   error: {
     id: 'Maaf, terjadi kesalahan di sisi kami. Silakan coba lagi sebentar lagi.',
     en: 'Sorry, something went wrong on our side. Please try again in a moment.',

@@ -26,6 +26,8 @@ export type AnswerOutcome =
       readonly lang: Lang;
       readonly reply: Reply;
       readonly failed: Reply;
+      /** Not recorded by the vote limits: already voted on it in this conversation, or too many from this client. */
+      readonly notCounted: (why: 'already' | 'limited') => Reply;
     };
 
 const MAX_QUESTION_LENGTH = 1000;
@@ -67,6 +69,7 @@ export class Answerer {
           lang: input.lang,
           reply: this.composer.feedback(vote, entry.id, input.lang),
           failed: this.composer.feedbackFailed(vote, entry.id, input.lang),
+          notCounted: (why) => this.composer.feedbackNotCounted(why, entry.id, input.lang),
         };
       }
     }

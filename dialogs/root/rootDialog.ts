@@ -11,12 +11,14 @@ import {
 } from 'botbuilder-dialogs';
 import type { FlowName, Lang } from '../../knowledge/types.ts';
 import type { FlowOptions } from '../flows/flowOptions.ts';
+import { clientKeyOf } from '../flows/requestOrigin.ts';
 import type { FeedbackVote, Reply, ReplyMeta } from '../replies/reply.ts';
 import { toActivity } from '../replies/toActivity.ts';
 import type { Answerer, AnswerOutcome } from './answerer.ts';
 import type { ConversationPrefs } from './conversationPrefs.ts';
 import { defaultPrefs } from './conversationPrefs.ts';
 import { LanguageMemory } from './languageMemory.ts';
+import { VoteLimits } from './voteLimits.ts';
 
 export const ROOT_DIALOG = 'rootDialog';
 
@@ -50,6 +52,7 @@ export class RootDialog extends ComponentDialog {
     flows: readonly Dialog[] = [],
     private readonly feedback?: FeedbackRecorder,
     private readonly languages = new LanguageMemory(),
+    private readonly votes = new VoteLimits(),
   ) {
     super(ROOT_DIALOG);
     for (const flow of flows) this.addDialog(flow);
@@ -117,7 +120,7 @@ export class RootDialog extends ComponentDialog {
   /** Sends a one-turn outcome: a reply, or the answer to a vote once the vote is recorded. */
   private async respond(context: TurnContext, outcome: Exclude<AnswerOutcome, { kind: 'flow' }>): Promise<void> {
     if (outcome.kind === 'feedback') {
-      await context.sendActivity(toActivity(await this.recordFeedback(outcome)));
+      await context.sendActivity(toActivity(await this.recordFeedback(context, outcome)));
       return;
     }
     await context.sendActivity(toActivity(outcome.reply));
@@ -125,8 +128,13 @@ export class RootDialog extends ComponentDialog {
   }
 
   /** Thanks only after the vote is on disk; says so truthfully when it could not be recorded. */
-  private async recordFeedback(outcome: Extract<AnswerOutcome, { kind: 'feedback' }>): Promise<Reply> {
+  private async recordFeedback(
+    context: TurnContext,
+    outcome: Extract<AnswerOutcome, { kind: 'feedback' }>,
+  ): Promise<Reply> {
     if (!this.feedback) return outcome.failed;
+    const check = this.votes.take(context.activity.conversation.id, clientKeyOf(context), outcome.entryId);
+    if (check !== 'ok') return outcome.notCounted(check);
     try {
       await this.feedback.record({ entryId: outcome.entryId, vote: outcome.vote, lang: outcome.lang });
       return outcome.reply;

@@ -10,6 +10,7 @@ import { DATABASE_FILE_NAME, JsonDatabase } from '../../../bot/store/lowdb/jsonD
 import type { DatabaseShape } from '../../../bot/store/lowdb/jsonDocument.ts';
 import { LowdbRequestStore } from '../../../bot/store/lowdb/lowdbRequestStore.ts';
 import { parseReplyAction, type ReplyMeta } from '../../../dialogs/replies/reply.ts';
+import { say } from '../../../dialogs/replies/texts.ts';
 import type { FeedbackRecorder } from '../../../dialogs/root/rootDialog.ts';
 import { FeedbackService } from '../../../domain/feedback.ts';
 import type { FeedbackRecord } from '../../../domain/records.ts';
@@ -151,6 +152,14 @@ describe('👍/👎 on answers (feedback)', () => {
     const reply = only(await plain.send(vote({ action: 'feedback', vote: 'down', id: 'share' })));
     expect(reply.text).to.include(SUPPORT_EMAIL);
     expect(actionsOf(reply)).to.deep.equal([]);
+  });
+
+  it('a second vote on the same answer in one conversation is not counted again, and says so', async () => {
+    const first = only(await bot.send(vote({ action: 'feedback', vote: 'up', id: 'share' })));
+    const second = only(await bot.send(vote({ action: 'feedback', vote: 'down', id: 'share' })));
+    expect(first.text).to.include('Terima kasih');
+    expect(second.text).to.equal(say('feedbackAlready', 'id'));
+    expect(db.read((data) => data.feedback)).to.have.length(1);
   });
 
   it('thanks only after the vote is recorded, and says so truthfully when it could not be', async () => {
