@@ -1,6 +1,8 @@
+import { mkdir } from 'node:fs/promises';
 import type { Storage } from 'botbuilder';
 import type { Clock, RequestStore } from '../../domain/ports.ts';
 import type { Config } from '../config.ts';
+import { DataDirLock } from './lowdb/dataDirLock.ts';
 import { JsonDatabase } from './lowdb/jsonDatabase.ts';
 import { JsonStateStorage } from './lowdb/jsonStateStorage.ts';
 import { LowdbRequestStore } from './lowdb/lowdbRequestStore.ts';
@@ -21,13 +23,27 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** The embedded store (one JSON file in DATA_DIR); throws DatabaseCorruptError, touching nothing, on a bad file. */
+/**
+ * The embedded store (one JSON file in DATA_DIR, one process at a time); throws DatabaseCorruptError, touching
+ * nothing, on a bad file, and DataDirLockedError when another assistant uses the folder.
+ */
 export async function openStore(config: Pick<Config, 'dataDir'>, now: Clock): Promise<Store> {
-  const db = await JsonDatabase.open(config.dataDir);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const lock = await DataDirLock.acquire(config.dataDir);
+  let db: JsonDatabase;
+  try {
+    db = await JsonDatabase.open(config.dataDir);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   return {
     requests: new LowdbRequestStore(db),
     conversations: new JsonStateStorage(db, { now }),
     location: db.path,
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      await lock.release();
+    },
   };
 }

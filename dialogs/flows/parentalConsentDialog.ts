@@ -2,6 +2,7 @@ import { TurnContext } from 'botbuilder';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { ConsentService } from '../../domain/consent.ts';
 import { formatTime } from '../../domain/time.ts';
+import { escapeMarkdown } from '../replies/markdown.ts';
 import { say } from '../replies/texts.ts';
 import { type FlowDeps, FlowDialog } from './flowDialog.ts';
 import type { FlowOptions } from './flowOptions.ts';
@@ -105,11 +106,11 @@ export class ParentalConsentDialog extends FlowDialog<ConsentValues> {
     v.parentEmail = String(step.result);
     this.setHelp(step, 'consentHelpConfirm');
     const summary = say('consentSummary', lang, {
-      childName: v.childName ?? '',
+      childName: escapeMarkdown(v.childName ?? ''),
       age: String(v.age ?? ''),
-      childEmail: v.childEmail ?? '',
-      parentName: v.parentName ?? '',
-      parentEmail: v.parentEmail ?? '',
+      childEmail: escapeMarkdown(v.childEmail ?? ''),
+      parentName: escapeMarkdown(v.parentName ?? ''),
+      parentEmail: escapeMarkdown(v.parentEmail ?? ''),
     });
     return step.prompt(PROMPTS.confirm, {
       ...promptWith(summary, say('confirmRetry', lang)),
@@ -136,8 +137,12 @@ export class ParentalConsentDialog extends FlowDialog<ConsentValues> {
     };
     return this.recordRequest(step, () => this.flow.service.request(request), {
       recorded: (c, l) =>
-        say('consentSent', l, { id: c.id, parentEmail: c.parentEmail, expires: formatTime(c.expiresAt, l) }),
-      sent: (c, l) => say('consentMailSent', l, { parentEmail: c.parentEmail }),
+        say('consentSent', l, {
+          id: c.id,
+          parentEmail: escapeMarkdown(c.parentEmail),
+          expires: formatTime(c.expiresAt, l),
+        }),
+      sent: (c, l) => say('consentMailSent', l, { parentEmail: escapeMarkdown(c.parentEmail) }),
     });
   }
 }

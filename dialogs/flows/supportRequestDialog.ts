@@ -6,6 +6,7 @@ import type { TicketService } from '../../domain/tickets.ts';
 import { formatTime } from '../../domain/time.ts';
 import { expandSlang, words } from '../../knowledge/normalize.ts';
 import type { Lang } from '../../knowledge/types.ts';
+import { escapeMarkdown } from '../replies/markdown.ts';
 import { say } from '../replies/texts.ts';
 import { type FlowDeps, FlowDialog } from './flowDialog.ts';
 import type { FlowOptions } from './flowOptions.ts';
@@ -155,10 +156,10 @@ export class SupportRequestDialog extends FlowDialog<SupportValues> {
     this.setHelp(step, 'supportHelpConfirm');
     const summary = say('supportSummary', lang, {
       kind: TICKET_KIND_LABELS[v.kind ?? 'question'][lang],
-      question: oneLine(v.question ?? ''),
-      name: v.name ?? '',
-      email: v.email ?? '',
-      account: v.account || say('none', lang),
+      question: escapeMarkdown(oneLine(v.question ?? '')),
+      name: escapeMarkdown(v.name ?? ''),
+      email: escapeMarkdown(v.email ?? ''),
+      account: v.account ? escapeMarkdown(v.account) : say('none', lang),
     });
     return step.prompt(PROMPTS.confirm, {
       ...promptWith(summary, say('confirmRetry', lang)),
@@ -185,7 +186,7 @@ export class SupportRequestDialog extends FlowDialog<SupportValues> {
           ticket: t.id,
           due: t.dueAt ? say('supportDue', l, { due: formatTime(t.dueAt, l) }) : '',
         }),
-      sent: (t, l) => say('supportMailSent', l, { email: t.email }),
+      sent: (t, l) => say('supportMailSent', l, { email: escapeMarkdown(t.email) }),
     });
   }
 }

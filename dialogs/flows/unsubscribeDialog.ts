@@ -2,6 +2,7 @@ import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs'
 import { firstEmailIn, normalizeEmail } from '../../domain/address.ts';
 import { formatTime } from '../../domain/time.ts';
 import type { UnsubscribeService } from '../../domain/unsubscribe.ts';
+import { escapeMarkdown } from '../replies/markdown.ts';
 import { say } from '../replies/texts.ts';
 import { type FlowDeps, FlowDialog } from './flowDialog.ts';
 import type { FlowOptions } from './flowOptions.ts';
@@ -46,13 +47,13 @@ export class UnsubscribeDialog extends FlowDialog<{ email?: string }> {
     const already = await this.flow.service.find(email);
     if (already) {
       await step.context.sendActivity(
-        say('unsubscribeAlready', lang, { email, time: formatTime(already.createdAt, lang) }),
+        say('unsubscribeAlready', lang, { email: escapeMarkdown(email), time: formatTime(already.createdAt, lang) }),
       );
       return step.endDialog();
     }
     this.setHelp(step, 'unsubscribeHelpConfirm');
     return step.prompt(PROMPTS.confirm, {
-      ...promptWith(say('unsubscribeConfirm', lang, { email }), say('confirmRetry', lang)),
+      ...promptWith(say('unsubscribeConfirm', lang, { email: escapeMarkdown(email) }), say('confirmRetry', lang)),
       // The question is "Stop promotional e-mail to …?": "stop" and "berhenti" answer it, they do not cancel.
       choices: yesNoChoices(lang, ['stop', 'berhenti', 'hentikan', 'unsubscribe', 'remove']),
     });
@@ -63,9 +64,10 @@ export class UnsubscribeDialog extends FlowDialog<{ email?: string }> {
     const lang = await this.lang(step);
     const request = { email, lang, ...requestOriginOf(step) };
     return this.recordRequest(step, () => this.flow.service.unsubscribe(request), {
-      recorded: (r, l) => say('unsubscribeDone', l, { email, time: formatTime(r.createdAt, l) }),
+      recorded: (r, l) => say('unsubscribeDone', l, { email: escapeMarkdown(email), time: formatTime(r.createdAt, l) }),
       sent: (_r, l) => say('unsubscribeMailSent', l),
-      existing: (r, l) => say('unsubscribeAlready', l, { email, time: formatTime(r.createdAt, l) }),
+      existing: (r, l) =>
+        say('unsubscribeAlready', l, { email: escapeMarkdown(email), time: formatTime(r.createdAt, l) }),
     });
   }
 }
