@@ -74,3 +74,10 @@ export function otherCompanyOf(words: readonly string[]): string | undefined {
     if (OTHER_GENERIC.has(words[i] ?? '') && (words[i + 1] === 'lain' || words[i + 1] === 'other')) return words[i];
   return undefined;
 }
+
+/** The brand a question about another company names ("Shopee", "Google Analytics"), or undefined (none, or generic). */
+export function otherBrandOf(words: readonly string[]): string | undefined {
+  const name = otherCompanyOf(words);
+  if (name === undefined || OTHER_GENERIC.has(name)) return undefined;
+  return name.replace(/(^|\s)\p{L}/gu, (c) => c.toUpperCase());
+}

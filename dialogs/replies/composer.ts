@@ -1,3 +1,4 @@
+import type { ContactDataKind } from '../../knowledge/contactData.ts';
 import type { Candidate } from '../../knowledge/matcher.ts';
 import type { SmallTalkIntent } from '../../knowledge/smalltalk.ts';
 import type { Bilingual, FlowName, KnowledgeBase, KnowledgeEntry, Lang } from '../../knowledge/types.ts';
@@ -80,6 +81,25 @@ export class ReplyComposer {
       suggestions: this.flowSuggestion('support', lang),
       meta: { kind: 'offtopic', lang, entryId: entry.id, score: round(score) },
     };
+  }
+
+  /** A question about another company: the assistant speaks only for Wowrack Indonesia's statement. */
+  otherCompany(company: string | undefined, entry: KnowledgeEntry, lang: Lang, score: number): Reply {
+    const text = `${say(company ? 'otherCompanyNamed' : 'otherCompany', lang, { company: company ?? '' })} ${this.askSupport(lang)}`;
+    return {
+      text,
+      suggestions: this.flowSuggestion('support', lang),
+      meta: { kind: 'offtopic', lang, entryId: entry.id, score: round(score) },
+    };
+  }
+
+  /** A message that is only an e-mail address, a phone number or a name: what would the customer like to do? */
+  contactData(kind: ContactDataKind, lang: Lang): Reply {
+    const what = say(kind === 'email' ? 'contactEmail' : kind === 'phone' ? 'contactPhone' : 'contactName', lang);
+    const suggestions = ['unsubscribe', 'support', 'parental-consent'].flatMap((flow) =>
+      this.flowSuggestion(flow, lang),
+    );
+    return { text: say('contactWhat', lang, { what }), suggestions, meta: { kind: 'contact', lang } };
   }
 
   smallTalk(intent: SmallTalkIntent, lang: Lang): Reply {

@@ -15,7 +15,16 @@ export interface Suggestion {
   readonly value: ReplyAction;
 }
 
-export type ReplyKind = 'answer' | 'suggest' | 'none' | 'offtopic' | 'smalltalk' | 'welcome' | 'feedback' | 'error';
+export type ReplyKind =
+  | 'answer'
+  | 'suggest'
+  | 'none'
+  | 'offtopic'
+  | 'contact'
+  | 'smalltalk'
+  | 'welcome'
+  | 'feedback'
+  | 'error';
 
 /** Facts about a reply for analytics and feedback (sent as channelData, never shown). */
 export interface ReplyMeta {

@@ -24,6 +24,21 @@ const ASSISTANT_TEXTS = {
     id: 'Pertanyaan tentang {topic} berada di luar Pernyataan Privasi, jadi saya tidak dapat menjawabnya.',
     en: "Questions about {topic} are outside the Privacy Statement, so I can't answer them.",
   },
+  otherCompany: {
+    id: 'Saya hanya dapat menjelaskan Pernyataan Privasi Wowrack Indonesia, bukan kebijakan perusahaan atau layanan lain.',
+    en: "I can only speak for Wowrack Indonesia's Privacy Statement, not for other companies or services.",
+  },
+  otherCompanyNamed: {
+    id: 'Saya hanya dapat menjelaskan Pernyataan Privasi Wowrack Indonesia, bukan kebijakan {company}.',
+    en: "I can only speak for Wowrack Indonesia's Privacy Statement, not for {company}'s policy.",
+  },
+  contactWhat: {
+    id: 'Apa yang ingin Anda lakukan dengan {what} ini? Saya bisa menghentikan e-mail promosi ke sebuah alamat, meneruskan pertanyaan atau permintaan data Anda ke tim support, atau memulai persetujuan orang tua untuk pelanggan di bawah 18 tahun.',
+    en: 'What would you like to do with this {what}? I can stop promotional e-mail to an address, pass your question or data request to our support team, or start parental consent for a customer under 18.',
+  },
+  contactEmail: { id: 'alamat e-mail', en: 'e-mail address' },
+  contactPhone: { id: 'nomor telepon', en: 'phone number' },
+  contactName: { id: 'nama', en: 'name' },
   askSupport: {
     id: 'Anda dapat mengirimkan pertanyaan ke tim Wowrack di {email}, atau melalui menu kontak di situs Wowrack Indonesia.',
     en: 'You can send your question to the Wowrack team at {email}, or through the contact menu on the Wowrack Indonesia site.',

@@ -1,7 +1,10 @@
+import { contactDataOf } from '../../knowledge/contactData.ts';
 import { detectFlowRequest } from '../../knowledge/flowIntent.ts';
 import type { KnowledgeService } from '../../knowledge/knowledgeService.ts';
 import { detectLanguage } from '../../knowledge/language.ts';
+import { OTHER_COMPANY_ENTRY } from '../../knowledge/matcher.ts';
 import { toWords } from '../../knowledge/normalize.ts';
+import { otherBrandOf } from '../../knowledge/otherCompanies.ts';
 import { detectSmallTalk } from '../../knowledge/smalltalk.ts';
 import type { FlowName, Lang } from '../../knowledge/types.ts';
 import type { ReplyComposer } from '../replies/composer.ts';
@@ -77,7 +80,12 @@ export class Answerer {
     const smallTalk = detectSmallTalk(raw);
     if (smallTalk) return this.reply(this.composer.smallTalk(smallTalk, lang), lang);
 
-    const result = this.knowledge.matcher.match(raw, { fallbackLang: lang });
+    // Only an address, a number or a name (often typed after a conversation ended): ask what to do with it.
+    const matcher = this.knowledge.matcher;
+    const contact = contactDataOf(text, { isKnownWord: (word) => matcher.knowsWord(word) });
+    if (contact) return this.reply(this.composer.contactData(contact.kind, lang), lang);
+
+    const result = matcher.match(raw, { fallbackLang: lang });
     const flow = detectFlowRequest(text, result);
     if (flow && this.flows.has(flow)) return { kind: 'flow', flow, lang: result.lang, question: text };
     switch (result.kind) {
@@ -86,7 +94,12 @@ export class Answerer {
       case 'suggest':
         return this.reply(this.composer.suggest(result.candidates, result.lang, result.score), result.lang);
       case 'offtopic':
-        return this.reply(this.composer.offTopic(result.entry, result.lang, result.score), result.lang);
+        return this.reply(
+          result.entry.id === OTHER_COMPANY_ENTRY
+            ? this.composer.otherCompany(otherBrandOf(result.words), result.entry, result.lang, result.score)
+            : this.composer.offTopic(result.entry, result.lang, result.score),
+          result.lang,
+        );
       case 'none':
         return this.reply(this.composer.none(result.lang, result.score), result.lang);
     }

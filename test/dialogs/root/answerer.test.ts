@@ -103,6 +103,33 @@ describe('dialogs/root/answerer', () => {
     expect(outcome.kind === 'reply' && outcome.reply.meta.lang).to.equal('en');
   });
 
+  it('a message that is only an e-mail, a phone number or a name asks what to do with it, offering the flows', () => {
+    for (const [text, what] of [
+      ['budi.santoso@example.com', 'alamat e-mail'],
+      ['0812-3456-7890', 'nomor telepon'],
+      ['nama saya Rina Wijaya', 'nama'],
+    ] as const) {
+      const outcome = ask(answerer(), text);
+      if (outcome.kind !== 'reply') expect.fail(`${text}: not a reply`);
+      expect(outcome.reply.meta.kind, text).to.equal('contact');
+      expect(outcome.reply.text, text).to.include(what);
+      expect(outcome.reply.suggestions.map((s) => s.value)).to.deep.equal([
+        { action: 'flow', flow: 'unsubscribe' },
+        { action: 'flow', flow: 'support' },
+        { action: 'flow', flow: 'parental-consent' },
+      ]);
+    }
+  });
+
+  it("a question about another company: only Wowrack's statement, naming the company, never a Wowrack quote", () => {
+    const outcome = ask(answerer(), 'apakah shopee menjual data penggunanya?');
+    if (outcome.kind !== 'reply') expect.fail('not a reply');
+    expect(outcome.reply.meta.kind).to.equal('offtopic');
+    expect(outcome.reply.text).to.include('hanya dapat menjelaskan Pernyataan Privasi Wowrack Indonesia');
+    expect(outcome.reply.text).to.include('Shopee');
+    expect(outcome.reply.text).to.not.include('tidak menjual');
+  });
+
   describe('policyAnswer', () => {
     it('answers a clear policy question, in the language asked for', () => {
       const reply = answerer().policyAnswer('Apakah Wowrack menggunakan cookie?', 'en');
