@@ -23,9 +23,12 @@ export interface ServerDeps {
   readonly consents: ConsentService;
 }
 
-/** Bot Framework turns the time fields into Dates before a turn (as CloudAdapter.process would). */
+/**
+ * The checked body (activityProblem passed) as the adapter expects it: the time fields turned into Dates, as
+ * CloudAdapter.process would. The one cast: the guard has checked every field a turn reads.
+ */
 function toActivity(body: Record<string, unknown>): Activity {
-  const activity = { ...body } as Record<string, unknown>;
+  const activity: Record<string, unknown> = { ...body };
   for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
     const value = activity[field];
     if (typeof value === 'string') {
@@ -36,10 +39,6 @@ function toActivity(body: Record<string, unknown>): Activity {
   return activity as unknown as Activity;
 }
 
-/**
- * CloudAdapter's processActivity (protected in its types, public at run time: CloudAdapter.process itself calls it).
- * A public method on AssistantAdapter (bot/channel/adapter.ts) would make this cast unnecessary.
- */
 /** The status of an error the Bot Framework SDK throws for a request it refuses (AuthenticationError: 401/403). */
 function statusOf(error: unknown): number | undefined {
   const status = typeof error === 'object' && error !== null && 'statusCode' in error ? error.statusCode : undefined;
