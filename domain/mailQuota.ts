@@ -33,32 +33,61 @@ export class MailQuota {
   }
 
   /**
-   * Whether a request from `conversationId` may now send one more mail to each of `recipients`. Called inside the
-   * unit of work that records the mails, so the check and the record cannot be raced.
+   * Whether a request from `origin` may make the assistant send `outsideMails` more mails to outside addresses now:
+   * the per-client cap (every mail the client caused, ours included) and the per-conversation cap. Called inside
+   * the unit of work that records the mails, so the check and the record cannot be raced.
    */
+  async sourceAllows(
+    tx: Transaction,
+    origin: RequestOrigin | undefined,
+    outsideMails: number,
+    now: Date,
+  ): Promise<boolean> {
+    const recent = await this.recent(tx, now);
+    const clientKey = origin?.clientKey;
+    if (clientKey !== undefined && recent.filter((m) => m.clientKey === clientKey).length >= this.limits.perClient)
+      return false;
+    const conversationId = origin?.conversationId;
+    if (outsideMails === 0 || conversationId === undefined) return true;
+    const fromConversation = recent.filter((m) => !m.internal && m.conversationId === conversationId).length;
+    return fromConversation + outsideMails <= this.limits.perConversation;
+  }
+
+  /** Whether `recipient` may get one more mail now (our own mailboxes always may). */
+  async recipientAllows(tx: Transaction, recipient: string, now: Date): Promise<boolean> {
+    const key = mailboxKey(recipient);
+    if (key === undefined || this.internal.has(key)) return true;
+    const recent = await this.recent(tx, now);
+    return recent.filter((m) => m.to === key).length < this.limits.perRecipient;
+  }
+
+  /** Whether `recipient` is one of our own mailboxes (no cap applies to it). */
+  isInternal(recipient: string): boolean {
+    const key = mailboxKey(recipient);
+    return key !== undefined && this.internal.has(key);
+  }
+
+  /** Both checks for one request mailing each of `recipients` once. */
   async allows(
     tx: Transaction,
     origin: RequestOrigin | undefined,
     recipients: readonly string[],
     now: Date,
   ): Promise<boolean> {
-    const since = new Date(now.getTime() - this.limits.windowMs);
-    const all = await tx.outbox.createdSince(since);
-    const clientKey = origin?.clientKey;
-    if (clientKey !== undefined && all.filter((m) => m.clientKey === clientKey).length >= this.limits.perClient)
-      return false;
-    const outside = recipients.flatMap((r) => mailboxKey(r) ?? []).filter((r) => !this.internal.has(r));
-    if (outside.length === 0) return true;
-    const conversationId = origin?.conversationId;
-    const recent = all
-      .map((m) => ({ to: mailboxKey(m.to) ?? '', conversationId: m.conversationId }))
-      .filter((m) => !this.internal.has(m.to));
-    const fromConversation =
-      conversationId === undefined ? 0 : recent.filter((m) => m.conversationId === conversationId).length;
-    if (fromConversation + outside.length > this.limits.perConversation) return false;
-    return outside.every(
-      (r) =>
-        recent.filter((m) => m.to === r).length + outside.filter((o) => o === r).length <= this.limits.perRecipient,
+    const outside = recipients.filter((r) => !this.isInternal(r));
+    if (!(await this.sourceAllows(tx, origin, outside.length, now))) return false;
+    const keys = outside.map((r) => mailboxKey(r) ?? '');
+    const recent = await this.recent(tx, now);
+    return keys.every(
+      (k) => recent.filter((m) => m.to === k).length + keys.filter((o) => o === k).length <= this.limits.perRecipient,
     );
+  }
+
+  private async recent(tx: Transaction, now: Date) {
+    const since = new Date(now.getTime() - this.limits.windowMs);
+    return (await tx.outbox.createdSince(since)).map((m) => {
+      const to = mailboxKey(m.to) ?? '';
+      return { to, internal: this.internal.has(to), conversationId: m.conversationId, clientKey: m.clientKey };
+    });
   }
 }

@@ -10,7 +10,13 @@ import type { RequestOrigin } from './records.ts';
 
 /** What a request came to. */
 export type RequestOutcome<T> =
-  | { readonly status: 'recorded'; readonly record: T; readonly delivered: boolean }
+  | {
+      readonly status: 'recorded';
+      readonly record: T;
+      readonly delivered: boolean;
+      /** A courtesy mail (a confirmation) was not sent: its mailbox reached the caps. The request itself stands. */
+      readonly withheld: boolean;
+    }
   /** The same request was already recorded (nothing new kept or sent). */
   | { readonly status: 'existing'; readonly record: T }
   /** A mail cap was reached (nothing kept or sent). */
@@ -19,14 +25,24 @@ export type RequestOutcome<T> =
 /** What a request's own code decides inside the unit of work, before anything is written. */
 export type Prepared<T> =
   | { readonly existing: T }
-  | { readonly record: T; readonly mails: readonly MailRequest[]; readonly save: (tx: Transaction) => Promise<void> };
+  | { readonly record: T; readonly mails: readonly PreparedMail[]; readonly save: (tx: Transaction) => Promise<void> };
+
+/**
+ * A mail of a request. A courtesy mail (`courtesy: true`: an acknowledgement, a confirmation) is dropped when its
+ * mailbox reached the caps instead of refusing the request: three requests naming someone's address must not lock
+ * that person out of their own request for an hour.
+ */
+export type PreparedMail = MailRequest & { readonly courtesy?: boolean };
 
 export interface RequestSpec<T> {
   /** Where the request comes from: its conversation and client (for the caps) and its idempotency key. */
   readonly origin?: RequestOrigin;
   /** The record already made for `origin.requestKey`: then nothing new is recorded or sent. */
   readonly findByKey?: (tx: Transaction, requestKey: string) => Promise<T | undefined>;
-  /** Outside addresses that will get a mail (checked against the caps); empty: no cap applies. */
+  /**
+   * Outside addresses whose mail is the point of the request (the parent's consent link): capped, the request is
+   * refused. The per-client cap applies to every request; courtesy mails are checked one by one.
+   */
   readonly recipients: readonly string[];
   /** Looks for an existing record, or builds the new one with its mails (throws InvalidAddressError on bad input). */
   readonly prepare: (tx: Transaction, now: Date) => Promise<Prepared<T>>;
@@ -55,20 +71,32 @@ export class RequestRecorder {
       if (same) return { status: 'existing', record: same } as const;
       const prepared = await spec.prepare(tx, at);
       if ('existing' in prepared) return { status: 'existing', record: prepared.existing } as const;
-      if (!(await quota.allows(tx, origin, spec.recipients, at))) return { status: 'limited' } as const;
+      const outsideMails = prepared.mails.filter((m) => !quota.isInternal(m.to)).length;
+      if (!(await quota.sourceAllows(tx, origin, outsideMails, at))) return { status: 'limited' } as const;
+      for (const recipient of spec.recipients)
+        if (!(await quota.recipientAllows(tx, recipient, at))) return { status: 'limited' } as const;
       await prepared.save(tx);
-      // Every mail carries where the request came from, for the caps.
-      const stamped = prepared.mails.map((mail) => ({
-        ...mail,
-        ...(origin?.conversationId !== undefined ? { conversationId: origin.conversationId } : {}),
-        ...(origin?.clientKey !== undefined ? { clientKey: origin.clientKey } : {}),
-      }));
-      const mailIds = await addMails(tx, stamped, at);
-      return { status: 'recorded', record: prepared.record, mailIds } as const;
+      const mailIds: string[] = [];
+      let withheld = false;
+      for (const { courtesy, ...mail } of prepared.mails) {
+        if (courtesy && !(await quota.recipientAllows(tx, mail.to, at))) {
+          withheld = true;
+          continue;
+        }
+        // Every mail carries where the request came from, for the caps; recorded one by one, so the next courtesy
+        // mail's check counts this one.
+        const stamped: MailRequest = {
+          ...mail,
+          ...(origin?.conversationId !== undefined ? { conversationId: origin.conversationId } : {}),
+          ...(origin?.clientKey !== undefined ? { clientKey: origin.clientKey } : {}),
+        };
+        mailIds.push(...(await addMails(tx, [stamped], at)));
+      }
+      return { status: 'recorded', record: prepared.record, mailIds, withheld } as const;
     });
     if (outcome.status !== 'recorded') return outcome;
     const delivered = await delivery.waitForDelivery(outcome.mailIds, deliveryWaitMs);
-    return { status: 'recorded', record: outcome.record, delivered };
+    return { status: 'recorded', record: outcome.record, delivered, withheld: outcome.withheld };
   }
 }
 

@@ -32,7 +32,8 @@ export class TicketService {
     return requests.record<TicketRecord>({
       origin: originOf(input),
       findByKey: (tx, key) => tx.tickets.findByRequestKey(key),
-      recipients: [email],
+      // The acknowledgement is a courtesy: a mailbox at its cap does not keep the ticket from being recorded.
+      recipients: [],
       prepare: async (tx, now) => {
         const due = dueAt(input.kind, now);
         const ticket: TicketRecord = {
@@ -58,7 +59,7 @@ export class TicketService {
               ...ticketToSupportMail(ticket),
               purpose: 'ticket-support',
             },
-            { to: email, ...ticketAcknowledgementMail(ticket), purpose: 'ticket-acknowledgement' },
+            { to: email, ...ticketAcknowledgementMail(ticket), purpose: 'ticket-acknowledgement', courtesy: true },
           ],
         };
       },

@@ -40,7 +40,8 @@ export class UnsubscribeService {
     return requests.record<UnsubscribeRecord>({
       origin: originOf(input),
       findByKey: (tx, key) => tx.unsubscribes.findByRequestKey(key),
-      recipients: [email],
+      // The confirmation is a courtesy: the suppression entry and the REMOVE mail stand whatever the caps say.
+      recipients: [],
       prepare: async (tx, now) => {
         const existing = await findEntry(tx, email);
         if (existing) return { existing };
@@ -60,6 +61,7 @@ export class UnsubscribeService {
               to: email,
               ...unsubscribeConfirmationMail(email, createdAt, input.lang, supportEmail),
               purpose: 'unsubscribe-confirmation',
+              courtesy: true,
             },
           ],
         };

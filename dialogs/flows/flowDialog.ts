@@ -181,7 +181,11 @@ export abstract class FlowDialog<Values extends object = object> extends Compone
       else if (outcome.status === 'existing')
         await context.sendActivity((report.existing ?? report.recorded)(outcome.record, lang));
       else {
-        const mail = outcome.delivered ? report.sent(outcome.record, lang) : say('mailQueued', lang);
+        const mail = outcome.withheld
+          ? say('mailWithheld', lang, { support: this.deps.supportEmail })
+          : outcome.delivered
+            ? report.sent(outcome.record, lang)
+            : say('mailQueued', lang);
         await context.sendActivity(`${report.recorded(outcome.record, lang)} ${mail}`);
       }
     } catch (error) {

@@ -37,6 +37,10 @@ export const FLOW_TEXTS = {
     id: 'Catatan: e-mail belum dapat terkirim saat ini karena gangguan; permintaan Anda tetap tercatat dan e-mail akan dikirim ulang otomatis.',
     en: 'Note: the e-mail could not be sent just now because of a problem; your request is recorded and the e-mail will be retried automatically.',
   },
+  mailWithheld: {
+    id: 'Tim kami sudah menerimanya, tetapi e-mail konfirmasi tidak dikirim karena alamat tersebut sudah menerima banyak e-mail dari kami dalam satu jam terakhir. Hubungi {support} jika Anda memerlukannya.',
+    en: 'Our team has it, but no confirmation e-mail was sent because that address has received many e-mails from us in the last hour. Write to {support} if you need one.',
+  },
   resumeHint: {
     id: '(Ketik "batal" untuk berhenti atau "bantuan" untuk penjelasan.)',
     en: '(Type "cancel" to stop or "help" for an explanation.)',

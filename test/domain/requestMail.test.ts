@@ -87,7 +87,12 @@ describe('domain/requestMail', () => {
   describe('recorded', () => {
     it('stores the record and its mails in one write, then waits for exactly those mails', async () => {
       const outcome = await recorder.record(spec('budi@example.com'));
-      expect(outcome).to.deep.equal({ status: 'recorded', record: record('budi@example.com'), delivered: true });
+      expect(outcome).to.deep.equal({
+        status: 'recorded',
+        record: record('budi@example.com'),
+        delivered: true,
+        withheld: false,
+      });
       const data = db.snapshot();
       expect(db.writes).to.equal(1);
       expect(data.unsubscribes).to.deep.equal([record('budi@example.com')]);
