@@ -306,7 +306,10 @@ export class Outbox implements MailDelivery {
         ...stored,
         attempts,
         lastError,
-        ...(giveUp ? { status: 'failed' } : { nextAttemptAt }),
+        // A mail that will never be sent keeps no secret either (a consent link's token).
+        ...(giveUp
+          ? { status: 'failed', text: stored.scrubAfterSend ? scrubSecrets(stored.text) : stored.text }
+          : { nextAttemptAt }),
       });
     });
     const log = { outboxId: record.id, purpose: record.purpose, to: maskEmail(record.to), attempts, error: lastError };

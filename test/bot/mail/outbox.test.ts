@@ -301,6 +301,23 @@ describe('mail/Outbox', () => {
       expect(logs.lines.filter((l) => l.level === 50)[0]).to.include({ outboxId: record.id, permanent: true });
     });
 
+    it('a mail holding a secret (a consent link) that fails for good keeps no token', async () => {
+      const transport = new FakeTransport();
+      transport.fail = new InvalidMailError('invalid To address');
+      const box = outbox(transport);
+      const token = 'A'.repeat(43);
+      const record = await enqueue(box, {
+        ...INPUT,
+        text: `Buka https://chat.example/consent/${token}`,
+        scrubAfterSend: true,
+      });
+      await box.deliverDue();
+      const stored = recordOf(db, record.id);
+      expect(stored.status).to.equal('failed');
+      expect(stored.text).to.not.include(token);
+      expect(stored.text).to.include('[removed]');
+    });
+
     it('gives up after giveUpAfterMs: status failed and an error log', async () => {
       const port = await closedPort();
       const box = outbox(smtp(`smtp://127.0.0.1:${port}`), {
