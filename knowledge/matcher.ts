@@ -110,6 +110,8 @@ export interface MatchOptions {
 }
 
 const CACHE_SIZE = 2000;
+/** Least ranker probability that makes an entry a candidate when none of the question's words are in it. */
+const RANKER_FLOOR = 0.1;
 
 /**
  * Finds the knowledge entry that answers a question. Pure and synchronous: built once per knowledge file.
@@ -354,7 +356,8 @@ export class Matcher {
     const lexical = this.rank(query);
     const tokens = query.map((q) => q.token);
     const ranker = this.ranker;
-    if (!ranker) return { ranked: lexical, tokens };
+    // No word of the question is in the file: nothing to rank (the ranker alone would guess from letters).
+    if (!ranker || lexical.length === 0) return { ranked: lexical, tokens };
     const index = new Map(this.entries.map((e, i) => [e, i]));
     const among = lexical.slice(0, 20).map((c) => (index.get(c.entry) ?? 0) + 1);
     const probs = ranker.predict(tokens, words, among);
@@ -365,7 +368,10 @@ export class Matcher {
       if (cls === NONE_CLASS) continue;
       const entry = this.entries[cls - 1];
       if (!entry || entry.id === OTHER_COMPANY_ENTRY) continue;
-      byEntry.set(entry, (byEntry.get(entry) ?? 0) + w * p);
+      // An entry no word of the question points at joins only when the ranker gives it a real chance.
+      const lexicalScore = byEntry.get(entry);
+      if (lexicalScore === undefined && p < RANKER_FLOOR) continue;
+      byEntry.set(entry, (lexicalScore ?? 0) + w * p);
     }
     const ranked = [...byEntry].map(([entry, score]) => ({ entry, score })).filter((c) => c.score > 0);
     return { ranked: ranked.sort((a, b) => b.score - a.score), tokens };
