@@ -154,7 +154,9 @@ export class Ranker {
     const e = z.map((v) => Math.exp(v - max));
     const sum = e.reduce((a, b) => a + b, 0);
     const out = new Map<number, number>();
-    set.forEach((c, i) => out.set(c, (e[i] ?? 0) / sum));
+    set.forEach((c, i) => {
+      out.set(c, (e[i] ?? 0) / sum);
+    });
     return out;
   }
 
@@ -169,19 +171,16 @@ export class Ranker {
   private vectorOf(named: Map<string, number>): Vector {
     const index: number[] = [];
     const value: number[] = [];
-    let norm = 0;
     for (const [name, w] of named) {
       const f = this.features.get(name);
       if (f === undefined) continue;
       index.push(f);
       value.push(w);
-      norm += w * w;
     }
     // Normalised over all the text's features, known or not: unknown words make every class less likely.
     let total = 0;
     for (const w of named.values()) total += w * w;
     const scale = total > 0 ? 1 / Math.sqrt(total) : 0;
-    void norm;
     return { index: Int32Array.from(index), value: Float32Array.from(value, (v) => v * scale) };
   }
 
