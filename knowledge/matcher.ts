@@ -165,7 +165,13 @@ export class Matcher {
       const texts =
         entry.id === OTHER_COMPANY_ENTRY
           ? []
-          : [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en];
+          : [
+              entry.question.id,
+              entry.question.en,
+              ...entry.alternates.id,
+              ...entry.alternates.en,
+              ...(knowledge.training?.get(entry.id) ?? []),
+            ];
       const bag = new Set<string>();
       for (const text of texts) {
         const tokens = [...new Set(normalizer.tokens(text))];
