@@ -76,10 +76,12 @@ export class Ranker {
   private readonly full: boolean;
 
   constructor(classes: number, examples: readonly RankerExample[], options: RankerOptions = {}) {
-    const { epochs = 12, learningRate = 0.5, l2 = 1e-5, seed = 7, fullSoftmaxMaxClasses = 80 } = options;
+    const { learningRate = 0.5, l2 = 1e-5, seed = 7, fullSoftmaxMaxClasses = 80 } = options;
     const maxWeights = options.maxWeights ?? 8_000_000;
     this.classes = classes;
     this.full = classes <= fullSoftmaxMaxClasses;
+    // Large files have many phrasings per class already; fewer passes keep their load time in seconds.
+    const epochs = options.epochs ?? (this.full ? 12 : 4);
 
     // Vocabulary: every feature seen in training, the most frequent first when it has to be capped.
     const named = examples.map((e) => featureNames(e.tokens, e.words));
@@ -94,17 +96,38 @@ export class Ranker {
     this.bias = new Float32Array(classes);
     const vectors = named.map((f) => this.vectorOf(f));
 
-    // Negatives for the sampled softmax: classes sharing word features with the example.
-    const wordClasses = new Map<number, Set<number>>();
-    if (!this.full)
+    // Negatives for the sampled softmax, found once: the classes sharing most word features with the example.
+    const hardNegatives: (readonly number[])[] = [];
+    if (!this.full) {
+      const wordClasses = new Map<number, Set<number>>();
+      const wordFeatures = named.map((f) =>
+        [...f.keys()].flatMap((name) => {
+          const index = name.startsWith('w ') ? this.features.get(name) : undefined;
+          return index === undefined ? [] : [index];
+        }),
+      );
       examples.forEach((e, i) => {
-        const v = vectors[i] as Vector;
-        for (const f of v.index) {
+        for (const f of wordFeatures[i] ?? []) {
           const set = wordClasses.get(f) ?? new Set<number>();
           set.add(e.label);
           wordClasses.set(f, set);
         }
       });
+      examples.forEach((e, i) => {
+        const overlap = new Map<number, number>();
+        for (const f of wordFeatures[i] ?? []) {
+          const set = wordClasses.get(f);
+          if (!set || set.size > 200) continue;
+          for (const c of set) if (c !== e.label) overlap.set(c, (overlap.get(c) ?? 0) + 1);
+        }
+        hardNegatives.push(
+          [...overlap]
+            .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+            .slice(0, 10)
+            .map(([c]) => c),
+        );
+      });
+    }
 
     const random = rng(seed);
     const order = examples.map((_, i) => i);
@@ -120,7 +143,7 @@ export class Ranker {
       for (const k of order) {
         const example = examples[k] as RankerExample;
         const x = vectors[k] as Vector;
-        const set = this.full ? all : this.sampleClasses(example.label, x, wordClasses, random);
+        const set = this.full ? all : this.sampleClasses(example.label, hardNegatives[k] ?? [], random);
         let max = -Infinity;
         for (const c of set) {
           const z = this.logit(x, c);
@@ -184,24 +207,9 @@ export class Ranker {
     return { index: Int32Array.from(index), value: Float32Array.from(value, (v) => v * scale) };
   }
 
-  private sampleClasses(
-    label: number,
-    x: Vector,
-    wordClasses: Map<number, Set<number>>,
-    random: () => number,
-  ): number[] {
-    const overlap = new Map<number, number>();
-    for (const f of x.index) {
-      const set = wordClasses.get(f);
-      if (!set || set.size > 200) continue;
-      for (const c of set) if (c !== label) overlap.set(c, (overlap.get(c) ?? 0) + 1);
-    }
-    const hard = [...overlap]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 15)
-      .map(([c]) => c);
+  private sampleClasses(label: number, hard: readonly number[], random: () => number): number[] {
     const set = new Set<number>([label, NONE_CLASS, ...hard]);
-    for (let i = 0; i < 10; i++) set.add(Math.floor(random() * this.classes));
+    for (let i = 0; i < 5; i++) set.add(Math.floor(random() * this.classes));
     return [...set];
   }
 }
