@@ -291,7 +291,7 @@ export class Matcher {
    * higher: the best off-topic entry holding such a word is the honest reply, when it scores at least `suggest`.
    */
   private offtopicCue(ranked: readonly Candidate[], tokens: readonly string[]): Candidate | undefined {
-    if (ranked[0]?.entry.kind !== 'policy') return undefined;
+    if (ranked.length === 0) return undefined;
     const cues = tokens.filter((t) => this.offtopicOnly.has(t));
     if (cues.length === 0) return undefined;
     const holders = new Set(cues.flatMap((t) => this.entryPostings.get(t) ?? []).map((i) => this.entries[i]));
@@ -461,7 +461,11 @@ export class Matcher {
       if (!offtopicNear && (!runnerUp || top.score - runnerUp.score >= clearMargin))
         return { kind: 'answer', lang, entry: top.entry, score: top.score, candidates: close };
     }
-    const policy = close.filter((c) => c.entry.kind === 'policy');
+    // Not answered: offer the policy entries near the top (as near as the clear-leader rule looks).
+    const near = Math.max(margin, clearMargin);
+    const policy = candidates
+      .filter((c) => c.score >= suggest && top.score - c.score < near && c.entry.kind === 'policy')
+      .slice(0, 3);
     if (policy.length === 0) return { kind: 'none', lang, score: top.score, candidates: close };
     return { kind: 'suggest', lang, score: top.score, candidates: policy };
   }
