@@ -148,6 +148,7 @@ export class Matcher {
   private readonly offtopicOnly = new Set<string>();
   /** Learned ranker (see ranker.ts); class 1 + i is entry i. */
   private readonly ranker: Ranker | undefined;
+  private readonly entryIndex = new Map<KnowledgeEntry, number>();
 
   constructor(
     readonly knowledge: KnowledgeBase,
@@ -212,6 +213,7 @@ export class Matcher {
     for (const [t, list] of this.entryPostings)
       if (normalizer.isCanonical(t) && list.every((i) => this.entries[i]?.kind === 'offtopic'))
         this.offtopicOnly.add(t);
+    this.entries.forEach((e, i) => this.entryIndex.set(e, i));
     this.ranker = weights.ranker > 0 ? this.trainRanker() : undefined;
   }
 
@@ -366,8 +368,7 @@ export class Matcher {
     const ranker = this.ranker;
     // No word of the question is in the file: nothing to rank (the ranker alone would guess from letters).
     if (!ranker || lexical.length === 0) return { ranked: lexical, tokens };
-    const index = new Map(this.entries.map((e, i) => [e, i]));
-    const among = lexical.slice(0, 20).map((c) => (index.get(c.entry) ?? 0) + 1);
+    const among = lexical.slice(0, 20).map((c) => (this.entryIndex.get(c.entry) ?? 0) + 1);
     const probs = ranker.predict(tokens, words, among);
     const w = this.weights.ranker;
     const byEntry = new Map<KnowledgeEntry, number>();
