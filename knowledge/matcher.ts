@@ -213,7 +213,7 @@ export class Matcher {
     for (const [t, list] of this.entryPostings)
       if (normalizer.isCanonical(t) && list.every((i) => this.entries[i]?.kind === 'offtopic'))
         this.offtopicOnly.add(t);
-    this.entries.forEach((e, i) => this.entryIndex.set(e, i));
+    for (const [i, e] of this.entries.entries()) this.entryIndex.set(e, i);
     this.ranker = weights.ranker > 0 ? this.trainRanker() : undefined;
   }
 
