@@ -48,6 +48,35 @@ const REQUEST_PHRASES = [
   'connect me',
 ];
 
+/**
+ * Phrases that ask to know or to be told, which make a message with a request word ("saya mau tau aturan kalian soal
+ * email promosi", "mohon jawab jujur ya") a question: it is answered and the conversation only offered.
+ */
+const KNOW_PHRASES = [
+  'mau tahu',
+  'mau tau',
+  'ingin tahu',
+  'ingin tau',
+  'pengen tahu',
+  'pengen tau',
+  'ingin mengetahui',
+  'mau tanya',
+  'mau nanya',
+  'ingin tanya',
+  'mau bertanya',
+  'ingin bertanya',
+  'penasaran',
+  'jawab',
+  'jelaskan',
+  'dijelaskan',
+  'jelasin',
+  'want to know',
+  'like to know',
+  'wondering',
+  'explain',
+  'tell me',
+];
+
 const MINOR = new Set(['anak']);
 
 /**
@@ -76,6 +105,7 @@ export function detectFlowRequest(text: string, match: MatchResult): FlowName | 
       : undefined;
   }
   if (asksHow || (startsAsQuestion && !joined.includes(' please '))) return undefined;
+  if (KNOW_PHRASES.some((p) => joined.includes(` ${p} `))) return undefined;
   // A bare "REMOVE" / "unsubscribe" is the statement's own instruction: carry it out.
   if (flow === 'unsubscribe' && raw.length <= 3 && raw.some((w) => w === 'remove' || w === 'unsubscribe')) return flow;
   return REQUEST_PHRASES.some((p) => joined.includes(` ${p} `)) ? flow : undefined;

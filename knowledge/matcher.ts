@@ -5,6 +5,7 @@ import { detectLanguage } from './language.ts';
 import { STOP_WORDS } from './lexicon.ts';
 import { type Normalizer, toWords } from './normalize.ts';
 import { otherCompanyOf } from './otherCompanies.ts';
+import { NONE_CLASS, Ranker, type RankerExample } from './ranker.ts';
 import type { KnowledgeBase, KnowledgeEntry, Lang } from './types.ts';
 import { TypoCorrector } from './typoCorrector.ts';
 
@@ -43,7 +44,9 @@ export type MatchDecision =
   /** Nothing fits. */
   | { readonly kind: 'none'; readonly lang: Lang; readonly score: number; readonly candidates: readonly Candidate[] };
 
-/** Calibrated on labelled questions (see `npm run eval -- --calibrate`). */
+/**
+ * Calibrated on labelled questions (scripts/calibrate.ts: questions, messy-dev and messy-dev-2, with the ranker at 0.5).
+ */
 export interface Thresholds {
   /** At or above: answer. */
   readonly answer: number;
@@ -63,8 +66,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   answer: 0.425,
   suggest: 0.25,
   margin: 0.02,
-  clear: 0.4,
-  clearMargin: 0.05,
+  clear: 0.325,
+  clearMargin: 0.1,
 };
 
 /** Id of the off-topic entry for questions about another company (see otherCompanies.ts), when the file has one. */
@@ -82,9 +85,20 @@ export interface ScoringWeights {
   readonly corrected: number;
   /** Unknown words weigh n^exponent together (1 = each counts fully; lower forgives long, chatty messages). */
   readonly unknownExponent: number;
+  /**
+   * Share of the learned ranker's probability in an entry's score (the rest is the lexical score); 0 turns the ranker
+   * off (it is then not trained).
+   */
+  readonly ranker: number;
 }
 
-export const DEFAULT_WEIGHTS: ScoringWeights = { phrase: 0.5, unknown: 1, corrected: 0.85, unknownExponent: 0.5 };
+export const DEFAULT_WEIGHTS: ScoringWeights = {
+  phrase: 0.5,
+  unknown: 1,
+  corrected: 0.85,
+  unknownExponent: 0.5,
+  ranker: 0.5,
+};
 
 interface QueryToken {
   readonly token: string;
@@ -98,6 +112,8 @@ export interface MatchOptions {
 }
 
 const CACHE_SIZE = 2000;
+/** Least ranker probability that makes an entry a candidate when none of the question's words are in it. */
+const RANKER_FLOOR = 0.1;
 
 /**
  * Finds the knowledge entry that answers a question. Pure and synchronous: built once per knowledge file.
@@ -130,11 +146,14 @@ export class Matcher {
   private readonly technicalEntry: KnowledgeEntry | undefined;
   /** Tokens that only off-topic entries hold (see offtopicCue). */
   private readonly offtopicOnly = new Set<string>();
+  /** Learned ranker (see ranker.ts); class 1 + i is entry i. */
+  private readonly ranker: Ranker | undefined;
+  private readonly entryIndex = new Map<KnowledgeEntry, number>();
 
   constructor(
     readonly knowledge: KnowledgeBase,
     private readonly normalizer: Normalizer,
-    private readonly thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    private thresholds: Thresholds = DEFAULT_THRESHOLDS,
     private readonly weights: ScoringWeights = DEFAULT_WEIGHTS,
   ) {
     const surface = new Set<string>();
@@ -149,7 +168,13 @@ export class Matcher {
       const texts =
         entry.id === OTHER_COMPANY_ENTRY
           ? []
-          : [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en];
+          : [
+              entry.question.id,
+              entry.question.en,
+              ...entry.alternates.id,
+              ...entry.alternates.en,
+              ...(knowledge.training?.get(entry.id) ?? []),
+            ];
       const bag = new Set<string>();
       for (const text of texts) {
         const tokens = [...new Set(normalizer.tokens(text))];
@@ -188,6 +213,35 @@ export class Matcher {
     for (const [t, list] of this.entryPostings)
       if (normalizer.isCanonical(t) && list.every((i) => this.entries[i]?.kind === 'offtopic'))
         this.offtopicOnly.add(t);
+    for (const [i, e] of this.entries.entries()) this.entryIndex.set(e, i);
+    this.ranker = weights.ranker > 0 ? this.trainRanker() : undefined;
+  }
+
+  /** Trains the ranker on every entry's phrasings and keywords and on training.yaml (see ranker.ts). */
+  private trainRanker(): Ranker {
+    const examples: RankerExample[] = [];
+    const add = (label: number, text: string) => {
+      const words = toWords(text);
+      const tokens = this.normalizer.tokensOfWords(words);
+      if (tokens.length > 0 || words.length > 0) examples.push({ label, tokens, words });
+    };
+    const training = this.knowledge.training;
+    this.entries.forEach((entry, i) => {
+      if (entry.id === OTHER_COMPANY_ENTRY) return;
+      const label = i + 1;
+      for (const text of [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en])
+        add(label, text);
+      for (const k of entry.keywords) add(label, k);
+      for (const text of training?.get(entry.id) ?? []) add(label, text);
+    });
+    for (const text of training?.get('none') ?? []) add(NONE_CLASS, text);
+    return new Ranker(this.entries.length + 1, examples);
+  }
+
+  /** Replaces the thresholds (calibration scripts: one trained matcher, many settings); clears the result cache. */
+  retune(thresholds: Thresholds): void {
+    this.thresholds = thresholds;
+    this.cache.clear();
   }
 
   /** Matches a question, given as text or as words already split and de-slanged (see toWords). */
@@ -239,7 +293,7 @@ export class Matcher {
    * higher: the best off-topic entry holding such a word is the honest reply, when it scores at least `suggest`.
    */
   private offtopicCue(ranked: readonly Candidate[], tokens: readonly string[]): Candidate | undefined {
-    if (ranked[0]?.entry.kind !== 'policy') return undefined;
+    if (ranked.length === 0) return undefined;
     const cues = tokens.filter((t) => this.offtopicOnly.has(t));
     if (cues.length === 0) return undefined;
     const holders = new Set(cues.flatMap((t) => this.entryPostings.get(t) ?? []).map((i) => this.entries[i]));
@@ -251,17 +305,11 @@ export class Matcher {
   private focusedRank(raw: readonly string[]): { ranked: Candidate[]; tokens: string[] } {
     const focus = focusOf(raw);
     const words = focus.words.length > 0 ? focus.words : raw;
-    const query = this.queryTokens(words);
-    let ranked = this.rank(query);
-    let tokens = query.map((q) => q.token);
+    let { ranked, tokens } = this.score(words);
     if (!focus.cued && words.length >= LONG_MESSAGE)
       for (const start of questionWindows(words)) {
-        const windowQuery = this.queryTokens(words.slice(start));
-        const windowRanked = this.rank(windowQuery);
-        if ((windowRanked[0]?.score ?? 0) > (ranked[0]?.score ?? 0)) {
-          ranked = windowRanked;
-          tokens = windowQuery.map((q) => q.token);
-        }
+        const window = this.score(words.slice(start));
+        if ((window.ranked[0]?.score ?? 0) > (ranked[0]?.score ?? 0)) ({ ranked, tokens } = window);
       }
     return { ranked, tokens };
   }
@@ -276,7 +324,8 @@ export class Matcher {
     );
   }
 
-  private queryTokens(raw: readonly string[]): QueryToken[] {
+  /** The question's scored tokens, and its words after typo correction (for the ranker's features). */
+  private query(raw: readonly string[]): { tokens: QueryToken[]; words: string[] } {
     const corrected: string[] = [];
     const correctedWords = new Set<string>();
     for (const w of raw) {
@@ -308,7 +357,33 @@ export class Matcher {
         out.push({ token, weight: idf * factor, known: true });
       }
     }
-    return out;
+    return { tokens: out, words: corrected };
+  }
+
+  /** Lexical ranking blended with the learned ranker's probabilities. */
+  private score(raw: readonly string[]): { ranked: Candidate[]; tokens: string[] } {
+    const { tokens: query, words } = this.query(raw);
+    const lexical = this.rank(query);
+    const tokens = query.map((q) => q.token);
+    const ranker = this.ranker;
+    // No word of the question is in the file: nothing to rank (the ranker alone would guess from letters).
+    if (!ranker || lexical.length === 0) return { ranked: lexical, tokens };
+    const among = lexical.slice(0, 20).map((c) => (this.entryIndex.get(c.entry) ?? 0) + 1);
+    const probs = ranker.predict(tokens, words, among);
+    const w = this.weights.ranker;
+    const byEntry = new Map<KnowledgeEntry, number>();
+    for (const c of lexical) byEntry.set(c.entry, (1 - w) * c.score);
+    for (const [cls, p] of probs) {
+      if (cls === NONE_CLASS) continue;
+      const entry = this.entries[cls - 1];
+      if (!entry || entry.id === OTHER_COMPANY_ENTRY) continue;
+      // An entry no word of the question points at joins only when the ranker gives it a real chance.
+      const lexicalScore = byEntry.get(entry);
+      if (lexicalScore === undefined && p < RANKER_FLOOR) continue;
+      byEntry.set(entry, (lexicalScore ?? 0) + w * p);
+    }
+    const ranked = [...byEntry].map(([entry, score]) => ({ entry, score })).filter((c) => c.score > 0);
+    return { ranked: ranked.sort((a, b) => b.score - a.score), tokens };
   }
 
   private rank(query: readonly QueryToken[]): Candidate[] {
@@ -387,7 +462,11 @@ export class Matcher {
       if (!offtopicNear && (!runnerUp || top.score - runnerUp.score >= clearMargin))
         return { kind: 'answer', lang, entry: top.entry, score: top.score, candidates: close };
     }
-    const policy = close.filter((c) => c.entry.kind === 'policy');
+    // Not answered: offer the policy entries near the top (as near as the clear-leader rule looks).
+    const near = Math.max(margin, clearMargin);
+    const policy = candidates
+      .filter((c) => c.score >= suggest && top.score - c.score < near && c.entry.kind === 'policy')
+      .slice(0, 3);
     if (policy.length === 0) return { kind: 'none', lang, score: top.score, candidates: close };
     return { kind: 'suggest', lang, score: top.score, candidates: policy };
   }

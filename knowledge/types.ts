@@ -33,4 +33,9 @@ export interface KnowledgeBase {
   /** canonical word → variants (words or phrases) that mean the same for matching. */
   readonly synonyms: ReadonlyMap<string, readonly string[]>;
   readonly entries: readonly KnowledgeEntry[];
+  /**
+   * More customer messages per entry id (and `none`: messages that ask nothing the assistant answers), read from
+   * training.yaml beside the knowledge file: the learned ranker trains on them with the entries' own phrasings.
+   */
+  readonly training?: ReadonlyMap<string, readonly string[]>;
 }

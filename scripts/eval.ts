@@ -3,13 +3,14 @@
  *   npm run eval                          # test/fixtures/{questions,holdout}.jsonl + ../shared/eval/dev.jsonl if present
  *   npm run eval -- --verbose             # every miss
  *   npm run eval -- --stemmer nlpjs       # compare stemmers (sastrawi | nlpjs | none)
+ *   npm run eval -- --ranker 0            # share of the learned ranker in the score (0: lexical only)
  *   npm run eval -- --confusion           # which entries are confused with which (expected → got, counts), for admins
  */
 import { existsSync } from 'node:fs';
 import { buildMatcher } from '../knowledge/build.ts';
 import { entryForTopic, type LabelledQuestion, readLabelled, scoreLabelled } from '../knowledge/labelled.ts';
 import { loadKnowledgeFile } from '../knowledge/load.ts';
-import type { Matcher } from '../knowledge/matcher.ts';
+import { DEFAULT_WEIGHTS, type Matcher } from '../knowledge/matcher.ts';
 import type { Stemmer } from '../knowledge/normalize.ts';
 import { identityStemmer, nlpjsStemmer } from '../knowledge/stemmers.ts';
 import { sastrawiStemmer } from './sastrawiStemmer.ts';
@@ -23,6 +24,8 @@ const stemmers: Record<string, () => Stemmer> = {
   nlpjs: nlpjsStemmer,
   none: () => identityStemmer,
 };
+/** --ranker W: share of the learned ranker in the score (0 = lexical only), to compare with and without it. */
+const rankerWeight = args.includes('--ranker') ? Number(args[args.indexOf('--ranker') + 1]) : undefined;
 const files = args.filter((a) => a.endsWith('.jsonl'));
 if (files.length === 0) {
   files.push('test/fixtures/questions.jsonl', 'test/fixtures/holdout.jsonl');
@@ -57,7 +60,10 @@ export function score(matcher: Matcher, items: readonly LabelledQuestion[], log:
 
 const knowledge = await loadKnowledgeFile('knowledge/faq.yaml');
 const stemmer = (stemmers[stemmerName] ?? nlpjsStemmer)();
-const matcher = buildMatcher(knowledge, { stemmer });
+const matcher = buildMatcher(knowledge, {
+  stemmer,
+  ...(rankerWeight === undefined ? {} : { weights: { ...DEFAULT_WEIGHTS, ranker: rankerWeight } }),
+});
 for (const file of files) {
   const s = score(matcher, readLabelled(file), verbose);
   const pct = (a: number, b: number) => ((100 * a) / Math.max(1, b)).toFixed(1);
