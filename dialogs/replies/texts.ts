@@ -33,11 +33,11 @@ const ASSISTANT_TEXTS = {
     en: "I can only speak for Wowrack Indonesia's Privacy Statement, not for {company}'s policy.",
   },
   contactWhat: {
-    id: 'Apa yang ingin Anda lakukan dengan {what} ini? Saya bisa menghentikan e-mail promosi ke sebuah alamat, meneruskan pertanyaan atau permintaan data Anda ke tim support, atau memulai persetujuan orang tua untuk pelanggan di bawah 18 tahun.',
-    en: 'What would you like to do with this {what}? I can stop promotional e-mail to an address, pass your question or data request to our support team, or start parental consent for a customer under 18.',
+    id: 'Apa yang ingin Anda lakukan dengan {what} ini? Saya bisa menghentikan e-mail promosi ke sebuah alamat, meneruskan pertanyaan atau permintaan data Anda ke tim support, atau meminta persetujuan orang tua/wali untuk calon pelanggan yang masih di bawah umur.',
+    en: "What would you like to do with this {what}? I can stop promotional e-mail to an address, pass your question or data request to our support team, or ask a parent or guardian's consent for a customer who is still a minor.",
   },
   contactEmail: { id: 'alamat e-mail', en: 'e-mail address' },
-  contactPhone: { id: 'nomor telepon', en: 'phone number' },
+  contactPhone: { id: 'nomor', en: 'number' },
   contactName: { id: 'nama', en: 'name' },
   askSupport: {
     id: 'Anda dapat mengirimkan pertanyaan ke tim Wowrack di {email}, atau melalui menu kontak di situs Wowrack Indonesia.',

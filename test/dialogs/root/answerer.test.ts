@@ -106,7 +106,7 @@ describe('dialogs/root/answerer', () => {
   it('a message that is only an e-mail, a phone number or a name asks what to do with it, offering the flows', () => {
     for (const [text, what] of [
       ['budi.santoso@example.com', 'alamat e-mail'],
-      ['0812-3456-7890', 'nomor telepon'],
+      ['0812-3456-7890', 'nomor ini'],
       ['nama saya Rina Wijaya', 'nama'],
     ] as const) {
       const outcome = ask(answerer(), text);
