@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
+import { checkedBase, HTTP_TIMEOUT_MS, postActivity, runId } from './botClient.ts';
 
 export interface AttackResult {
   readonly held: boolean;
@@ -36,48 +37,14 @@ export interface MailAttack {
   readonly run: (ctx: MailAttackContext) => Promise<AttackResult>;
 }
 
-const HTTP_TIMEOUT_MS = 15_000;
 const MAIL_WAIT_MS = 10_000;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-function checkedBase(base: string): string {
-  const url = new URL(base);
-  if (!LOOPBACK.has(url.hostname)) throw new Error(`attacks run against a loopback assistant only, not ${url.host}`);
-  return url.origin;
-}
-
-const runId = (): string => randomBytes(4).toString('hex');
 
 // --- talking to the assistant ------------------------------------------------------------------------------------
 
-interface Activity {
-  readonly type?: string;
-  readonly text?: string;
-}
-
 /** One customer message; the texts of the assistant's replies. */
 async function say(base: string, conversation: string, text: string): Promise<string[]> {
-  const res = await fetch(`${checkedBase(base)}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-    body: JSON.stringify({
-      type: 'message',
-      id: `attack-${runId()}`,
-      timestamp: new Date().toISOString(),
-      channelId: 'test',
-      serviceUrl: 'http://127.0.0.1:9/',
-      from: { id: `${conversation}-user`, name: 'Pelanggan', role: 'user' },
-      recipient: { id: 'bot', name: 'bot', role: 'bot' },
-      conversation: { id: conversation },
-      deliveryMode: 'expectReplies',
-      locale: 'id-ID',
-      text,
-    }),
-  });
-  if (!res.ok) return [`HTTP ${res.status}`];
-  const body = (await res.json().catch(() => ({}))) as { activities?: Activity[] };
-  return (body.activities ?? []).filter((a) => a.type === 'message').map((a) => a.text ?? '');
+  const answer = await postActivity(base, conversation, { text, channelId: 'test', serviceUrl: 'http://127.0.0.1:9/' });
+  return answer.status === 200 ? [...answer.texts] : [`HTTP ${answer.status}`];
 }
 
 /** Says each text in turn in one conversation; the replies of the last one. */

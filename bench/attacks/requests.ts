@@ -1,73 +1,18 @@
-/**
- * Replays of the request attacks of issue 8 (findings 1, 2, 14 and 17) against a running assistant, for
- * `npm run attack`: an anonymous caller naming its own serviceUrl, two confirmations at once, a flood of tickets and a
- * flood of votes from one client. Each talks to the assistant through POST /api/messages only (loopback: a base URL on
- * another host is refused), is bounded in requests and time, and returns { held, detail }.
- *
- * They use fresh random conversation ids and addresses, but the caps they meet (mails per client, votes per client)
- * count per client address for an hour: run each against an assistant of its own (bench/attacks/run.ts does), or the
- * caps an earlier attack used up make a later one look held or not held for the wrong reason.
- */
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Answer, postActivity, runId } from './botClient.ts';
 import type { AttackResult } from './http.ts';
 
-const HTTP_TIMEOUT_MS = 15_000;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const TICKET = /PRV-\d{8}-\d{4,}/g;
 /** The start of the assistant's "e-mail limit reached" answer (dialogs/replies/flowTexts.ts rateLimited). */
 const LIMIT_REACHED = 'batas pengiriman e-mail';
 const SUMMARY = 'Kirim ke tim support?';
 
-function checkedBase(base: string): string {
-  const url = new URL(base);
-  if (!LOOPBACK.has(url.hostname)) throw new Error(`attacks run against a loopback assistant only, not ${url.host}`);
-  return url.origin;
-}
-
-const runId = (): string => randomBytes(4).toString('hex');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-interface Answer {
-  readonly status: number;
-  /** The texts of the message replies (expectReplies). */
-  readonly texts: readonly string[];
-  readonly body: string;
-}
-
-/** POSTs one activity to /api/messages; expectReplies unless the overrides say otherwise. */
-async function send(base: string, conversation: string, overrides: Record<string, unknown>): Promise<Answer> {
-  const res = await fetch(`${checkedBase(base)}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-    body: JSON.stringify({
-      type: 'message',
-      id: `attack-${runId()}`,
-      timestamp: new Date().toISOString(),
-      channelId: 'webchat',
-      from: { id: `${conversation}-user`, name: 'Pelanggan', role: 'user' },
-      recipient: { id: 'bot', name: 'bot', role: 'bot' },
-      conversation: { id: conversation },
-      deliveryMode: 'expectReplies',
-      locale: 'id-ID',
-      ...overrides,
-    }),
-  });
-  const body = await res.text();
-  let texts: string[] = [];
-  try {
-    const parsed = JSON.parse(body) as { activities?: { type?: string; text?: string }[] };
-    texts = (parsed.activities ?? []).filter((a) => a.type === 'message').map((a) => a.text ?? '');
-  } catch {
-    texts = [];
-  }
-  return { status: res.status, texts, body };
-}
-
+const send = postActivity;
 const say = (base: string, conversation: string, text: string) => send(base, conversation, { text });
 
 /** The support flow of test/support/flowScripts.ts up to its summary; whether the summary was shown. */
