@@ -14,22 +14,11 @@ import type {
   Transaction,
   UnsubscribeRepository,
 } from '../../../domain/ports.ts';
-import type {
-  ConsentRecord,
-  FeedbackRecord,
-  OutboxRecord,
-  TicketRecord,
-  UnsubscribeRecord,
-} from '../../../domain/records.ts';
-import type { Db } from './jsonDocument.ts';
+import type { OutboxRecord } from '../../../domain/records.ts';
+import type { DatabaseShape, Db } from './jsonDocument.ts';
 
-interface Lists {
-  tickets: TicketRecord[];
-  unsubscribes: UnsubscribeRecord[];
-  consents: ConsentRecord[];
-  outbox: OutboxRecord[];
-  feedback: FeedbackRecord[];
-}
+/** The record lists of the document (everything but the version and the Bot Framework state). */
+type Lists = Pick<DatabaseShape, 'tickets' | 'unsubscribes' | 'consents' | 'outbox' | 'feedback'>;
 
 const copy = <T>(record: T): T => structuredClone(record);
 const found = <T>(record: T | undefined): T | undefined => record && copy(record);
