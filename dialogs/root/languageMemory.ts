@@ -1,4 +1,5 @@
 import type { Lang } from '../../knowledge/types.ts';
+import { setRecent } from './recentMap.ts';
 
 const MAX_CONVERSATIONS = 10_000;
 
@@ -14,11 +15,6 @@ export class LanguageMemory {
   }
 
   set(conversationId: string, lang: Lang): void {
-    this.langs.delete(conversationId);
-    this.langs.set(conversationId, lang);
-    if (this.langs.size > MAX_CONVERSATIONS) {
-      const oldest = this.langs.keys().next().value;
-      if (oldest !== undefined) this.langs.delete(oldest);
-    }
+    setRecent(this.langs, conversationId, lang, MAX_CONVERSATIONS);
   }
 }

@@ -1,5 +1,6 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { redact } from '../../domain/redact.ts';
+import { setRecent } from './recentMap.ts';
 
 const MAX_LINES = 12;
 const MAX_LINE = 300;
@@ -37,12 +38,6 @@ export class TranscriptRecorder {
     const lines = this.lines.get(conversationId) ?? [];
     // Kept a little longer than shown, so masking a number cut at the end cannot reveal part of it.
     lines.push(line.slice(0, MAX_LINE * 2));
-    // Re-insert so the Map's order is least recently used first.
-    this.lines.delete(conversationId);
-    this.lines.set(conversationId, lines.slice(-MAX_LINES));
-    if (this.lines.size > MAX_CONVERSATIONS) {
-      const oldest = this.lines.keys().next().value;
-      if (oldest !== undefined) this.lines.delete(oldest);
-    }
+    setRecent(this.lines, conversationId, lines.slice(-MAX_LINES), MAX_CONVERSATIONS);
   }
 }

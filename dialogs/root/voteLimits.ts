@@ -3,6 +3,8 @@
  * an hour from one client (a new conversation id does not reset it). Held in memory, bounded: the votes themselves
  * are anonymous, so the store cannot tell who voted (per process; several instances each count their own).
  */
+import { setRecent } from './recentMap.ts';
+
 const VOTES_PER_CLIENT = 20;
 const WINDOW_MS = 60 * 60_000;
 const MAX_TRACKED = 10_000;
@@ -12,16 +14,6 @@ export type VoteCheck = 'ok' | 'already' | 'limited';
 interface ClientWindow {
   readonly startedAt: number;
   count: number;
-}
-
-/** A Map that forgets its oldest keys beyond `max`. */
-function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) {
-    const oldest = map.keys().next().value;
-    if (oldest !== undefined) map.delete(oldest);
-  }
 }
 
 export class VoteLimits {
@@ -40,9 +32,9 @@ export class VoteLimits {
       const window = current && current.startedAt + WINDOW_MS > now ? current : { startedAt: now, count: 0 };
       if (window.count >= VOTES_PER_CLIENT) return 'limited';
       window.count += 1;
-      remember(this.#clients, clientKey, window, MAX_TRACKED);
+      setRecent(this.#clients, clientKey, window, MAX_TRACKED);
     }
-    remember(this.#voted, key, true, MAX_TRACKED);
+    setRecent(this.#voted, key, true, MAX_TRACKED);
     return 'ok';
   }
 }
