@@ -17,6 +17,9 @@ export interface MailRequest {
   readonly purpose: string;
   /** The text holds a secret (a link's token): long tokens are scrubbed from the stored copy once it is sent. */
   readonly scrubAfterSend?: boolean;
+  /** Threading: this mail's Message-ID (`<…@…>`) and the one it answers. */
+  readonly messageId?: string;
+  readonly inReplyTo?: string;
   readonly conversationId?: string;
   readonly clientKey?: string;
 }
@@ -50,6 +53,9 @@ export function safeText(text: string): string {
     .replace(UNSAFE_IN_TEXT, '');
 }
 
+/** A Message-ID as we make them: `<` word characters, dots and dashes `@` a host `>` (nothing that could end a header). */
+const MESSAGE_ID = /^<[A-Za-z0-9._-]{1,128}@[A-Za-z0-9.-]{1,128}>$/;
+
 /** A new 'pending' outbox record; throws InvalidAddressError when an address is not a plain addr-spec. */
 export function newOutboxRecord(input: MailRequest, createdAt: string): OutboxRecord {
   const to = normalizeEmail(input.to);
@@ -70,6 +76,8 @@ export function newOutboxRecord(input: MailRequest, createdAt: string): OutboxRe
     ...(input.clientKey !== undefined ? { clientKey: input.clientKey } : {}),
     purpose: input.purpose,
     ...(input.scrubAfterSend ? { scrubAfterSend: true } : {}),
+    ...(input.messageId && MESSAGE_ID.test(input.messageId) ? { messageId: input.messageId } : {}),
+    ...(input.inReplyTo && MESSAGE_ID.test(input.inReplyTo) ? { inReplyTo: input.inReplyTo } : {}),
     status: 'pending',
     attempts: 0,
     nextAttemptAt: createdAt,

@@ -7,10 +7,14 @@
  * handed out are copies: changing them changes nothing stored.
  */
 import type {
+  AuditEntry,
   ConsentDecision,
   ConsentRecord,
+  ConsentTextRecord,
   FeedbackRecord,
   OutboxRecord,
+  StaffRecord,
+  StaffSessionRecord,
   TicketRecord,
   UnsubscribeRecord,
 } from './records.ts';
@@ -25,6 +29,13 @@ export interface TicketRepository {
   add(ticket: TicketRecord): Promise<void>;
   /** The ticket recorded for this request key (see RequestOrigin), if any. */
   findByRequestKey(requestKey: string): Promise<TicketRecord | undefined>;
+  get(id: string): Promise<TicketRecord | undefined>;
+  /** Every ticket, oldest first (the console filters and sorts them in domain/ticketQueue.ts). */
+  list(): Promise<readonly TicketRecord[]>;
+  /** The ticket whose identity link has this SHA-256. */
+  findByVerificationHash(tokenHash: string): Promise<TicketRecord | undefined>;
+  /** Replaces the stored ticket with the same id. */
+  replace(ticket: TicketRecord): Promise<void>;
 }
 
 export interface UnsubscribeRepository {
@@ -32,6 +43,10 @@ export interface UnsubscribeRepository {
   find(emailKey: string): Promise<UnsubscribeRecord | undefined>;
   add(record: UnsubscribeRecord): Promise<void>;
   findByRequestKey(requestKey: string): Promise<UnsubscribeRecord | undefined>;
+  /** The whole list, oldest first. */
+  list(): Promise<readonly UnsubscribeRecord[]>;
+  /** Removes a mailbox from the list (it opted in again); false when it was not on it. */
+  remove(emailKey: string): Promise<boolean>;
 }
 
 export interface ConsentRepository {
@@ -40,8 +55,53 @@ export interface ConsentRepository {
   findByRequestKey(requestKey: string): Promise<ConsentRecord | undefined>;
   /** The request whose link token has this SHA-256 (the token itself is never stored). */
   findByTokenHash(tokenHash: string): Promise<ConsentRecord | undefined>;
-  /** Records the parent's decision on request `id`. */
-  decide(id: string, decision: ConsentDecision, decidedAt: string): Promise<void>;
+  /** Records the parent's decision on request `id` (with the deciding browser's User-Agent). */
+  decide(id: string, decision: ConsentDecision, decidedAt: string, userAgent?: string): Promise<void>;
+  get(id: string): Promise<ConsentRecord | undefined>;
+  /** Every consent request, oldest first. */
+  list(): Promise<readonly ConsentRecord[]>;
+}
+
+/** The consent texts parents were shown, one record per version (by hash). */
+export interface ConsentTextRepository {
+  get(hash: string): Promise<ConsentTextRecord | undefined>;
+  /** Stores the text unless a record with its hash exists. */
+  keep(record: ConsentTextRecord): Promise<void>;
+}
+
+export interface StaffRepository {
+  get(id: string): Promise<StaffRecord | undefined>;
+  /** By lower-cased address. */
+  findByEmail(email: string): Promise<StaffRecord | undefined>;
+  list(): Promise<readonly StaffRecord[]>;
+  add(staff: StaffRecord): Promise<void>;
+  replace(staff: StaffRecord): Promise<void>;
+}
+
+export interface StaffSessionRepository {
+  get(idHash: string): Promise<StaffSessionRecord | undefined>;
+  add(session: StaffSessionRecord): Promise<void>;
+  replace(session: StaffSessionRecord): Promise<void>;
+  remove(idHash: string): Promise<void>;
+  /** Ends every session of a staff member (disabled, password reset); returns how many. */
+  removeForStaff(staffId: string): Promise<number>;
+  /** Deletes sessions last seen before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
+/** The append-only audit trail: nothing is ever changed or removed through it. */
+export interface AuditRepository {
+  /** The newest entry (the chain continues from its hash). */
+  last(): Promise<AuditEntry | undefined>;
+  append(entry: AuditEntry): Promise<void>;
+  /** Every entry, oldest first. */
+  list(): Promise<readonly AuditEntry[]>;
+}
+
+/** When each daily job last ran (the day key it ran for), so a restart does not repeat it. */
+export interface JobMarkRepository {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
 }
 
 export interface FeedbackRepository {
@@ -79,6 +139,11 @@ export interface Transaction {
   readonly consents: ConsentRepository;
   readonly feedback: FeedbackRepository;
   readonly outbox: OutboxRepository;
+  readonly consentTexts: ConsentTextRepository;
+  readonly staff: StaffRepository;
+  readonly sessions: StaffSessionRepository;
+  readonly audit: AuditRepository;
+  readonly jobMarks: JobMarkRepository;
 }
 
 /**

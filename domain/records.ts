@@ -21,6 +21,36 @@ export interface RequestOrigin {
 
 export type TicketKind = 'question' | 'access' | 'correction' | 'deletion' | 'withdraw-consent';
 
+/** Where a ticket is in the privacy team's work (the deadline clock never pauses: UU PDP counts from receipt). */
+export type TicketStatus = 'new' | 'in-progress' | 'waiting-customer' | 'resolved' | 'rejected';
+
+/** An internal note of the privacy team on a ticket (never sent to the customer). */
+export interface TicketNote {
+  readonly at: string;
+  readonly staffId: string;
+  readonly text: string;
+}
+
+/** An answer sent to the customer from the console (through the outbox). */
+export interface TicketReply {
+  readonly at: string;
+  readonly staffId: string;
+  readonly text: string;
+  readonly outboxId: string;
+  readonly messageId: string;
+}
+
+/**
+ * The customer's confirmation that the request is theirs: a single-use link in the acknowledgement mail (only its
+ * SHA-256 is kept). `override` is a staff member's audited decision to resolve a request that was never confirmed.
+ */
+export interface TicketVerification {
+  readonly tokenHash?: string;
+  readonly expiresAt: string;
+  readonly verifiedAt?: string;
+  readonly override?: { readonly at: string; readonly staffId: string; readonly reason: string };
+}
+
 export interface TicketRecord extends RequestOrigin {
   readonly id: string; // PRV-YYYYMMDD-NNNN
   readonly createdAt: string; // ISO
@@ -34,6 +64,20 @@ export interface TicketRecord extends RequestOrigin {
   readonly question: string;
   /** The last few customer/assistant lines before the request, personal data masked. */
   readonly transcript: readonly string[];
+  // The privacy team's work on it (absent on a ticket no one has touched: status 'new').
+  readonly status?: TicketStatus;
+  readonly statusChangedAt?: string;
+  readonly rejectionReason?: string;
+  readonly assigneeId?: string;
+  readonly notes?: readonly TicketNote[];
+  readonly replies?: readonly TicketReply[];
+  readonly verification?: TicketVerification;
+  /** The Message-ID of the mails the ticket started with, for threading the replies. */
+  readonly messageId?: string;
+  /** When the "12 hours left, no reply" alert went to the support mailbox (it goes once). */
+  readonly alertedAt?: string;
+  /** When retention removed the personal data of a closed ticket. */
+  readonly anonymisedAt?: string;
 }
 
 export interface UnsubscribeRecord extends RequestOrigin {
@@ -42,6 +86,55 @@ export interface UnsubscribeRecord extends RequestOrigin {
   readonly createdAt: string;
   /** How the withdrawal of consent arrived (UU PDP Pasal 9), e.g. "chat". */
   readonly source: string;
+}
+
+export type StaffRole = 'support' | 'admin';
+
+/** A member of the privacy team who signs in to the console. */
+export interface StaffRecord {
+  readonly id: string;
+  /** Lower-cased. */
+  readonly email: string;
+  readonly name: string;
+  readonly role: StaffRole;
+  /** scrypt: `scrypt$N$r$p$salt$hash` (base64url). */
+  readonly passwordHash: string;
+  readonly disabled: boolean;
+  readonly createdAt: string;
+  readonly passwordChangedAt: string;
+  /** TOTP second factor (RFC 6238): the base32 secret; `totpEnabled` once a first code confirmed the enrolment. */
+  readonly totpSecret?: string;
+  readonly totpEnabled?: boolean;
+  /** The last TOTP time step accepted (a code is never accepted twice). */
+  readonly totpLastStep?: number;
+}
+
+/** A signed-in console session; only the SHA-256 of its id is stored (a copy of the store opens no session). */
+export interface StaffSessionRecord {
+  readonly idHash: string;
+  readonly staffId: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly csrfToken: string;
+  /** Password checked, the second factor not yet: the session opens nothing but the code form. */
+  readonly pendingSecondFactor?: boolean;
+}
+
+/**
+ * One entry of the append-only audit trail. `hash` = SHA-256 over the previous entry's hash and this entry's
+ * fields, so changing or removing an entry breaks the chain from there on.
+ */
+export interface AuditEntry {
+  readonly seq: number;
+  readonly at: string;
+  /** `staff:<id>`, `customer`, `parent`, `system` or `cli`. */
+  readonly actor: string;
+  readonly action: string;
+  /** What it was done to: a ticket, consent or staff id, a mailbox key. */
+  readonly target?: string;
+  readonly details?: Readonly<Record<string, string>>;
+  readonly prevHash: string;
+  readonly hash: string;
 }
 
 export type ConsentDecision = 'approved' | 'declined';
@@ -59,8 +152,20 @@ export interface ConsentRecord extends RequestOrigin {
   readonly parentName: string;
   readonly parentEmail: string;
   readonly conversationReference?: StoredConversationReference;
+  /** SHA-256 of the consent text the parent was shown (ConsentTextRecord), the proof of Pasal 24. */
+  readonly textHash?: string;
   decision?: ConsentDecision;
   decidedAt?: string;
+  /** The User-Agent of the browser the decision was made in. */
+  decisionUserAgent?: string;
+}
+
+/** A version of the consent text shown to parents, stored once and referenced by its hash. */
+export interface ConsentTextRecord {
+  readonly hash: string;
+  readonly lang: Lang;
+  readonly text: string;
+  readonly firstUsedAt: string;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
@@ -79,6 +184,9 @@ export interface OutboxRecord {
   readonly purpose: string;
   /** The text holds a secret (a consent link): it is scrubbed from this record once the mail is sent. */
   readonly scrubAfterSend?: boolean;
+  /** Threading: this mail's Message-ID and the one it answers. */
+  readonly messageId?: string;
+  readonly inReplyTo?: string;
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: string;

@@ -236,7 +236,8 @@ export class Outbox implements MailDelivery {
 
   private async attempt(record: OutboxRecord, totals: DeliveryTotals): Promise<void> {
     const mail: OutgoingMail = {
-      messageId: `<${record.id}@${this.messageIdDomain}>`,
+      messageId: record.messageId ?? `<${record.id}@${this.messageIdDomain}>`,
+      ...(record.inReplyTo ? { inReplyTo: record.inReplyTo } : {}),
       from: this.from,
       ...(this.fromName ? { fromName: this.fromName } : {}),
       to: record.to,

@@ -17,6 +17,8 @@ export interface OutgoingMail {
   readonly fromName?: string;
   readonly to: string;
   readonly replyTo?: string;
+  /** The Message-ID this mail answers (In-Reply-To and References), so mail clients thread it. */
+  readonly inReplyTo?: string;
   readonly subject: string;
   readonly text: string;
 }
@@ -66,6 +68,8 @@ function toNodemailer(mail: OutgoingMail): SendMailOptions {
   if (!to) throw new InvalidMailError('invalid To address');
   if (mail.replyTo !== undefined && !replyTo) throw new InvalidMailError('invalid Reply-To address');
   if (!MESSAGE_ID.test(mail.messageId)) throw new InvalidMailError('invalid Message-ID');
+  if (mail.inReplyTo !== undefined && !MESSAGE_ID.test(mail.inReplyTo))
+    throw new InvalidMailError('invalid In-Reply-To');
   // The display name is checked again and passed as its own field: nodemailer quotes or MIME-encodes it.
   const fromName = mail.fromName ? parseMailbox(`${mail.fromName} <${from}>`)?.name : '';
   if (fromName === undefined) throw new InvalidMailError('invalid From display name');
@@ -74,6 +78,7 @@ function toNodemailer(mail: OutgoingMail): SendMailOptions {
     from: { name: fromName, address: from },
     to: { name: '', address: to },
     ...(replyTo ? { replyTo: { name: '', address: replyTo } } : {}),
+    ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo, references: [mail.inReplyTo] } : {}),
     envelope: { from, to: [to] },
     subject: safeSubject(mail.subject),
     text: safeText(mail.text),

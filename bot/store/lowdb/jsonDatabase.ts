@@ -25,10 +25,10 @@ type JsonObject = Record<string, unknown>;
 const isPlainObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const COLLECTIONS = ['tickets', 'unsubscribes', 'consents', 'outbox', 'feedback'] as const;
-
 /** Lists added after the first release: a file written before them lacks them and gets them, empty, when opened. */
-const ADDED_COLLECTIONS = ['feedback'] as const;
+const ADDED_COLLECTIONS = ['feedback', 'consentTexts', 'staff', 'sessions', 'audit', 'jobMarks'] as const;
+
+const COLLECTIONS = ['tickets', 'unsubscribes', 'consents', 'outbox', ...ADDED_COLLECTIONS] as const;
 
 /**
  * Brings a version-1 file written by an older release up to date, in place: adds the lists it lacks, empty. Returns

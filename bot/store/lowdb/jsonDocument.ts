@@ -1,7 +1,11 @@
 import type {
+  AuditEntry,
   ConsentRecord,
+  ConsentTextRecord,
   FeedbackRecord,
   OutboxRecord,
+  StaffRecord,
+  StaffSessionRecord,
   TicketRecord,
   UnsubscribeRecord,
 } from '../../../domain/records.ts';
@@ -24,8 +28,19 @@ export const emptyDatabase = (): DatabaseShape => ({
   consents: [],
   outbox: [],
   feedback: [],
+  consentTexts: [],
+  staff: [],
+  sessions: [],
+  audit: [],
+  jobMarks: [],
   state: {},
 });
+
+/** A named mark of a daily job (JobMarkRepository). */
+export interface JobMark {
+  readonly name: string;
+  readonly value: string;
+}
 
 /** One Bot Framework storage item (conversation or user state) with its eTag and last change time. */
 export interface StateItem {
@@ -42,5 +57,10 @@ export interface DatabaseShape {
   consents: ConsentRecord[];
   outbox: OutboxRecord[];
   feedback: FeedbackRecord[];
+  consentTexts: ConsentTextRecord[];
+  staff: StaffRecord[];
+  sessions: StaffSessionRecord[];
+  audit: AuditEntry[];
+  jobMarks: JobMark[];
   state: Record<string, StateItem>;
 }

@@ -5,11 +5,16 @@
  * reach the disk together, or none when it throws.
  */
 import type {
+  AuditRepository,
   ConsentRepository,
+  ConsentTextRepository,
   FeedbackRepository,
+  JobMarkRepository,
   OutboxRepository,
   RequestStore,
   SentMailFact,
+  StaffRepository,
+  StaffSessionRepository,
   TicketRepository,
   Transaction,
   UnsubscribeRepository,
@@ -18,7 +23,7 @@ import type { OutboxRecord } from '../../../domain/records.ts';
 import type { DatabaseShape, Db } from './jsonDocument.ts';
 
 /** The record lists of the document (everything but the version and the Bot Framework state). */
-type Lists = Pick<DatabaseShape, 'tickets' | 'unsubscribes' | 'consents' | 'outbox' | 'feedback'>;
+type Lists = Omit<DatabaseShape, 'version' | 'state'>;
 
 const copy = <T>(record: T): T => structuredClone(record);
 const found = <T>(record: T | undefined): T | undefined => record && copy(record);
@@ -56,11 +61,30 @@ class Draft {
   }
 }
 
+/** Replaces the record of `list` for which `same` holds; false when there is none. */
+function replaceIn<K extends keyof Lists>(
+  draft: Draft,
+  name: K,
+  same: (record: Lists[K][number]) => boolean,
+  record: Lists[K][number],
+): boolean {
+  const list: Lists[K][number][] = draft.edit(name);
+  const index = list.findIndex(same);
+  if (index < 0) return false;
+  list[index] = copy(record);
+  return true;
+}
+
 function tickets(draft: Draft): TicketRepository {
   return {
     idTaken: async (id) => draft.list('tickets').some((t) => t.id === id),
     add: async (ticket) => void draft.edit('tickets').push(copy(ticket)),
     findByRequestKey: async (key) => found(draft.list('tickets').find((t) => t.requestKey === key)),
+    get: async (id) => found(draft.list('tickets').find((t) => t.id === id)),
+    list: async () => draft.list('tickets').map(copy),
+    findByVerificationHash: async (hash) =>
+      found(draft.list('tickets').find((t) => t.verification?.tokenHash === hash)),
+    replace: async (ticket) => void replaceIn(draft, 'tickets', (t) => t.id === ticket.id, ticket),
   };
 }
 
@@ -72,6 +96,14 @@ function unsubscribes(draft: Draft): UnsubscribeRepository {
     },
     add: async (record) => void draft.edit('unsubscribes').push(copy(record)),
     findByRequestKey: async (key) => found(draft.list('unsubscribes').find((u) => u.requestKey === key)),
+    list: async () => draft.list('unsubscribes').map(copy),
+    remove: async (key) => {
+      const list = draft.list('unsubscribes');
+      const keep = list.filter((u) => u.email !== key);
+      if (keep.length === list.length) return false;
+      draft.replace('unsubscribes', keep);
+      return true;
+    },
   };
 }
 
@@ -84,11 +116,69 @@ function consents(draft: Draft): ConsentRepository {
       const found = draft.list('consents').find((c) => c.tokenHash === hash);
       return found && copy(found);
     },
-    decide: async (id, decision, decidedAt) => {
+    decide: async (id, decision, decidedAt, userAgent) => {
       const list = draft.edit('consents');
       const index = list.findIndex((c) => c.id === id);
       const stored = list[index];
-      if (stored) list[index] = { ...stored, decision, decidedAt };
+      if (stored)
+        list[index] = { ...stored, decision, decidedAt, ...(userAgent ? { decisionUserAgent: userAgent } : {}) };
+    },
+    get: async (id) => found(draft.list('consents').find((c) => c.id === id)),
+    list: async () => draft.list('consents').map(copy),
+  };
+}
+
+function consentTexts(draft: Draft): ConsentTextRepository {
+  return {
+    get: async (hash) => found(draft.list('consentTexts').find((t) => t.hash === hash)),
+    keep: async (record) => {
+      if (!draft.list('consentTexts').some((t) => t.hash === record.hash))
+        draft.edit('consentTexts').push(copy(record));
+    },
+  };
+}
+
+function staff(draft: Draft): StaffRepository {
+  return {
+    get: async (id) => found(draft.list('staff').find((s) => s.id === id)),
+    findByEmail: async (email) => found(draft.list('staff').find((s) => s.email === email)),
+    list: async () => draft.list('staff').map(copy),
+    add: async (record) => void draft.edit('staff').push(copy(record)),
+    replace: async (record) => void replaceIn(draft, 'staff', (s) => s.id === record.id, record),
+  };
+}
+
+function sessions(draft: Draft): StaffSessionRepository {
+  const removeWhere = (drop: (s: Lists['sessions'][number]) => boolean): number => {
+    const list = draft.list('sessions');
+    const keep = list.filter((s) => !drop(s));
+    if (keep.length !== list.length) draft.replace('sessions', keep);
+    return list.length - keep.length;
+  };
+  return {
+    get: async (idHash) => found(draft.list('sessions').find((s) => s.idHash === idHash)),
+    add: async (session) => void draft.edit('sessions').push(copy(session)),
+    replace: async (session) => void replaceIn(draft, 'sessions', (s) => s.idHash === session.idHash, session),
+    remove: async (idHash) => void removeWhere((s) => s.idHash === idHash),
+    removeForStaff: async (staffId) => removeWhere((s) => s.staffId === staffId),
+    prune: async (before) => removeWhere((s) => Date.parse(s.lastSeenAt) < before.getTime()),
+  };
+}
+
+function audit(draft: Draft): AuditRepository {
+  return {
+    last: async () => found(draft.list('audit').at(-1)),
+    append: async (entry) => void draft.edit('audit').push(copy(entry)),
+    list: async () => draft.list('audit').map(copy),
+  };
+}
+
+function jobMarks(draft: Draft): JobMarkRepository {
+  return {
+    get: async (name) => draft.list('jobMarks').find((m) => m.name === name)?.value,
+    set: async (name, value) => {
+      if (!replaceIn(draft, 'jobMarks', (m) => m.name === name, { name, value }))
+        draft.edit('jobMarks').push({ name, value });
     },
   };
 }
@@ -168,6 +258,11 @@ export class LowdbRequestStore implements RequestStore {
         consents: consents(draft),
         feedback: feedback(draft),
         outbox: outbox(draft),
+        consentTexts: consentTexts(draft),
+        staff: staff(draft),
+        sessions: sessions(draft),
+        audit: audit(draft),
+        jobMarks: jobMarks(draft),
       };
       const result = await work(tx);
       if (draft.changed) await this.doc.update((data) => draft.commit(data));
