@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Lang } from '../knowledge/types.ts';
 import { InvalidAddressError, mailboxKey, normalizeEmail } from './address.ts';
 import { appendAudit } from './audit.ts';
+import { consentStatus } from './consentStatus.ts';
 import { consentText } from './consentText.ts';
 import type { MailQuota } from './mailQuota.ts';
 import { consentDecisionToCustomerMail, consentDecisionToSupportMail, consentRequestMail } from './mailTemplates.ts';
@@ -182,8 +183,8 @@ export class ConsentService {
 
   private stateOf(consent: ConsentRecord | undefined, now: Date): ConsentState {
     if (!consent) return { status: 'unknown' };
-    if (consent.decision) return { status: 'decided', consent };
-    if (Date.parse(consent.expiresAt) <= now.getTime()) return { status: 'expired', consent };
-    return { status: 'open', consent };
+    const status = consentStatus(consent, now);
+    if (status === 'pending') return { status: 'open', consent };
+    return status === 'expired' ? { status, consent } : { status: 'decided', consent };
   }
 }
