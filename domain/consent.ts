@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Lang } from '../knowledge/types.ts';
 import { InvalidAddressError, mailboxKey, normalizeEmail } from './address.ts';
+import { appendAudit } from './audit.ts';
+import { consentStatus } from './consentStatus.ts';
+import { consentText } from './consentText.ts';
 import type { MailQuota } from './mailQuota.ts';
 import { consentDecisionToCustomerMail, consentDecisionToSupportMail, consentRequestMail } from './mailTemplates.ts';
 import type { Clock, MailDelivery, RequestStore } from './ports.ts';
@@ -24,16 +27,21 @@ export interface ConsentRequestInput extends RequestOrigin {
   readonly conversationReference?: StoredConversationReference;
 }
 
-/** What a consent link leads to. */
-export type ConsentLookup =
+/** Where the request a token leads to stands. */
+type ConsentState =
   | { readonly status: 'open'; readonly consent: ConsentRecord }
   | { readonly status: 'decided'; readonly consent: ConsentRecord }
   | { readonly status: 'expired'; readonly consent: ConsentRecord }
   | { readonly status: 'unknown' };
 
+/** What a consent link leads to; an open request with the consent text its parent is to be shown (consentText.ts). */
+export type ConsentLookup =
+  | { readonly status: 'open'; readonly consent: ConsentRecord; readonly text: string }
+  | Exclude<ConsentState, { status: 'open' }>;
+
 export type ConsentDecisionResult =
   | { readonly status: 'recorded'; readonly consent: ConsentRecord }
-  | Exclude<ConsentLookup, { status: 'open' }>;
+  | Exclude<ConsentState, { status: 'open' }>;
 
 export interface ConsentDeps {
   readonly store: RequestStore;
@@ -63,6 +71,7 @@ export class ConsentService {
     if (!parentEmail || mailboxKey(parentEmail) === mailboxKey(childEmail)) throw new InvalidAddressError('to');
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
     const link = `${publicUrl.replace(/\/+$/, '')}/consent/${token}`;
+    const shown = consentText(input.lang);
     return requests.record<ConsentRecord>({
       origin: originOf(input),
       findByKey: (tx, key) => tx.consents.findByRequestKey(key),
@@ -81,10 +90,16 @@ export class ConsentService {
           parentEmail,
           ...recordOrigin(input),
           ...(input.conversationReference ? { conversationReference: input.conversationReference } : {}),
+          textHash: shown.hash,
         };
         return {
           record: consent,
-          save: (t) => t.consents.add(consent),
+          // The text the parent will be shown is kept (once per version) with the request that refers to it.
+          save: async (t) => {
+            await t.consents.add(consent);
+            await t.consentTexts.keep({ ...shown, lang: input.lang, firstUsedAt: consent.createdAt });
+            await appendAudit(t, { actor: 'customer', action: 'consent.requested', target: consent.id }, now);
+          },
           mails: [
             {
               to: parentEmail,
@@ -98,19 +113,29 @@ export class ConsentService {
     });
   }
 
-  /** What a token leads to. Tokens of the wrong shape are simply unknown (no lookup). */
+  /**
+   * What a token leads to. Tokens of the wrong shape are simply unknown (no lookup). An open request comes with the
+   * text stored for its `textHash` (the version it was requested with, even after the wording changed); a request
+   * recorded before texts were kept, with today's text.
+   */
   async lookup(token: string): Promise<ConsentLookup> {
     if (!TOKEN_PATTERN.test(token)) return { status: 'unknown' };
     const hash = hashToken(token);
-    const consent = await this.deps.store.transaction((tx) => tx.consents.findByTokenHash(hash));
-    return this.stateOf(consent, this.deps.now());
+    return this.deps.store.transaction(async (tx): Promise<ConsentLookup> => {
+      const state = this.stateOf(await tx.consents.findByTokenHash(hash), this.deps.now());
+      if (state.status !== 'open') return state;
+      const { textHash, lang } = state.consent;
+      const kept = textHash === undefined ? undefined : await tx.consentTexts.get(textHash);
+      return { ...state, text: kept?.text ?? consentText(lang).text };
+    });
   }
 
   /**
-   * Records the parent's decision once: the check and the write happen in one unit of work, so two clicks cannot
-   * both decide. Mails go to support and the customer (the channel then tells the customer's conversation).
+   * Records the parent's decision once, with the User-Agent of the browser it was made in (`userAgent`, as the HTTP
+   * layer read it), audited as `consent.decided`: the check and the write happen in one unit of work, so two clicks
+   * cannot both decide. Mails go to support and the customer (the channel then tells the customer's conversation).
    */
-  async decide(token: string, decision: ConsentDecision): Promise<ConsentDecisionResult> {
+  async decide(token: string, decision: ConsentDecision, userAgent?: string): Promise<ConsentDecisionResult> {
     if (!TOKEN_PATTERN.test(token)) return { status: 'unknown' };
     const hash = hashToken(token);
     const { store, delivery, quota, supportEmail, now } = this.deps;
@@ -118,8 +143,18 @@ export class ConsentService {
     const result = await store.transaction(async (tx): Promise<ConsentDecisionResult> => {
       const found = this.stateOf(await tx.consents.findByTokenHash(hash), at);
       if (found.status !== 'open') return found;
-      const consent: ConsentRecord = { ...found.consent, decision, decidedAt: at.toISOString() };
-      await tx.consents.decide(consent.id, decision, at.toISOString());
+      const consent: ConsentRecord = {
+        ...found.consent,
+        decision,
+        decidedAt: at.toISOString(),
+        ...(userAgent ? { decisionUserAgent: userAgent } : {}),
+      };
+      await tx.consents.decide(consent.id, decision, at.toISOString(), userAgent);
+      await appendAudit(
+        tx,
+        { actor: 'parent', action: 'consent.decided', target: consent.id, details: { decision } },
+        at,
+      );
       // The mail caps cover the customer's copy too; a cap never refuses the parent's decision or support's mail.
       const origin = { conversationId: consent.conversationId };
       const customerMail = (await quota.allows(tx, origin, [consent.childEmail], at))
@@ -146,10 +181,10 @@ export class ConsentService {
     return result;
   }
 
-  private stateOf(consent: ConsentRecord | undefined, now: Date): ConsentLookup {
+  private stateOf(consent: ConsentRecord | undefined, now: Date): ConsentState {
     if (!consent) return { status: 'unknown' };
-    if (consent.decision) return { status: 'decided', consent };
-    if (Date.parse(consent.expiresAt) <= now.getTime()) return { status: 'expired', consent };
-    return { status: 'open', consent };
+    const status = consentStatus(consent, now);
+    if (status === 'pending') return { status: 'open', consent };
+    return status === 'expired' ? { status, consent } : { status: 'decided', consent };
   }
 }

@@ -11,7 +11,7 @@ export interface Page {
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f6f9;color:#1d2733;margin:0}
 main{max-width:560px;margin:40px auto;background:#fff;border-radius:12px;padding:28px 32px;box-shadow:0 2px 12px rgba(0,0,0,.08)}
-h1{font-size:1.35rem;color:#0b4f8a;margin-top:0}blockquote{border-left:4px solid #f28c28;margin:16px 0;padding:4px 14px;color:#44505c}
+h1{font-size:1.35rem;color:#0b4f8a;margin-top:0}blockquote{border-left:4px solid #f28c28;margin:16px 0;padding:4px 14px;color:#44505c;white-space:pre-line}
 .actions{display:flex;gap:12px;margin-top:24px}button{font-size:1rem;padding:10px 22px;border-radius:8px;border:0;cursor:pointer}
 .approve{background:#0b4f8a;color:#fff}.decline{background:#e4e8ee;color:#1d2733}small{color:#6b7785}`;
 
@@ -20,11 +20,6 @@ function layout(lang: Lang, title: string, body: string): string {
 <meta name="robots" content="noindex"><title>${escapeHtml(title)} – Wowrack Indonesia</title><style>${STYLE}</style></head>
 <body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
-
-const QUOTE: Record<Lang, string> = {
-  id: 'Untuk melakukan transaksi melalui situs kami, minimal usia pelanggan adalah 18 tahun. […] Kami akan membutuhkan izin orang tua Anda untuk mengatur pelayanan kami dengan Anda.',
-  en: 'To make transactions through our site, the minimum customer age is 18 years. […] We will need your parents’ permission to arrange our services with you.',
-};
 
 /** The page a consent link shows (GET never decides: mail scanners follow links). */
 export function consentPage(lookup: ConsentLookup, token: string, support: string): Page {
@@ -36,16 +31,20 @@ export function consentPage(lookup: ConsentLookup, token: string, support: strin
     case 'decided':
       return usedPage(lookup.consent, support);
     case 'open':
-      return openPage(lookup.consent, token);
+      return openPage(lookup.consent, lookup.text, token);
   }
 }
 
-function openPage(c: ConsentRecord, token: string): Page {
+/**
+ * The request, with the consent statement (domain/consentText.ts) exactly as stored for it, in one blockquote whose
+ * line breaks show as written; the request's personal parts are around it, never in it.
+ */
+function openPage(c: ConsentRecord, consentText: string, token: string): Page {
   const id = c.lang === 'id';
   const who = `<strong>${escapeHtml(c.childName)}</strong> (${c.childAge} ${id ? 'tahun' : 'years old'}, ${escapeHtml(c.childEmail)})`;
   const body = `<p>${id ? `Yth. ${escapeHtml(c.parentName)},` : `Dear ${escapeHtml(c.parentName)},`}</p>
 <p>${who} ${id ? 'ingin menggunakan layanan Wowrack Indonesia dan menyebut Anda sebagai orang tua/wali.' : "would like to use Wowrack Indonesia's services and named you as their parent or guardian."}</p>
-<p>${id ? 'Pernyataan Privasi kami:' : 'Our Privacy Statement:'}</p><blockquote>${escapeHtml(QUOTE[c.lang])}</blockquote>
+<blockquote class="consent-text">${escapeHtml(consentText)}</blockquote>
 <p>${id ? 'Apakah Anda menyetujui permintaan ini?' : 'Do you approve this request?'}</p>
 <form method="post" action="/consent/${encodeURIComponent(token)}" class="actions">
 <button class="approve" type="submit" name="decision" value="approve">${id ? 'Setujui' : 'Approve'}</button>

@@ -22,6 +22,14 @@ function send(res: restify.Response, page: Page): void {
   res.end(page.html);
 }
 
+/** How much of the deciding browser's User-Agent is kept with the decision (proof of consent, Pasal 24). */
+const USER_AGENT_MAX = 300;
+
+function userAgentOf(req: restify.Request): string | undefined {
+  const agent = req.headers['user-agent'];
+  return typeof agent === 'string' && agent !== '' ? agent.slice(0, USER_AGENT_MAX) : undefined;
+}
+
 function decisionOf(body: unknown): ConsentDecision | undefined {
   const value = typeof body === 'object' && body !== null && 'decision' in body ? body.decision : undefined;
   return value === 'approve' ? 'approved' : value === 'decline' ? 'declined' : undefined;
@@ -88,7 +96,7 @@ export function registerConsentRoutes(server: restify.Server, deps: ConsentRoute
       send(res, badRequestPage());
       return;
     }
-    const result = await consents.decide(token, decision);
+    const result = await consents.decide(token, decision, userAgentOf(req));
     if (result.status === 'recorded') {
       logger.info({ consent: result.consent.id, decision }, 'parental consent decided');
       // The decision is already safe and mailed; a chat that does not answer never keeps the parent waiting.

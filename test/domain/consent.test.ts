@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { LowdbRequestStore } from '../../bot/store/lowdb/lowdbRequestStore.ts';
 import { InvalidAddressError } from '../../domain/address.ts';
-import { CONSENT_VALIDITY_MS, type ConsentRequestInput, ConsentService } from '../../domain/consent.ts';
+import { CONSENT_VALIDITY_MS, type ConsentRequestInput, ConsentService, hashToken } from '../../domain/consent.ts';
+import { consentText } from '../../domain/consentText.ts';
 import { MailQuota } from '../../domain/mailQuota.ts';
 import type { MailDelivery } from '../../domain/ports.ts';
 import { RequestRecorder } from '../../domain/requestMail.ts';
@@ -110,6 +111,79 @@ describe('domain/consent', () => {
       expect(error).to.be.instanceOf(InvalidAddressError);
       expect(db.snapshot().consents).to.deep.equal([]);
       expect(db.snapshot().outbox).to.deep.equal([]);
+    });
+  });
+
+  describe('proof of consent (Pasal 24)', () => {
+    it('refers each request to the text its parent is shown, stored once per version and language', async () => {
+      await requestToken();
+      now = new Date(START.getTime() + DAY_MS);
+      await consents.request({ ...input, parentEmail: 'ani@example.com', conversationId: 'c2' });
+      await consents.request({ ...input, parentEmail: 'sri@example.com', conversationId: 'c3', lang: 'en' });
+      const { consentTexts } = db.snapshot();
+      expect(consentTexts).to.deep.equal([
+        { ...consentText('id'), lang: 'id', firstUsedAt: START.toISOString() },
+        { ...consentText('en'), lang: 'en', firstUsedAt: now.toISOString() },
+      ]);
+      expect(stored().map((c) => c.textHash)).to.deep.equal([
+        consentText('id').hash,
+        consentText('id').hash,
+        consentText('en').hash,
+      ]);
+    });
+
+    it('keeps the text in the unit of work of the request: a failed write keeps neither', async () => {
+      db.failNextUpdates(1);
+      let error: unknown;
+      await consents.request(input).catch((e: unknown) => {
+        error = e;
+      });
+      expect(String(error)).to.include('ENOSPC');
+      expect(db.snapshot().consentTexts).to.deep.equal([]);
+      expect(stored()).to.deep.equal([]);
+      await requestToken();
+      expect(db.snapshot().consentTexts).to.have.length(1);
+    });
+
+    it('an open request shows the version it was requested with, even after the wording changed', async () => {
+      const token = await requestToken();
+      const found = await consents.lookup(token);
+      expect(found.status === 'open' && found.text).to.equal(consentText('id').text);
+      // A request made under an earlier wording (stored under its own hash).
+      const old = { hash: 'e'.repeat(64), lang: 'id' as const, text: 'Versi lama.', firstUsedAt: '2026-01-01' };
+      const oldToken = 'C'.repeat(43);
+      const store = new LowdbRequestStore(db);
+      await store.transaction(async (tx) => {
+        const [current] = await tx.consents.list();
+        if (!current) throw new Error('no consent');
+        await tx.consentTexts.keep(old);
+        await tx.consents.add({
+          ...current,
+          id: 'CNS-20261127-0002',
+          tokenHash: hashToken(oldToken),
+          textHash: old.hash,
+        });
+      });
+      const earlier = await consents.lookup(oldToken);
+      expect(earlier.status === 'open' && earlier.text).to.equal('Versi lama.');
+    });
+
+    it("keeps the deciding browser's User-Agent with the decision, and audits request and decision", async () => {
+      const token = await requestToken();
+      const result = await consents.decide(token, 'approved', 'Mozilla/5.0 (Android 14)');
+      expect(result.status === 'recorded' && result.consent.decisionUserAgent).to.equal('Mozilla/5.0 (Android 14)');
+      expect(stored()[0]).to.include({ decision: 'approved', decisionUserAgent: 'Mozilla/5.0 (Android 14)' });
+      const id = stored()[0]?.id;
+      expect(db.snapshot().audit.map((e) => [e.actor, e.action, e.target, e.details])).to.deep.equal([
+        ['customer', 'consent.requested', id, undefined],
+        ['parent', 'consent.decided', id, { decision: 'approved' }],
+      ]);
+    });
+
+    it('keeps no User-Agent when there is none', async () => {
+      const token = await requestToken();
+      await consents.decide(token, 'declined');
+      expect(stored()[0]).to.not.have.property('decisionUserAgent');
     });
   });
 

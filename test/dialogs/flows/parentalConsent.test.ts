@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { say } from '../../../dialogs/replies/texts.ts';
+import { consentText } from '../../../domain/consentText.ts';
 import type { ConsentRecord } from '../../../domain/records.ts';
 import {
   actionsOf,
@@ -143,6 +144,7 @@ describe('flows: parental consent', () => {
         parentName: 'Ani Suryani',
         parentEmail: PARENT,
         conversationId: 'conv-1',
+        textHash: consentText('id').hash,
       });
       expect(tokenHash).to.match(/^[0-9a-f]{64}$/);
       expect(conversationReference).to.deep.include({ channelId: 'test' });
