@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseMailbox } from '../domain/address.ts';
+import { DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../domain/deadlines.ts';
 import { parseServiceUrlAllowlist } from './channel/serviceUrlPolicy.ts';
 
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -26,6 +27,8 @@ export interface Config {
   readonly publicUrl: string;
   /** Idle conversation state and delivered mail are deleted after this many days (privacy by design). */
   readonly retentionDays: number;
+  /** The company's answer deadlines where UU PDP sets none: deletion (days) and general questions (hours). */
+  readonly deadlines: DeadlinePolicy;
   readonly bot: {
     readonly appType: AppType;
     readonly appId: string;
@@ -161,6 +164,19 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^\d+$/.test(retentionText) || retentionDays < 1 || retentionDays > 3650)
     problems.push(`RETENTION_DAYS must be a whole number of days from 1 to 3650, not "${retentionText}"`);
 
+  const deletionDueText = get('DELETION_DUE_DAYS') || String(DEFAULT_DEADLINE_POLICY.deletionDueDays);
+  const deletionDueDays = Number(deletionDueText);
+  if (!/^\d+$/.test(deletionDueText) || deletionDueDays < 1 || deletionDueDays > 365)
+    problems.push(
+      `DELETION_DUE_DAYS must be a whole number of days from 1 to 365, not "${deletionDueText.slice(0, 40)}"`,
+    );
+  const questionDueText = get('QUESTION_DUE_HOURS') || String(DEFAULT_DEADLINE_POLICY.questionDueHours);
+  const questionDueHours = Number(questionDueText);
+  if (!/^\d+$/.test(questionDueText) || questionDueHours < 1 || questionDueHours > 720)
+    problems.push(
+      `QUESTION_DUE_HOURS must be a whole number of hours from 1 to 720, not "${questionDueText.slice(0, 40)}"`,
+    );
+
   const appType = get('MicrosoftAppType') || 'MultiTenant';
   if (!(APP_TYPES as readonly string[]).includes(appType))
     problems.push(`MicrosoftAppType must be one of ${APP_TYPES.join(', ')}, not "${appType}"`);
@@ -200,6 +216,7 @@ export function loadConfig(env: Env = process.env): Config {
     mail: { smtpUrl, marketingEmail, from: mailFrom },
     publicUrl,
     retentionDays,
+    deadlines: { deletionDueDays, questionDueHours },
     bot: { appType: appType as AppType, appId, appPassword, tenantId },
     webChat: { frameAncestors, directLineSecret, directLineEndpoint, trustProxy },
     serviceUrlAllowlist,

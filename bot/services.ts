@@ -16,7 +16,7 @@ export interface DomainServices {
 
 /** The domain's services on the store and the mail delivery, with the configured addresses. */
 export function buildServices(
-  config: Pick<Config, 'supportEmail' | 'publicUrl' | 'mail'>,
+  config: Pick<Config, 'supportEmail' | 'publicUrl' | 'mail' | 'deadlines'>,
   store: RequestStore,
   delivery: MailDelivery,
   seams: { readonly now: Clock; readonly deliveryWaitMs: number },
@@ -28,7 +28,7 @@ export function buildServices(
   const requests = new RequestRecorder({ store, delivery, quota, now, deliveryWaitMs });
   return {
     unsubscribes: new UnsubscribeService({ store, requests, marketingEmail, supportEmail }),
-    tickets: new TicketService({ requests, supportEmail }),
+    tickets: new TicketService({ requests, supportEmail, deadlines: config.deadlines }),
     consents: new ConsentService({ store, requests, delivery, quota, supportEmail, publicUrl: config.publicUrl, now }),
     feedback: new FeedbackService({ store, now }),
   };

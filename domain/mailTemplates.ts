@@ -8,6 +8,7 @@
  * every subject and text when the mail is recorded (outgoingMail.ts safeSubject/safeText).
  */
 import type { Lang } from '../knowledge/types.ts';
+import { isStatutoryDeadline } from './deadlines.ts';
 import type { ConsentRecord, TicketRecord } from './records.ts';
 import { TICKET_KIND_LABELS, TICKET_KIND_LAW } from './ticketKinds.ts';
 import { formatTime } from './time.ts';
@@ -95,7 +96,7 @@ export function unsubscribeConfirmationMail(
 
 export function ticketToSupportMail(ticket: TicketRecord): MailContent {
   const due = ticket.dueAt
-    ? formatTime(ticket.dueAt, 'id')
+    ? `${formatTime(ticket.dueAt, 'id')}${isStatutoryDeadline(ticket.kind) ? '' : ' (kebijakan perusahaan, bukan batas undang-undang)'}`
     : 'tidak ada batas waktu undang-undang; mohon ditanggapi segera';
   return {
     subject: `[${ticket.id}] ${TICKET_KIND_LABELS[ticket.kind].id}`,
@@ -127,7 +128,8 @@ export function ticketToSupportMail(ticket: TicketRecord): MailContent {
 export function ticketAcknowledgementMail(ticket: TicketRecord): MailContent {
   const lang = ticket.lang;
   const label = TICKET_KIND_LABELS[ticket.kind][lang];
-  const due = ticket.dueAt ? formatTime(ticket.dueAt, lang) : undefined;
+  // The customer is told the statutory 3×24 h only; the company's own deadlines are the team's internal targets.
+  const due = ticket.dueAt && isStatutoryDeadline(ticket.kind) ? formatTime(ticket.dueAt, lang) : undefined;
   const name = mailName(ticket.name);
   return lang === 'id'
     ? {

@@ -54,7 +54,7 @@ export interface TicketVerification {
 export interface TicketRecord extends RequestOrigin {
   readonly id: string; // PRV-YYYYMMDD-NNNN
   readonly createdAt: string; // ISO
-  /** Statutory answer deadline (UU PDP: 3×24 h for access, correction, restriction), absent for plain questions. */
+  /** Answer deadline (deadlines.ts: the law's 3×24 h or the company's policy); absent on tickets recorded before. */
   readonly dueAt?: string;
   readonly kind: TicketKind;
   readonly lang: Lang;

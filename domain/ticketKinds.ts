@@ -1,6 +1,6 @@
 /**
- * The kinds of request a customer can send to support, what each is called, its legal basis and its answer deadline
- * (the UU PDP rule), defined once.
+ * The kinds of request a customer can send to support, what each is called and its legal basis, defined once (their
+ * answer deadlines: deadlines.ts).
  */
 import type { Lang } from '../knowledge/types.ts';
 import type { TicketKind } from './records.ts';
@@ -22,16 +22,6 @@ export const TICKET_KIND_LAW: Record<TicketKind, string> = {
   access: 'UU PDP Pasal 7 (hak akses dan salinan) dan Pasal 32 (tanggapan paling lambat 3×24 jam)',
   correction: 'UU PDP Pasal 6 (hak memperbaiki) dan Pasal 30 (tanggapan paling lambat 3×24 jam)',
   deletion: 'UU PDP Pasal 8 (hak mengakhiri pemrosesan, menghapus dan/atau memusnahkan data)',
-  'withdraw-consent': 'UU PDP Pasal 9 (hak menarik kembali persetujuan)',
+  'withdraw-consent':
+    'UU PDP Pasal 9 (hak menarik kembali persetujuan) dan Pasal 40 (pemrosesan dihentikan paling lambat 3×24 jam)',
 };
-
-const HOUR_MS = 3_600_000;
-
-/** UU PDP: access/copy (Pasal 32) and correction (Pasal 30) requests must be answered within 3×24 hours of receipt. */
-const DEADLINE_MS: Partial<Record<TicketKind, number>> = { access: 72 * HOUR_MS, correction: 72 * HOUR_MS };
-
-/** When a request of this kind received at `receivedAt` must be answered; undefined when no hour limit applies. */
-export function dueAt(kind: TicketKind, receivedAt: Date): Date | undefined {
-  const deadline = DEADLINE_MS[kind];
-  return deadline === undefined ? undefined : new Date(receivedAt.getTime() + deadline);
-}

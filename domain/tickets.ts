@@ -1,10 +1,10 @@
 import type { Lang } from '../knowledge/types.ts';
 import { InvalidAddressError, normalizeEmail } from './address.ts';
+import { type DeadlinePolicy, ticketDeadline } from './deadlines.ts';
 import { ticketAcknowledgementMail, ticketToSupportMail } from './mailTemplates.ts';
 import { readableId } from './readableId.ts';
 import type { RequestOrigin, TicketKind, TicketRecord } from './records.ts';
 import { originOf, type RequestOutcome, type RequestRecorder, recordOrigin } from './requestMail.ts';
-import { dueAt } from './ticketKinds.ts';
 
 export interface TicketInput extends RequestOrigin {
   readonly kind: TicketKind;
@@ -19,6 +19,8 @@ export interface TicketInput extends RequestOrigin {
 export interface TicketDeps {
   readonly requests: RequestRecorder;
   readonly supportEmail: string;
+  /** The company's deadlines where the law sets none (deletion, questions). */
+  readonly deadlines: DeadlinePolicy;
 }
 
 /** A question or data request for support: a ticket with a readable id and due date, mailed to staff and customer. */
@@ -26,7 +28,7 @@ export class TicketService {
   constructor(private readonly deps: TicketDeps) {}
 
   async create(input: TicketInput): Promise<RequestOutcome<TicketRecord>> {
-    const { requests, supportEmail } = this.deps;
+    const { requests, supportEmail, deadlines } = this.deps;
     const email = normalizeEmail(input.email);
     if (!email) throw new InvalidAddressError('replyTo');
     return requests.record<TicketRecord>({
@@ -35,11 +37,11 @@ export class TicketService {
       // The acknowledgement is a courtesy: a mailbox at its cap does not keep the ticket from being recorded.
       recipients: [],
       prepare: async (tx, now) => {
-        const due = dueAt(input.kind, now);
+        const due = ticketDeadline(input.kind, now, deadlines).dueAt;
         const ticket: TicketRecord = {
           id: await readableId('PRV', now, (id) => tx.tickets.idTaken(id)),
           createdAt: now.toISOString(),
-          ...(due ? { dueAt: due.toISOString() } : {}),
+          dueAt: due.toISOString(),
           kind: input.kind,
           lang: input.lang,
           name: input.name,

@@ -1,5 +1,6 @@
 import { ActionTypes } from 'botbuilder';
 import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { isStatutoryDeadline } from '../../domain/deadlines.ts';
 import type { TicketKind } from '../../domain/records.ts';
 import { TICKET_KIND_LABELS, TICKET_KINDS } from '../../domain/ticketKinds.ts';
 import type { TicketService } from '../../domain/tickets.ts';
@@ -184,7 +185,7 @@ export class SupportRequestDialog extends FlowDialog<SupportValues> {
       recorded: (t, l) =>
         say('supportDone', l, {
           ticket: t.id,
-          due: t.dueAt ? say('supportDue', l, { due: formatTime(t.dueAt, l) }) : '',
+          due: t.dueAt && isStatutoryDeadline(t.kind) ? say('supportDue', l, { due: formatTime(t.dueAt, l) }) : '',
         }),
       sent: (t, l) => say('supportMailSent', l, { email: escapeMarkdown(t.email) }),
     });

@@ -228,4 +228,27 @@ describe('loadConfig(): website chat', () => {
       expect(err.problems).to.have.length(1);
       expect(err.problems[0]).to.include('MAIL_FROM').and.include('Wowrack Privacy <privacy@wowrack.co.id>');
     });
+  it('DELETION_DUE_DAYS and QUESTION_DUE_HOURS: 14 days and 72 hours by default, whole numbers when set', () => {
+    expect(loadConfig({ KNOWLEDGE_FILE }).deadlines).to.deep.equal({ deletionDueDays: 14, questionDueHours: 72 });
+    expect(loadConfig({ KNOWLEDGE_FILE, DELETION_DUE_DAYS: ' 30 ', QUESTION_DUE_HOURS: '24' }).deadlines).to.deep.equal(
+      {
+        deletionDueDays: 30,
+        questionDueHours: 24,
+      },
+    );
+  });
+
+  for (const [name, value] of [
+    ['DELETION_DUE_DAYS', '0'],
+    ['DELETION_DUE_DAYS', '1.5'],
+    ['DELETION_DUE_DAYS', '366'],
+    ['QUESTION_DUE_HOURS', '0'],
+    ['QUESTION_DUE_HOURS', 'soon'],
+    ['QUESTION_DUE_HOURS', '721'],
+  ] as const)
+    it(`rejects ${name}=${value}, naming the variable and its range`, () => {
+      const err = rejected({ [name]: value });
+      expect(err.problems).to.have.length(1);
+      expect(err.problems[0]).to.include(name).and.include(`"${value}"`);
+    });
 });

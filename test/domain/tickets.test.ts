@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { LowdbRequestStore } from '../../bot/store/lowdb/lowdbRequestStore.ts';
 import { InvalidAddressError } from '../../domain/address.ts';
+import { DEFAULT_DEADLINE_POLICY } from '../../domain/deadlines.ts';
 import { MailQuota } from '../../domain/mailQuota.ts';
 import type { MailDelivery } from '../../domain/ports.ts';
 import { RequestRecorder } from '../../domain/requestMail.ts';
@@ -46,7 +47,11 @@ describe('domain/tickets', () => {
       now: () => new Date(NOW),
       deliveryWaitMs: 100,
     });
-    tickets = new TicketService({ requests, supportEmail: SUPPORT });
+    tickets = new TicketService({
+      requests,
+      supportEmail: SUPPORT,
+      deadlines: { ...DEFAULT_DEADLINE_POLICY, questionDueHours: 48 },
+    });
   });
 
   it('records an access request with its WIB-day id and the 72 h deadline', async () => {
@@ -80,13 +85,25 @@ describe('domain/tickets', () => {
     expect(delivery.waited).to.deep.equal([outbox.map((m) => m.id)]);
   });
 
-  it('a question has no deadline, in the record or the acknowledgement', async () => {
+  it('a question is due by the service level; the acknowledgement names no deadline (it is not statutory)', async () => {
     const outcome = await tickets.create(input({ kind: 'question', lang: 'en' }));
     if (outcome.status !== 'recorded') expect.fail(outcome.status);
-    expect(db.snapshot().tickets[0]).to.not.have.property('dueAt');
+    expect(db.snapshot().tickets[0]?.dueAt).to.equal('2026-11-29T20:15:00.000Z');
     const ack = db.snapshot().outbox.find((m) => m.purpose === 'ticket-acknowledgement');
     expect(ack?.subject).to.include('We have received your request');
     expect(ack?.text).to.not.include('deadline');
+    const toSupport = db.snapshot().outbox.find((m) => m.purpose === 'ticket-support');
+    expect(toSupport?.text).to.include('Batas tanggapan: 30 November 2026 pukul 03.15 WIB (kebijakan perusahaan');
+  });
+
+  it('a deletion is due after DELETION_DUE_DAYS; a withdrawal of consent after the statutory 72 h', async () => {
+    const deletion = await tickets.create(input({ kind: 'deletion', conversationId: 'c2' }));
+    const withdrawal = await tickets.create(input({ kind: 'withdraw-consent', conversationId: 'c3' }));
+    if (deletion.status !== 'recorded' || withdrawal.status !== 'recorded') expect.fail('not recorded');
+    expect(deletion.record.dueAt).to.equal('2026-12-11T20:15:00.000Z');
+    expect(withdrawal.record.dueAt).to.equal('2026-11-30T20:15:00.000Z');
+    const ack = db.snapshot().outbox.filter((m) => m.purpose === 'ticket-acknowledgement');
+    expect(ack.map((m) => m.text.includes('Batas waktu tanggapan'))).to.deep.equal([false, true]);
   });
 
   it('refuses an invalid address before anything is stored', async () => {

@@ -19,6 +19,7 @@ import { LowdbRequestStore } from '../../bot/store/lowdb/lowdbRequestStore.ts';
 import { createAssistant } from '../../dialogs/assistant.ts';
 import { setClientKey, setReachableLater } from '../../dialogs/flows/requestOrigin.ts';
 import type { ReplyMeta } from '../../dialogs/replies/reply.ts';
+import { DEFAULT_DEADLINE_POLICY } from '../../domain/deadlines.ts';
 import type { KnowledgeService } from '../../knowledge/knowledgeService.ts';
 import type { FlowName, Lang } from '../../knowledge/types.ts';
 import { loadRealKnowledge, SUPPORT_EMAIL } from './buildBot.ts';
@@ -161,6 +162,7 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
       supportEmail: SUPPORT_EMAIL,
       publicUrl: PUBLIC_URL,
       mail: { marketingEmail: MARKETING_EMAIL, from: MAIL_FROM, smtpUrl: '' },
+      deadlines: DEFAULT_DEADLINE_POLICY,
     },
     store,
     outbox,

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { Outbox } from '../../../bot/mail/outbox.ts';
 import { createMailTransport, type MailTransport } from '../../../bot/mail/transport.ts';
 import { LowdbRequestStore } from '../../../bot/store/lowdb/lowdbRequestStore.ts';
+import { DEFAULT_DEADLINE_POLICY } from '../../../domain/deadlines.ts';
 import { MailQuota } from '../../../domain/mailQuota.ts';
 import { RequestRecorder } from '../../../domain/requestMail.ts';
 import { TicketService } from '../../../domain/tickets.ts';
@@ -92,7 +93,7 @@ describe('mail/requests through a real SMTP server', () => {
   });
 
   it('a ticket with a phishing question and a bidi override: the acknowledgement quotes nothing, no mail carries the characters', async () => {
-    const tickets = new TicketService({ requests, supportEmail: SUPPORT });
+    const tickets = new TicketService({ requests, supportEmail: SUPPORT, deadlines: DEFAULT_DEADLINE_POLICY });
     const question = 'Akun diblokir, [Verifikasi akun](http://evil.example/login) \u202egnp.exe\u0007 segera';
     const outcome = await tickets.create({
       kind: 'question',

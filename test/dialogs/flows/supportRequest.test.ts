@@ -21,6 +21,8 @@ import { supportRequest } from '../../support/flowScripts.ts';
 const EMAIL = 'budi@contoh.co.id';
 const TICKET_ID = /^PRV-\d{8}-\d{4,}$/;
 const DUE_72H = new Date(Date.parse(START_TIME) + 72 * HOUR_MS).toISOString();
+/** DELETION_DUE_DAYS' default: the company's policy (the law sets no hour limit for deletion). */
+const DUE_14D = new Date(Date.parse(START_TIME) + 14 * 24 * HOUR_MS).toISOString();
 const intro = say('supportIntro', 'id', { support: SUPPORT_EMAIL });
 const askQuestion = say('supportAskQuestion', 'id');
 const askKind = say('supportAskKind', 'id');
@@ -205,14 +207,20 @@ describe('flows: question or data request to support', () => {
       expect(metaOf(next[0])).to.include({ kind: 'answer', entryId: 'security' }, 'the flow is over');
     });
 
-    const kinds: readonly [string, string, 'question' | 'correction' | 'deletion' | 'withdraw-consent', boolean][] = [
-      ['a question', 'Pertanyaan tentang kebijakan privasi', 'question', false],
-      ['a correction', 'Permintaan perbaikan data pribadi', 'correction', true],
-      ['a deletion', 'Permintaan penghapusan data pribadi', 'deletion', false],
-      ['a withdrawal of consent', 'Penarikan persetujuan pemrosesan data', 'withdraw-consent', false],
+    const kinds: readonly [
+      string,
+      string,
+      'question' | 'correction' | 'deletion' | 'withdraw-consent',
+      string,
+      boolean,
+    ][] = [
+      ['a question', 'Pertanyaan tentang kebijakan privasi', 'question', DUE_72H, false],
+      ['a correction', 'Permintaan perbaikan data pribadi', 'correction', DUE_72H, true],
+      ['a deletion', 'Permintaan penghapusan data pribadi', 'deletion', DUE_14D, false],
+      ['a withdrawal of consent', 'Penarikan persetujuan pemrosesan data', 'withdraw-consent', DUE_72H, true],
     ];
-    for (const [what, title, kind, due] of kinds) {
-      it(`${what}: ${due ? 'due in 72 h' : 'no deadline'}, kind "${kind}" in the record and the subjects`, async () => {
+    for (const [what, title, kind, dueAt, statutory] of kinds) {
+      it(`${what}: due ${dueAt}, ${statutory ? 'told to the customer' : 'an internal target'}, kind "${kind}" in the record and the subjects`, async () => {
         const chat = h().chat();
         await toKind(chat, 'Mohon bantu permintaan saya terkait data pribadi.');
         await chat.say(title);
@@ -224,11 +232,10 @@ describe('flows: question or data request to support', () => {
         expect(ticket.kind).to.equal(kind);
         expect(ticket.id).to.match(TICKET_ID);
         expect(ticket).not.to.have.property('account');
-        if (due) {
-          expect(ticket.dueAt).to.equal(DUE_72H);
-          expect(done).to.include(say('supportDue', 'id', { due: formatTime(DUE_72H, 'id') }));
+        expect(ticket.dueAt).to.equal(dueAt);
+        if (statutory) {
+          expect(done).to.include(say('supportDue', 'id', { due: formatTime(dueAt, 'id') }));
         } else {
-          expect(ticket).not.to.have.property('dueAt');
           expect(done).to.equal(
             `${say('supportDone', 'id', { ticket: ticket.id, email: EMAIL, due: '' })} ${say('supportMailSent', 'id', { email: EMAIL })}`,
           );
@@ -238,16 +245,17 @@ describe('flows: question or data request to support', () => {
           `[${ticket.id}] Permintaan Anda telah kami terima`,
         ]);
         expect(h().transport.sent[0]?.text).to.include(
-          due ? 'Batas tanggapan: 30 November 2026' : 'tidak ada batas waktu undang-undang',
+          `Batas tanggapan: ${formatTime(dueAt, 'id')}${statutory ? '\n' : ' (kebijakan perusahaan, bukan batas undang-undang)'}`,
         );
+        expect(h().transport.sent[1]?.text.includes('Batas waktu tanggapan')).to.equal(statutory);
       });
     }
 
-    it('"tolong hapus data saya" to the end: a deletion without a deadline', async () => {
+    it('"tolong hapus data saya" to the end: a deletion due by the company policy', async () => {
       const [done] = await supportRequest(h().chat(), { email: EMAIL });
       const ticket = onlyTicket(h());
       expect(ticket).to.deep.include({ kind: 'deletion', question: 'tolong hapus data saya', name: 'Budi Santoso' });
-      expect(ticket).not.to.have.property('dueAt');
+      expect(ticket.dueAt).to.equal(DUE_14D);
       expect(done).to.include(`**${ticket.id}**`);
     });
 
@@ -266,7 +274,7 @@ describe('flows: question or data request to support', () => {
       const [done] = await chat.say('yes');
       const ticket = onlyTicket(h());
       expect(ticket).to.deep.include({ kind: 'deletion', lang: 'en', name: 'John Smith', email: 'john@example.com' });
-      expect(ticket).not.to.have.property('dueAt');
+      expect(ticket.dueAt).to.equal(DUE_14D);
       expect(done).to.equal(
         `Thank you. Your request is recorded as ticket **${ticket.id}**. ` +
           'It has been passed to the support team and an acknowledgement sent to john@example.com.',

@@ -12,6 +12,7 @@ import { LowdbRequestStore } from '../../../bot/store/lowdb/lowdbRequestStore.ts
 import { parseReplyAction, type ReplyMeta } from '../../../dialogs/replies/reply.ts';
 import { say } from '../../../dialogs/replies/texts.ts';
 import type { FeedbackRecorder } from '../../../dialogs/root/rootDialog.ts';
+import { DEFAULT_DEADLINE_POLICY } from '../../../domain/deadlines.ts';
 import { FeedbackService } from '../../../domain/feedback.ts';
 import type { FeedbackRecord } from '../../../domain/records.ts';
 import type { KnowledgeService } from '../../../knowledge/knowledgeService.ts';
@@ -71,6 +72,7 @@ describe('👍/👎 on answers (feedback)', () => {
         supportEmail: SUPPORT_EMAIL,
         publicUrl: 'https://chat.wowrack.test',
         mail: { marketingEmail: SUPPORT_EMAIL, from: SUPPORT_EMAIL, smtpUrl: '' },
+        deadlines: DEFAULT_DEADLINE_POLICY,
       },
       store,
       outbox,
