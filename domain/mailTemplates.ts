@@ -264,3 +264,23 @@ const indent = (text: string): string =>
     .split(/\r?\n/)
     .map((line) => `  ${line}`)
     .join('\n');
+
+// --- answers from the support console ---------------------------------------------------------------------------
+
+const REPLY_FOOTER: Record<Lang, (ticketId: string, support: string) => string> = {
+  id: (ticketId, support) =>
+    `\n--\nTim Privasi Wowrack Indonesia\nNomor tiket: ${ticketId}. Balas e-mail ini jika ada pertanyaan; balasan Anda diterima tim kami di ${support}.`,
+  en: (ticketId, support) =>
+    `\n--\nWowrack Indonesia Privacy Team\nTicket number: ${ticketId}. Reply to this e-mail with any questions; your reply reaches our team at ${support}.`,
+};
+
+/**
+ * To the customer: the privacy team's answer as the staff member wrote it, under the ticket's subject (`[PRV-…]` and
+ * the kind in the ticket's language), with a footer naming the ticket and the support mailbox.
+ */
+export function ticketReplyMail(ticket: TicketRecord, answer: string, support: string): MailContent {
+  return {
+    subject: `[${ticket.id}] ${TICKET_KIND_LABELS[ticket.kind][ticket.lang]}`,
+    text: `${answer}\n${REPLY_FOOTER[ticket.lang](ticket.id, support)}`,
+  };
+}
