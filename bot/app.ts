@@ -8,7 +8,7 @@ import { FLOW_NAMES } from '../dialogs/flows/registry.ts';
 import { type Clock, systemClock } from '../domain/ports.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { buildChannel } from './channel/buildChannel.ts';
-import { ClientKeys } from './channel/clientKeys.ts';
+import { CLIENT_KEY_SECRET, ClientKeys } from './channel/clientKeys.ts';
 import type { Config } from './config.ts';
 import type { DirectLineOptions, DirectLineService } from './directline/directLineService.ts';
 import { createServer } from './http/server.ts';
@@ -53,8 +53,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const knowledge = await KnowledgeService.load(config.knowledgeFile, { flows: FLOW_NAMES });
   logger.info({ file: config.knowledgeFile, entries: knowledge.knowledge.entries.length }, 'knowledge loaded');
 
-  const store = await openStore(config, now);
-  const mail = buildMail(config, store.requests, logger, { now, ...options });
+  const store = await openStore(config, now, logger);
+  const mail = buildMail(config, store, logger, { now, ...options });
   logger.info({ db: store.location, mail: mail.destination }, 'store and mail ready');
   const services = buildServices(config, store.requests, mail.outbox, {
     now,
@@ -68,13 +68,14 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     feedback: services.feedback,
     observer: conversationLog(logger),
   });
-  const clientKeys = await ClientKeys.load(config.dataDir);
-  const channel = buildChannel(config, logger, assistant, { now, clientKeys, ...options });
+  const clientKeys = new ClientKeys(await store.secret(CLIENT_KEY_SECRET));
+  const channel = buildChannel(config, logger, assistant, { now, clientKeys, counters: store.counters, ...options });
   const server = createServer({
     config,
     channel,
     logger,
     consents: services.consents,
+    counters: store.counters,
     health: async () => ({
       knowledgeEntries: knowledge.knowledge.entries.length,
       pendingMail: (await mail.outbox.pending()).length,

@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Assistant } from '../../dialogs/assistant.ts';
 import { setClientKey, setReachableLater } from '../../dialogs/flows/requestOrigin.ts';
-import type { ConsentNotifier } from '../../domain/ports.ts';
+import type { ConsentNotifier, RateCounter } from '../../domain/ports.ts';
 import type { Config } from '../config.ts';
 import { type DirectLineOptions, DirectLineService } from '../directline/directLineService.ts';
 import type { Logger } from '../log/logger.ts';
@@ -38,6 +38,8 @@ export function buildChannel(
   seams: {
     readonly now: () => Date;
     readonly clientKeys: ClientKeys;
+    /** Where the rate limits count (the store's). */
+    readonly counters: RateCounter;
     readonly connectorTimeoutMs?: number;
     readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'>;
   },
@@ -61,6 +63,7 @@ export function buildChannel(
         // Built-in conversations are reached in-process, never over HTTP: always reachable later.
         runTurn: (context, clientAddress) => runTurn(context, { clientAddress, reachableLater: true }),
         logger,
+        counters: seams.counters,
         bot: { id: 'wowrack-privacy-assistant', name: 'Asisten Privasi Wowrack' },
         now: () => seams.now().getTime(),
         ...seams.directLine,

@@ -6,8 +6,9 @@ import {
   type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
+import type { RateCounter } from '../../domain/ports.ts';
 import type { AssistantAdapter } from '../channel/adapter.ts';
-import { FixedWindowRateLimiter } from '../http/rateLimit.ts';
+import { RateLimit } from '../http/rateLimit.ts';
 import type { Logger } from '../log/logger.ts';
 import {
   type ActivityListener,
@@ -37,6 +38,8 @@ export interface DirectLineOptions {
   /** Runs the bot for a turn; `clientAddress` is the address the conversation counts against. */
   readonly runTurn: (context: TurnContext, clientAddress: string) => Promise<void>;
   readonly logger: Logger;
+  /** Where the refresh limits count (shared by every instance with PostgreSQL). */
+  readonly counters: RateCounter;
   readonly bot: { readonly id: string; readonly name: string };
   readonly tokenTtlMs?: number;
   readonly idleMs?: number;
@@ -100,8 +103,8 @@ export class DirectLineService {
   private readonly conversations: ConversationStore;
   private readonly sweeper: NodeJS.Timeout;
   private readonly closers = new Set<() => void>();
-  private readonly refreshesByConversation: FixedWindowRateLimiter;
-  private readonly refreshesByAddress: FixedWindowRateLimiter;
+  private readonly refreshesByConversation: RateLimit;
+  private readonly refreshesByAddress: RateLimit;
   /** How to close each stream (for the oldest when a conversation opens one too many). */
   private readonly streamClosers = new WeakMap<ActivityListener, () => void>();
   private readonly maxSockets: number;
@@ -111,16 +114,18 @@ export class DirectLineService {
     const limits = options.limits ?? {};
     this.tokens = new TokenStore(options.tokenTtlMs ?? 30 * 60_000, now, limits.maxTokens ?? MAX_LIVE_TOKENS);
     this.conversations = new ConversationStore(options.idleMs ?? 30 * 60_000, now, limits);
-    this.refreshesByConversation = new FixedWindowRateLimiter({
-      limit: limits.refreshesPerConversation ?? REFRESHES_PER_CONVERSATION,
-      windowMs: REFRESH_WINDOW_MS,
-      now,
-    });
-    this.refreshesByAddress = new FixedWindowRateLimiter({
-      limit: limits.refreshesPerAddress ?? REFRESHES_PER_ADDRESS,
-      windowMs: REFRESH_WINDOW_MS,
-      now,
-    });
+    this.refreshesByConversation = new RateLimit(
+      options.counters,
+      'dl-refresh-conversation',
+      limits.refreshesPerConversation ?? REFRESHES_PER_CONVERSATION,
+      REFRESH_WINDOW_MS,
+    );
+    this.refreshesByAddress = new RateLimit(
+      options.counters,
+      'dl-refresh-address',
+      limits.refreshesPerAddress ?? REFRESHES_PER_ADDRESS,
+      REFRESH_WINDOW_MS,
+    );
     this.maxSockets = limits.maxSocketsPerConversation ?? MAX_SOCKETS_PER_CONVERSATION;
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
@@ -168,13 +173,13 @@ export class DirectLineService {
    * POST /tokens/refresh: a new token for the conversation, replacing the old one (which stops working at once).
    * Limited per client address and per conversation (429 with Retry-After).
    */
-  refreshToken(token: string | undefined, address = ''): Result<ConversationInfo> {
-    const byAddress = this.refreshesByAddress.take(address);
+  async refreshToken(token: string | undefined, address = ''): Promise<Result<ConversationInfo>> {
+    const byAddress = await this.refreshesByAddress.take(address);
     if (!byAddress.allowed)
       return fail(429, 'TooManyRequests', 'too many token refreshes from this address', byAddress.retryAfterSeconds);
     const grant = token ? this.tokens.verify(token) : undefined;
     if (!grant || !token) return fail(403, 'TokenExpired', 'the token is unknown or expired');
-    const byConversation = this.refreshesByConversation.take(grant.conversationId);
+    const byConversation = await this.refreshesByConversation.take(grant.conversationId);
     if (!byConversation.allowed)
       return fail(
         429,

@@ -49,7 +49,7 @@ function streamBase(req: IncomingMessage): string {
 
 export interface DirectLineRouteOptions {
   /** Checked before a token is generated for an anonymous visitor; false → 429. */
-  readonly allowNewToken?: (req: restify.Request) => boolean;
+  readonly allowNewToken?: (req: restify.Request) => Promise<boolean>;
   /** The client's address, for the per-address caps (default: the socket's peer address). */
   readonly clientAddress?: (req: IncomingMessage) => string;
 }
@@ -66,7 +66,7 @@ export function registerDirectLineRoutes(
   const address = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
 
   server.post(`${BASE}/tokens/generate`, async (req, res) => {
-    if (options.allowNewToken && !options.allowNewToken(req)) {
+    if (options.allowNewToken && !(await options.allowNewToken(req))) {
       res.header('Retry-After', '60');
       res.send(429, {
         error: { code: 'TooManyRequests', message: 'too many new conversations; try again in a minute' },
@@ -77,7 +77,7 @@ export function registerDirectLineRoutes(
   });
 
   server.post(`${BASE}/tokens/refresh`, async (req, res) => {
-    reply(res, service.refreshToken(token(req), address(req)));
+    reply(res, await service.refreshToken(token(req), address(req)));
   });
 
   server.post(`${BASE}/conversations`, async (req, res) => {

@@ -6,9 +6,12 @@
  * A permanent refusal (an SMTP 5xx reply, or a message the transport refuses as invalid) is not retried: the record is
  * marked 'failed' at once and an error naming its outbox id and purpose is logged, for support to follow up.
  *
+ * Several workers (one per instance of the assistant) may share one store: each mail is claimed by one worker at a
+ * time (the store's MailQueue) for CLAIM_MS, and writing it back ends the claim, so no two workers send the same mail.
+ *
  * Delivery is at-least-once: if the process dies between the SMTP server accepting a message and the 'sent' status
- * reaching the disk, the message is sent again after the restart, with the same Message-ID so the duplicate is
- * recognisable. Within one process a record is never sent twice. Run one Outbox per database.
+ * reaching the store, the message is sent again (after a restart, or by another instance once the claim expired),
+ * with the same Message-ID so the duplicate is recognisable. Within one process a record is never sent twice.
  */
 import { InvalidAddressError, maskEmail, parseMailbox } from '../../domain/address.ts';
 import { scrubSecrets } from '../../domain/outgoingMail.ts';
@@ -16,6 +19,7 @@ import type { Clock, MailDelivery, RequestStore } from '../../domain/ports.ts';
 import type { OutboxRecord } from '../../domain/records.ts';
 import { describeError } from '../log/describeError.ts';
 import type { Logger } from '../log/logger.ts';
+import type { MailQueue } from '../store/store.ts';
 import { InvalidMailError, type MailTransport, type OutgoingMail } from './transport.ts';
 
 export interface RetryPolicy {
@@ -33,8 +37,19 @@ export const DEFAULT_RETRY: RetryPolicy = {
   giveUpAfterMs: 72 * 60 * 60_000,
 };
 
+/**
+ * How long a worker holds a mail it is sending. Far longer than one send can take (every SMTP step times out after
+ * 10 s), so another instance takes the mail over only when the one that claimed it is gone.
+ */
+export const CLAIM_MS = 5 * 60_000;
+
+/** How often a flow waiting for its mail looks at the store (another instance's worker may be sending it). */
+const WAIT_POLL_MS = 200;
+
 export interface OutboxDeps {
   readonly store: RequestStore;
+  /** Where the worker claims due mail (shared by the workers of every instance). */
+  readonly queue: MailQueue;
   readonly transport: MailTransport;
   readonly logger: Logger;
   /** Sender: `address` or `Display Name <address>` (MAIL_FROM); the address's domain also names the Message-IDs. */
@@ -62,6 +77,7 @@ const JITTER = 0.2;
 
 export class Outbox implements MailDelivery {
   private readonly store: RequestStore;
+  private readonly queue: MailQueue;
   private readonly transport: MailTransport;
   private readonly logger: Logger;
   private readonly from: string;
@@ -89,6 +105,7 @@ export class Outbox implements MailDelivery {
     const from = sender.address;
     this.fromName = sender.name;
     this.store = deps.store;
+    this.queue = deps.queue;
     this.transport = deps.transport;
     this.logger = deps.logger;
     this.from = from;
@@ -123,6 +140,7 @@ export class Outbox implements MailDelivery {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        clearInterval(poll);
         this.waiters.delete(check);
         resolve(delivered);
       };
@@ -134,6 +152,9 @@ export class Outbox implements MailDelivery {
       };
       const timer = setTimeout(() => finish(false), timeoutMs);
       timer.unref();
+      // This worker tells its waiters at once; a mail another instance's worker took is seen by looking again.
+      const poll = setInterval(check, WAIT_POLL_MS);
+      poll.unref();
       this.waiters.add(check);
     });
   }
@@ -222,7 +243,8 @@ export class Outbox implements MailDelivery {
       await this.recordUnrecorded();
       while (!this.halt) {
         const skip = new Set([...tried, ...this.unrecorded.keys()]);
-        const record = await this.store.transaction((tx) => tx.outbox.nextDue(this.now(), skip));
+        const now = this.now();
+        const record = await this.queue.claimDue(now, new Date(now.getTime() + CLAIM_MS), skip);
         if (!record) break;
         tried.add(record.id);
         await this.attempt(record, totals);

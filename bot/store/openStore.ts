@@ -1,45 +1,53 @@
 import { mkdir } from 'node:fs/promises';
-import type { Storage } from 'botbuilder';
-import type { Clock, RequestStore } from '../../domain/ports.ts';
+import type { Clock } from '../../domain/ports.ts';
 import type { Config } from '../config.ts';
+import type { Logger } from '../log/logger.ts';
 import { DataDirLock } from './lowdb/dataDirLock.ts';
+import { fileSecret } from './lowdb/fileSecrets.ts';
 import { JsonDatabase } from './lowdb/jsonDatabase.ts';
 import { JsonStateStorage } from './lowdb/jsonStateStorage.ts';
 import { LowdbRequestStore } from './lowdb/lowdbRequestStore.ts';
+import { LocalJobLock } from './memory/localJobLock.ts';
+import { MemoryRateCounter } from './memory/rateCounter.ts';
+import { openPostgresStore } from './postgres/openPostgresStore.ts';
+import type { Store } from './store.ts';
 
-/** Bot Framework conversation state, plus forgetting what has been idle too long. */
-export interface ConversationStorage extends Storage {
-  /** Deletes state items not changed since `olderThan`; returns how many. */
-  pruneState(olderThan: Date): Promise<number>;
-}
-
-/** Everything the assistant keeps, behind the domain's ports and Bot Framework's Storage. */
-export interface Store {
-  readonly requests: RequestStore;
-  readonly conversations: ConversationStorage;
-  /** Where the data lives, for the start-up log. */
-  readonly location: string;
-  /** Waits for pending writes, then lets go of the store. */
-  close(): Promise<void>;
-}
+export type { ConversationStorage, Store } from './store.ts';
 
 /**
- * The embedded store (one JSON file in DATA_DIR, one process at a time); throws DatabaseCorruptError, touching
- * nothing, on a bad file, and DataDirLockedError when another assistant uses the folder.
+ * The one place a store is chosen: PostgreSQL when DATABASE_URL is set (several instances may share it), otherwise
+ * the embedded store, one JSON file in DATA_DIR for one process. The embedded store throws DatabaseCorruptError,
+ * touching nothing, on a bad file, and DataDirLockedError when another assistant uses the folder.
  */
-export async function openStore(config: Pick<Config, 'dataDir'>, now: Clock): Promise<Store> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const lock = await DataDirLock.acquire(config.dataDir);
+export async function openStore(
+  config: Pick<Config, 'dataDir' | 'database'>,
+  now: Clock,
+  logger: Logger,
+): Promise<Store> {
+  if (config.database.url)
+    return openPostgresStore(config.database.url, now, logger, { poolSize: config.database.poolSize });
+  return openFileStore(config.dataDir, now);
+}
+
+async function openFileStore(dataDir: string, now: Clock): Promise<Store> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const lock = await DataDirLock.acquire(dataDir);
   let db: JsonDatabase;
   try {
-    db = await JsonDatabase.open(config.dataDir);
+    db = await JsonDatabase.open(dataDir);
   } catch (error) {
     await lock.release();
     throw error;
   }
+  const requests = new LowdbRequestStore(db);
   return {
-    requests: new LowdbRequestStore(db),
+    requests,
     conversations: new JsonStateStorage(db, { now }),
+    mailQueue: requests.mailQueue,
+    counters: new MemoryRateCounter(() => now().getTime()),
+    jobs: new LocalJobLock(),
+    secret: (name) => fileSecret(dataDir, name),
+    shared: false,
     location: db.path,
     close: async () => {
       await db.close();

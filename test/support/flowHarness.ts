@@ -156,7 +156,14 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
   const db = await JsonDatabase.open(options.dir);
   const store = new LowdbRequestStore(db);
   const storage = new JsonStateStorage(db, { now });
-  const outbox = new Outbox({ store, transport, logger: pino({ level: 'silent' }), from: MAIL_FROM, now });
+  const outbox = new Outbox({
+    store,
+    queue: store.mailQueue,
+    transport,
+    logger: pino({ level: 'silent' }),
+    from: MAIL_FROM,
+    now,
+  });
   const services = buildServices(
     {
       supportEmail: SUPPORT_EMAIL,

@@ -56,6 +56,7 @@ describe('mail/Outbox', () => {
   function outbox(transport: MailTransport, deps: Partial<OutboxDeps> = {}): Outbox {
     const created = new Outbox({
       store,
+      queue: store.mailQueue,
       transport,
       logger: logs.logger,
       from: FROM,

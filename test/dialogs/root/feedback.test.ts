@@ -62,6 +62,7 @@ describe('👍/👎 on answers (feedback)', () => {
     const store = new LowdbRequestStore(db);
     outbox = new Outbox({
       store,
+      queue: store.mailQueue,
       transport: new CapturingTransport(),
       logger: pino({ level: 'silent' }),
       from: 'privacy-assistant@wowrack.co.id',
