@@ -1,6 +1,7 @@
-import { ConversationState, type StatePropertyAccessor, type Storage } from 'botbuilder';
+import type { ConversationState, StatePropertyAccessor, Storage } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
+import { CheckedConversationState } from './checkedConversationState.ts';
 import type { FlowDeps } from './flows/flowDialog.ts';
 import { FLOWS, type FlowServices } from './flows/registry.ts';
 import { ReplyComposer } from './replies/composer.ts';
@@ -33,7 +34,7 @@ export interface Assistant {
 /** Builds the conversation layer: state, replies, and the root dialog with the flows whose services are there. */
 export function createAssistant(deps: AssistantDeps): Assistant {
   const { knowledge, services, supportEmail, observer } = deps;
-  const conversationState = new ConversationState(deps.storage);
+  const conversationState = new CheckedConversationState(deps.storage);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const prefs = conversationState.createProperty<ConversationPrefs>('prefs');
   const transcript = new TranscriptRecorder();
