@@ -67,6 +67,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     services,
     feedback: services.feedback,
     observer: conversationLog(logger),
+    counters: store.counters,
   });
   const clientKeys = new ClientKeys(await store.secret(CLIENT_KEY_SECRET));
   const channel = buildChannel(config, logger, assistant, { now, clientKeys, counters: store.counters, ...options });
@@ -84,6 +85,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const retention = new RetentionJob({
     conversations: store.conversations,
     outbox: mail.outbox,
+    store: store.requests,
+    jobs: store.jobs,
     retentionDays: config.retentionDays,
     now,
     logger,

@@ -1,5 +1,6 @@
 import type { ConversationState, StatePropertyAccessor, Storage } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import type { RateCounter } from '../domain/ports.ts';
 import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { CheckedConversationState } from './checkedConversationState.ts';
 import type { FlowDeps } from './flows/flowDialog.ts';
@@ -9,6 +10,7 @@ import { Answerer } from './root/answerer.ts';
 import type { ConversationPrefs } from './root/conversationPrefs.ts';
 import { type AnswerObserver, type FeedbackRecorder, RootDialog } from './root/rootDialog.ts';
 import { TranscriptRecorder } from './root/transcriptRecorder.ts';
+import { VoteLimits } from './root/voteLimits.ts';
 
 export interface AssistantDeps {
   readonly knowledge: KnowledgeService;
@@ -19,6 +21,8 @@ export interface AssistantDeps {
   /** Where 👍/👎 on answers are recorded; without it answers offer no votes. */
   readonly feedback?: FeedbackRecorder;
   readonly observer: AnswerObserver & { flowFailed(flow: string, error: unknown): void };
+  /** Where the vote limits count (the store's RateCounter: shared by every instance with PostgreSQL). */
+  readonly counters: RateCounter;
 }
 
 /** The conversation layer, ready for a channel's ActivityHandler to drive. */
@@ -70,6 +74,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     answerer,
     prefs,
     observer,
+    new VoteLimits(deps.counters),
     flows.map(({ dialog }) => dialog),
     feedback,
   );

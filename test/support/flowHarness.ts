@@ -17,6 +17,7 @@ import { JsonDatabase } from '../../bot/store/lowdb/jsonDatabase.ts';
 import type { DatabaseShape } from '../../bot/store/lowdb/jsonDocument.ts';
 import { JsonStateStorage } from '../../bot/store/lowdb/jsonStateStorage.ts';
 import { LowdbRequestStore } from '../../bot/store/lowdb/lowdbRequestStore.ts';
+import { MemoryRateCounter } from '../../bot/store/memory/rateCounter.ts';
 import { StateConflictError } from '../../bot/store/stateItems.ts';
 import { createAssistant } from '../../dialogs/assistant.ts';
 import { setClientKey, setReachableLater } from '../../dialogs/flows/requestOrigin.ts';
@@ -186,6 +187,7 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
     storage,
     supportEmail: SUPPORT_EMAIL,
     services,
+    counters: new MemoryRateCounter(() => now().getTime()),
     observer: {
       answered: (meta, question) => answered.push({ meta, question }),
       flowStarted: (flow, lang) => flowsStarted.push({ flow, lang }),
