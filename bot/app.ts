@@ -70,7 +70,13 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     counters: store.counters,
   });
   const clientKeys = new ClientKeys(await store.secret(CLIENT_KEY_SECRET));
-  const channel = buildChannel(config, logger, assistant, { now, clientKeys, counters: store.counters, ...options });
+  const channel = buildChannel(config, logger, assistant, {
+    now,
+    clientKeys,
+    counters: store.counters,
+    directLineState: (settings) => store.directLine(settings),
+    ...options,
+  });
   const server = createServer({
     config,
     channel,
@@ -111,7 +117,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       }),
     close: async () => {
       retention.stop();
-      channel.directLine?.close();
+      await channel.directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mail.outbox.stop();
       await mail.transport.close();

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Clock } from '../../domain/ports.ts';
 import type { Config } from '../config.ts';
+import { MemoryDirectLineState } from '../directline/memoryState.ts';
 import type { Logger } from '../log/logger.ts';
 import { DataDirLock } from './lowdb/dataDirLock.ts';
 import { fileSecret } from './lowdb/fileSecrets.ts';
@@ -47,6 +48,7 @@ async function openFileStore(dataDir: string, now: Clock): Promise<Store> {
     counters: new MemoryRateCounter(() => now().getTime()),
     jobs: new LocalJobLock(),
     secret: (name) => fileSecret(dataDir, name),
+    directLine: (settings) => new MemoryDirectLineState(settings),
     shared: false,
     location: db.path,
     close: async () => {

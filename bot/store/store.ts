@@ -6,6 +6,7 @@
 import type { Storage } from 'botbuilder';
 import type { RateCounter, RequestStore } from '../../domain/ports.ts';
 import type { OutboxRecord } from '../../domain/records.ts';
+import type { DirectLineSettings, DirectLineState } from '../directline/state.ts';
 
 /** Bot Framework conversation state, plus forgetting what has been idle too long. */
 export interface ConversationStorage extends Storage {
@@ -38,6 +39,11 @@ export interface Store {
   readonly jobs: JobLock;
   /** A 32-byte secret by name, the same for every instance (made on first use): the key of the client hashes. */
   secret(name: string): Promise<Buffer>;
+  /**
+   * The built-in Direct Line's tokens and conversations: in this process's memory with the file, in the database
+   * (and across instances) with PostgreSQL.
+   */
+  directLine(settings: DirectLineSettings): DirectLineState;
   /** Whether several instances may share the store (PostgreSQL), or it belongs to this process (the file). */
   readonly shared: boolean;
   /** Where the data lives (without a password), for the start-up log. */

@@ -18,7 +18,13 @@ import type { Logger } from '../../log/logger.ts';
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 30;
 
-export type Queryable = Pick<pg.PoolClient, 'query'>;
+/** Something statements run on: a unit's connection, or the pool (each statement on its own). */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    values?: readonly unknown[],
+  ): Promise<pg.QueryResult<R>>;
+}
 
 /** What the store logs about the connection (user, host, port, database: never the password). */
 export function describeDatabaseUrl(url: string): string {

@@ -4,6 +4,7 @@ import { describeError } from '../../log/describeError.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { Store } from '../store.ts';
 import { PostgresDatabase, type PostgresOptions } from './database.ts';
+import { PostgresDirectLineState } from './directLineState.ts';
 import { PostgresJobLock } from './jobLock.ts';
 import { PostgresMailQueue } from './mailQueue.ts';
 import { migrate, SchemaVersionError } from './migrations.ts';
@@ -58,6 +59,7 @@ export async function openPostgresStore(
     counters,
     jobs: new PostgresJobLock(database),
     secret: (name) => secrets.secret(name),
+    directLine: (settings) => new PostgresDirectLineState(database, settings, logger),
     shared: true,
     location: database.location,
     close: () => {

@@ -139,6 +139,43 @@ CREATE TABLE secrets (
 );
 `;
 
+/** The built-in Direct Line, shared by the instances: conversations, their recent activities, the live tokens. */
+const V2_DIRECT_LINE = `
+CREATE TABLE dl_conversations (
+  id text PRIMARY KEY,
+  user_id text NOT NULL,
+  -- The client key it counts against (a keyed hash of the address, never the address).
+  address text NOT NULL,
+  started boolean NOT NULL DEFAULT false,
+  last_active timestamptz NOT NULL,
+  -- The watermark: how many activities it ever had; the oldest kept is number "dropped".
+  next_seq bigint NOT NULL DEFAULT 0,
+  dropped bigint NOT NULL DEFAULT 0,
+  kept_bytes bigint NOT NULL DEFAULT 0
+);
+CREATE INDEX dl_conversations_address ON dl_conversations (address);
+CREATE INDEX dl_conversations_last_active ON dl_conversations (last_active);
+
+CREATE TABLE dl_activities (
+  conversation_id text NOT NULL REFERENCES dl_conversations (id) ON DELETE CASCADE,
+  seq bigint NOT NULL,
+  size integer NOT NULL,
+  activity json NOT NULL,
+  PRIMARY KEY (conversation_id, seq)
+);
+
+-- One live token per conversation; only its SHA-256 is stored.
+CREATE TABLE dl_tokens (
+  token_hash text PRIMARY KEY,
+  conversation_id text NOT NULL UNIQUE,
+  user_id text NOT NULL,
+  address text NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX dl_tokens_expires_at ON dl_tokens (expires_at);
+`;
+
 export const SCHEMA: readonly Migration[] = [
   { version: 1, name: 'requests, console, state, counters', sql: V1_REQUESTS + V1_CONSOLE + V1_INFRASTRUCTURE },
+  { version: 2, name: 'built-in Direct Line', sql: V2_DIRECT_LINE },
 ];

@@ -1,3 +1,4 @@
+import { directLineContract } from './directLine.contract.ts';
 import { infrastructureContract } from './infrastructure.contract.ts';
 import { requestStoreContract } from './requestStore.contract.ts';
 import { stateStorageContract } from './stateStorage.contract.ts';
@@ -8,4 +9,5 @@ export function runStoreContract(subject: StoreSubject): void {
   requestStoreContract(subject);
   stateStorageContract(subject);
   infrastructureContract(subject);
+  directLineContract(subject);
 }
