@@ -29,6 +29,8 @@ export interface Config {
     readonly marketingEmail: string;
     /** Sender of every mail: `address` or `Display Name <address>` (checked by parseMailbox()). */
     readonly from: string;
+    /** How long a delivery worker holds a mail it is sending; another instance takes it over after that. */
+    readonly claimSeconds: number;
   };
   /** Base of links in e-mails (consent links), without a trailing slash. */
   readonly publicUrl: string;
@@ -185,6 +187,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (smtpUrl && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl))
     problems.push('SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465');
 
+  const claimText = get('MAIL_CLAIM_SECONDS') || '300';
+  const claimSeconds = Number(claimText);
+  if (!/^\d+$/.test(claimText) || claimSeconds < 1 || claimSeconds > 3600)
+    problems.push(
+      `MAIL_CLAIM_SECONDS must be a whole number of seconds from 1 to 3600, not "${claimText.slice(0, 40)}"`,
+    );
+
   const publicUrl = (get('PUBLIC_URL') || `http://localhost:${Number.isFinite(port) ? port : 3978}`).replace(
     /\/+$/,
     '',
@@ -247,7 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
     knowledgeFile,
     logLevel: logLevel as LogLevel,
     supportEmail,
-    mail: { smtpUrl, marketingEmail, from: mailFrom },
+    mail: { smtpUrl, marketingEmail, from: mailFrom, claimSeconds },
     publicUrl,
     retentionDays,
     deadlines: { deletionDueDays, questionDueHours },

@@ -16,7 +16,9 @@ export interface DomainServices {
 
 /** The domain's services on the store and the mail delivery, with the configured addresses. */
 export function buildServices(
-  config: Pick<Config, 'supportEmail' | 'publicUrl' | 'mail' | 'deadlines'>,
+  config: Pick<Config, 'supportEmail' | 'publicUrl' | 'deadlines'> & {
+    readonly mail: Pick<Config['mail'], 'marketingEmail'>;
+  },
   store: RequestStore,
   delivery: MailDelivery,
   seams: { readonly now: Clock; readonly deliveryWaitMs: number },

@@ -27,6 +27,7 @@ export function buildMail(
   const outbox = new Outbox({
     store: store.requests,
     queue: store.mailQueue,
+    claimMs: config.mail.claimSeconds * 1000,
     transport,
     logger,
     from: config.mail.from,

@@ -50,6 +50,8 @@ export interface OutboxDeps {
   readonly store: RequestStore;
   /** Where the worker claims due mail (shared by the workers of every instance). */
   readonly queue: MailQueue;
+  /** How long a claim lasts (default CLAIM_MS). */
+  readonly claimMs?: number;
   readonly transport: MailTransport;
   readonly logger: Logger;
   /** Sender: `address` or `Display Name <address>` (MAIL_FROM); the address's domain also names the Message-IDs. */
@@ -78,6 +80,7 @@ const JITTER = 0.2;
 export class Outbox implements MailDelivery {
   private readonly store: RequestStore;
   private readonly queue: MailQueue;
+  private readonly claimMs: number;
   private readonly transport: MailTransport;
   private readonly logger: Logger;
   private readonly from: string;
@@ -106,6 +109,7 @@ export class Outbox implements MailDelivery {
     this.fromName = sender.name;
     this.store = deps.store;
     this.queue = deps.queue;
+    this.claimMs = deps.claimMs ?? CLAIM_MS;
     this.transport = deps.transport;
     this.logger = deps.logger;
     this.from = from;
@@ -244,7 +248,7 @@ export class Outbox implements MailDelivery {
       while (!this.halt) {
         const skip = new Set([...tried, ...this.unrecorded.keys()]);
         const now = this.now();
-        const record = await this.queue.claimDue(now, new Date(now.getTime() + CLAIM_MS), skip);
+        const record = await this.queue.claimDue(now, new Date(now.getTime() + this.claimMs), skip);
         if (!record) break;
         tried.add(record.id);
         await this.attempt(record, totals);

@@ -171,7 +171,7 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
     {
       supportEmail: SUPPORT_EMAIL,
       publicUrl: PUBLIC_URL,
-      mail: { marketingEmail: MARKETING_EMAIL, from: MAIL_FROM, smtpUrl: '' },
+      mail: { marketingEmail: MARKETING_EMAIL },
       deadlines: DEFAULT_DEADLINE_POLICY,
     },
     store,

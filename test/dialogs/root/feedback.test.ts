@@ -72,7 +72,7 @@ describe('👍/👎 on answers (feedback)', () => {
       {
         supportEmail: SUPPORT_EMAIL,
         publicUrl: 'https://chat.wowrack.test',
-        mail: { marketingEmail: SUPPORT_EMAIL, from: SUPPORT_EMAIL, smtpUrl: '' },
+        mail: { marketingEmail: SUPPORT_EMAIL },
         deadlines: DEFAULT_DEADLINE_POLICY,
       },
       store,
