@@ -68,7 +68,8 @@ function serverUser(): { name: string; ids?: { uid: number; gid: number } } {
   throw new Error('running as root, but neither the postgres nor the nobody user exists to run PostgreSQL as');
 }
 
-function freePort(): Promise<number> {
+/** A loopback port free at the moment of asking. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -174,6 +175,7 @@ export async function startPostgresCluster(bin: string): Promise<PostgresCluster
     port,
     url,
     stop: async () => {
+      watchdog.ref(); // waited for now: an unreferenced child would let the process end before it has stopped
       watchdog.kill('SIGTERM');
       await exited;
     },
