@@ -93,6 +93,8 @@ export class Outbox implements MailDelivery {
   /** The delivery run in progress, joined by any deliverDue() call while `active`. */
   private running: Promise<DeliveryTotals> | undefined;
   private active = false;
+  /** A delivery was asked for while the run in progress was looking for due mail: it looks once more. */
+  private lookAgain = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Set by stop(): the run in progress finishes the message it is sending and then ends. */
@@ -168,7 +170,11 @@ export class Outbox implements MailDelivery {
    * progress joins that run (which also picks up records that become due while it runs).
    */
   deliverDue(): Promise<DeliveryTotals> {
-    if (this.active && this.running) return this.running;
+    if (this.active && this.running) {
+      // Mail recorded after the run's last look must not wait for the next timer: the run looks once more.
+      this.lookAgain = true;
+      return this.running;
+    }
     this.active = true;
     this.running = this.run();
     return this.running;
@@ -243,13 +249,18 @@ export class Outbox implements MailDelivery {
     const totals: DeliveryTotals = { sent: 0, failed: 0 };
     const tried = new Set<string>();
     this.halt = false;
+    this.lookAgain = false;
     try {
       await this.recordUnrecorded();
       while (!this.halt) {
         const skip = new Set([...tried, ...this.unrecorded.keys()]);
         const now = this.now();
         const record = await this.queue.claimDue(now, new Date(now.getTime() + this.claimMs), skip);
-        if (!record) break;
+        if (!record) {
+          if (!this.lookAgain) break;
+          this.lookAgain = false;
+          continue;
+        }
         tried.add(record.id);
         await this.attempt(record, totals);
       }
