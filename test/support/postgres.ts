@@ -40,26 +40,22 @@ async function admin(target: PostgresCluster, sql: string): Promise<void> {
 }
 
 /**
- * Inside a describe: a database of its own for the suite (created before its tests, dropped after them), or the
- * whole suite skipped loudly without PostgreSQL. Returns the database's URL (call it inside a test or hook).
+ * Inside a describe: a database of its own for the suite (created before its tests), or the whole suite skipped
+ * loudly without PostgreSQL. Returns the database's URL (call it inside a test or hook). It is not dropped after the
+ * suite (its hooks may still be closing connections): it goes with the cluster when the run ends.
  */
 export function usePostgresDatabase(): () => string {
   let url: string | undefined;
-  let name: string | undefined;
-  let owner: PostgresCluster | undefined;
   before(async function () {
     this.timeout(60_000);
-    owner = await testCluster();
+    const owner = await testCluster();
     if (!owner) {
       warnSkipped();
       this.skip();
     }
-    name = `test_${randomBytes(6).toString('hex')}`;
+    const name = `test_${randomBytes(6).toString('hex')}`;
     await admin(owner, `CREATE DATABASE ${name}`);
     url = owner.url(name);
-  });
-  after(async () => {
-    if (owner && name) await admin(owner, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
   return () => {
     if (url === undefined) throw new Error('usePostgresDatabase: the database is not ready (call it in a test)');
