@@ -10,6 +10,8 @@ import type { ScryptCost } from '../domain/staff.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { buildChannel } from './channel/buildChannel.ts';
 import { ClientKeys } from './channel/clientKeys.ts';
+import { ControlSocket } from './cli/controlSocket.ts';
+import { runStaffCommand } from './cli/staffCommand.ts';
 import type { Config } from './config.ts';
 import type { DirectLineOptions, DirectLineService } from './directline/directLineService.ts';
 import { createServer } from './http/server.ts';
@@ -102,6 +104,12 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     now,
     logger,
   });
+  // The staff command reaches this running assistant here (bot/cli): one writer per DATA_DIR.
+  const control = new ControlSocket(
+    config.dataDir,
+    (request) => runStaffCommand(services.console.staff, request),
+    logger,
+  );
   const reminders = new ReminderJob({
     reminders: services.console.reminders,
     delivery: mail.outbox,
@@ -116,20 +124,24 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     outbox: mail.outbox,
     services,
     ...(channel.directLine ? { directLine: channel.directLine } : {}),
-    listen: (port) =>
-      new Promise((resolve, reject) => {
+    listen: async (port) => {
+      const bound = await new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, '0.0.0.0', () => {
           mail.outbox.start(options.outboxIntervalMs);
           retention.start();
-          reminders.start();
           const address = server.address();
           resolve(typeof address === 'object' && address ? address.port : port);
         });
-      }),
+      });
+      await reminders.start();
+      await control.start();
+      return bound;
+    },
     close: async () => {
       retention.stop();
       reminders.stop();
+      await control.stop();
       channel.directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mail.outbox.stop();

@@ -20,10 +20,12 @@ export class ReminderJob {
 
   constructor(private readonly deps: ReminderJobDeps) {}
 
-  start(): void {
-    void this.runOnce();
+  /** Looks now (resolves when done: a restart's missed digest is recorded before the assistant reports ready), then every few minutes. */
+  start(): Promise<void> {
+    const first = this.runOnce();
     this.#timer = setInterval(() => void this.runOnce(), this.deps.intervalMs ?? 5 * 60_000);
     this.#timer.unref();
+    return first;
   }
 
   stop(): void {
