@@ -1,5 +1,5 @@
-import type { Activity } from 'botbuilder';
 import { createHash } from 'node:crypto';
+import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { say } from '../../../dialogs/replies/texts.ts';
 import type { TicketRecord } from '../../../domain/records.ts';
