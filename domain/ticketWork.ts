@@ -58,6 +58,9 @@ const MAX_REPLY = 20000;
 /** Resolving these hands over or destroys personal data: the customer must have confirmed the request first. */
 const NEEDS_VERIFICATION: ReadonlySet<TicketKind> = new Set<TicketKind>(['access', 'deletion']);
 
+/** Whether resolving a request of `kind` unverified needs an audited override (copy and deletion requests). */
+export const needsVerification = (kind: TicketKind): boolean => NEEDS_VERIFICATION.has(kind);
+
 /** The console's operations on tickets; `actor` is the signed-in staff member (`staff:<id>`). */
 export class TicketWorkService {
   constructor(private readonly deps: TicketWorkDeps) {}

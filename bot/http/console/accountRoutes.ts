@@ -34,7 +34,7 @@ ${
     if (active.staff.totpEnabled) throw new ConsoleInputError('Sudah aktif · Already on');
     const { secret, uri } = await staff.startTotpEnrolment(active.staff.id);
     const body = html`<section class="card narrow"><p>${both('Pindai kode QR ini dengan aplikasi autentikator, lalu masukkan kode 6 digit.', 'Scan this QR code with an authenticator app, then enter the 6-digit code.')}</p>
-<div class="qr">${trusted(qrSvg(uri))}</div><p><small>${both('Atau masukkan kunci ini:', 'Or enter this key:')} <code>${secret}</code></small></p>
+<div class="qr">${trusted(qrSvg(uri))}</div><p><small>${both('Atau masukkan kunci ini:', 'Or enter this key:')} <code class="secret">${secret.replace(/(.{4})/g, '$1 ').trim()}</code></small></p>
 <form method="post" action="/console/account/2fa/confirm">${csrfField(active.session.csrfToken)}
 <label>${both('Kode', 'Code')}<input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="8" pattern="[0-9 ]{6,8}"></label>
 <button type="submit" class="primary">${both('Konfirmasi', 'Confirm')}</button></form></section>`;

@@ -1,11 +1,9 @@
 /** CSV downloads (UTF-8 with BOM for Excel, formula cells neutralised by domain/csv.ts); every export is audited. */
-import type { ExportName, ExportService } from '../../../domain/exports.ts';
+import { EXPORT_NAMES, type ExportService } from '../../../domain/exports.ts';
 import type { ConsoleRouter } from './consoleRouter.ts';
 
-const NAMES: readonly ExportName[] = ['tickets', 'consents', 'unsubscribes', 'audit'];
-
 export function registerExportRoutes(router: ConsoleRouter, deps: { readonly exports: ExportService }): void {
-  for (const name of NAMES)
+  for (const name of EXPORT_NAMES)
     router.download(`/console/export/${name}.csv`, async ({ res, actor }) => {
       const file = await deps.exports.export(name, actor);
       const body = Buffer.from(file.csv, 'utf8');

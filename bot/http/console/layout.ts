@@ -38,18 +38,20 @@ export const csrfField = (token: string | undefined): SafeHtml =>
 
 export function page(frame: PageFrame, title: string, body: HtmlValue): string {
   const { staff, section } = frame;
+  const signOut = staff
+    ? html`<form method="post" action="/console/logout" class="signout">${csrfField(frame.csrfToken)}
+<span class="who">${staff.name} · ${staff.role}</span> <button type="submit">${both('Keluar', 'Sign out')}</button></form>`
+    : '';
   const nav = staff
     ? html`<nav aria-label="Menu"><ul>${NAV.filter((n) => !n.admin || staff.role === 'admin').map(
         (n) =>
           html`<li><a href="${n.href}"${n.section === section ? html` aria-current="page"` : ''}>${both(n.id, n.en)}</a></li>`,
-      )}</ul>
-<form method="post" action="/console/logout" class="signout">${csrfField(frame.csrfToken)}
-<span class="who">${staff.name} · ${staff.role}</span> <button type="submit">${both('Keluar', 'Sign out')}</button></form></nav>`
+      )}</ul></nav>`
     : '';
   return html`<!doctype html><html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
 <title>${title} – Wowrack Privacy Console</title><link rel="stylesheet" href="${frame.assets.style}">
 <script src="${frame.assets.script}" defer></script></head>
-<body><header><a class="brand" href="/console">Wowrack · <span>Privacy Console</span></a>${nav}</header>
+<body><header><div class="bar"><a class="brand" href="/console">Wowrack · <span>Privacy Console</span></a>${signOut}</div>${nav}</header>
 <main><h1>${title}</h1>${body}</main></body></html>`.markup;
 }

@@ -1,7 +1,15 @@
 /** The console's ticket pages: the filtered list (no personal data in it) and one ticket with its work forms. */
-import type { StaffRecord, TicketKind, TicketRecord, TicketStatus } from '../../../domain/records.ts';
+import type { StaffRecord, TicketRecord, TicketStatus } from '../../../domain/records.ts';
 import { TICKET_KIND_LABELS, TICKET_KINDS } from '../../../domain/ticketKinds.ts';
-import { hoursLeft, isVerified, ticketStatus, urgency, waitingOn } from '../../../domain/ticketQueue.ts';
+import {
+  hoursLeft,
+  isVerified,
+  TICKET_STATUSES,
+  ticketStatus,
+  urgency,
+  waitingOn,
+} from '../../../domain/ticketQueue.ts';
+import { needsVerification } from '../../../domain/ticketWork.ts';
 import { formatTime } from '../../../domain/time.ts';
 import { html, type SafeHtml } from './html.ts';
 import { both, csrfField } from './layout.ts';
@@ -13,7 +21,7 @@ export const STATUS_LABELS: Record<TicketStatus, { id: string; en: string }> = {
   resolved: { id: 'Selesai', en: 'Resolved' },
   rejected: { id: 'Ditolak', en: 'Rejected' },
 };
-export const STATUSES = Object.keys(STATUS_LABELS) as TicketStatus[];
+export const STATUSES = TICKET_STATUSES;
 
 const WAITING: Record<ReturnType<typeof waitingOn>, string> = {
   team: 'Tim privasi · Privacy team',
@@ -85,9 +93,6 @@ export interface TicketPageData {
   readonly notice?: string;
 }
 
-/** Kinds that hand out or destroy data: resolving them unverified needs an explicit, audited override. */
-const NEEDS_VERIFICATION: ReadonlySet<TicketKind> = new Set(['access', 'deletion']);
-
 export function ticketDetail(data: TicketPageData): SafeHtml {
   const { ticket: t, staff, csrf, now } = data;
   const status = ticketStatus(t);
@@ -100,7 +105,7 @@ export function ticketDetail(data: TicketPageData): SafeHtml {
 <div class="grid2"><section class="card"><h2>${TICKET_KIND_LABELS[t.kind].id} <span class="en">${TICKET_KIND_LABELS[t.kind].en}</span></h2>
 <dl><dt>Status</dt><dd>${STATUS_LABELS[status].id} · ${STATUS_LABELS[status].en}${t.rejectionReason ? html` — ${t.rejectionReason}` : ''}</dd>
 <dt>${both('Diterima', 'Received')}</dt><dd>${formatTime(t.createdAt, 'id')}</dd>
-<dt>${both('Tenggat', 'Due')}</dt><dd>${dueCell(t, now)} ${t.dueAt ? html`(${formatTime(t.dueAt, 'id')})` : ''}</dd>
+<dt>${both('Tenggat', 'Due')}</dt><dd>${dueCell(t, now)} ${t.dueAt && !closed ? html`(${formatTime(t.dueAt, 'id')})` : ''}</dd>
 <dt>${both('Dasar hukum', 'Legal basis')}</dt><dd>${data.basis}</dd>
 <dt>${both('Identitas', 'Identity')}</dt><dd>${verifiedBadge(t)}${t.verification?.verifiedAt ? html` ${formatTime(t.verification.verifiedAt, 'id')}` : ''}${t.verification?.override ? html`<br>Override: ${t.verification.override.reason} (${who(t.verification.override.staffId)})` : ''}</dd>
 <dt>${both('Nama', 'Name')}</dt><dd>${anonymised ? '—' : t.name}</dd><dt>E-mail</dt><dd>${anonymised ? '—' : t.email}</dd>
@@ -117,15 +122,23 @@ ${
 <button type="submit" class="primary">${both('Kirim balasan', 'Send reply')}</button></form>`
 }
 <h2>${both('Catatan internal', 'Internal notes')}</h2>${(t.notes ?? []).map((n) => html`<div class="thread"><small>${formatTime(n.at, 'id')} · ${who(n.staffId)}</small>\n${n.text}</div>`)}
-<form method="post" action="/console/tickets/${t.id}/note">${csrfField(csrf)}<label>${both('Catatan baru (tidak dikirim ke pelanggan)', 'New note (never sent to the customer)')}<textarea name="text" required maxlength="5000"></textarea></label>
-<button type="submit">${both('Simpan catatan', 'Save note')}</button></form></section>
+${
+  closed
+    ? ''
+    : html`<form method="post" action="/console/tickets/${t.id}/note">${csrfField(csrf)}<label>${both('Catatan baru (tidak dikirim ke pelanggan)', 'New note (never sent to the customer)')}<textarea name="text" required maxlength="5000"></textarea></label>
+<button type="submit">${both('Simpan catatan', 'Save note')}</button></form>`
+}</section>
 <aside><form method="post" action="/console/tickets/${t.id}/status" class="card">${csrfField(csrf)}<h2>${both('Ubah status', 'Change status')}</h2>
 <label>Status<select name="status">${choices.map((s) => html`<option value="${s}">${STATUS_LABELS[s].id} · ${STATUS_LABELS[s].en}</option>`)}</select></label>
 <label>${both('Alasan penolakan', 'Reason for rejecting')}<input type="text" name="reason" maxlength="500" placeholder="mis. identitas tidak terverifikasi, pengecualian Pasal 15"></label>
-${NEEDS_VERIFICATION.has(t.kind) && !isVerified(t) ? html`<label>${both('Override verifikasi (wajib untuk menyelesaikan tanpa verifikasi)', 'Verification override (needed to resolve unverified)')}<input type="text" name="override" maxlength="500"></label>` : ''}
+${needsVerification(t.kind) && !isVerified(t) ? html`<label>${both('Override verifikasi (wajib untuk menyelesaikan tanpa verifikasi)', 'Verification override (needed to resolve unverified)')}<input type="text" name="override" maxlength="500"></label>` : ''}
 <button type="submit" class="primary">${both('Simpan', 'Save')}</button><p><small>${both('Tenggat tidak berhenti: UU PDP menghitung sejak permintaan diterima.', 'The clock never pauses: UU PDP counts from receipt.')}</small></p></form>
-<form method="post" action="/console/tickets/${t.id}/assign" class="card">${csrfField(csrf)}<h2>${both('Tugaskan', 'Assign')}</h2>
+${
+  closed
+    ? ''
+    : html`<form method="post" action="/console/tickets/${t.id}/assign" class="card">${csrfField(csrf)}<h2>${both('Tugaskan', 'Assign')}</h2>
 <label>${both('Petugas', 'Staff member')}<select name="assignee"><option value="">—</option>${staff.filter((s) => !s.disabled).map((s) => html`<option value="${s.id}"${s.id === t.assigneeId ? html` selected` : ''}>${s.name}</option>`)}</select></label>
-<button type="submit">${both('Tugaskan', 'Assign')}</button></form>
+<button type="submit">${both('Tugaskan', 'Assign')}</button></form>`
+}
 <p><a href="/console/audit?target=${t.id}">${both('Jejak audit tiket ini', 'Audit trail of this ticket')}</a></p></aside></div>`;
 }

@@ -2,12 +2,8 @@
 
 import type { TicketKind } from '../../../domain/records.ts';
 import { TICKET_KIND_LABELS, TICKET_KINDS } from '../../../domain/ticketKinds.ts';
+import type { WeekCounts } from '../../../domain/ticketQueue.ts';
 import { html, type SafeHtml } from './html.ts';
-
-export interface WeekCounts {
-  readonly weekStart: string;
-  readonly counts: Readonly<Record<TicketKind, number>>;
-}
 
 const COLOURS: Record<TicketKind, string> = {
   question: '#0b4f8a',
@@ -17,7 +13,10 @@ const COLOURS: Record<TicketKind, string> = {
   'withdraw-consent': '#6d597a',
 };
 
-/** A stacked bar per week; every bar has a title (its numbers) for screen readers and hover. */
+/**
+ * A stacked bar per week; every bar has a title (its numbers) for screen readers and hover. The legend's swatches
+ * are coloured by class in console.css (the CSP allows no style attribute), the same colours as the bars.
+ */
 export function weeklyChart(weeks: readonly WeekCounts[]): SafeHtml {
   const width = 640;
   const height = 200;
@@ -40,8 +39,7 @@ export function weeklyChart(weeks: readonly WeekCounts[]): SafeHtml {
     return html`${parts}<text x="${(x + barWidth / 2).toFixed(1)}" y="${height - 8}" font-size="10" text-anchor="middle" fill="#5d6975">${label}</text>`;
   });
   const legend = TICKET_KINDS.map(
-    (k) =>
-      html`<span><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${COLOURS[k]}"/></svg> ${TICKET_KIND_LABELS[k].id}</span>`,
+    (k) => html`<span><i class="swatch kind-${k}" aria-hidden="true"></i>${TICKET_KIND_LABELS[k].id}</span>`,
   );
   return html`<figure class="chart"><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="Permintaan per minggu menurut jenis · Requests per week by kind">
 <line x1="${left}" y1="${height - bottom}" x2="${width}" y2="${height - bottom}" stroke="#dde3ea"/>
