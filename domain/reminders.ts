@@ -101,7 +101,7 @@ export class ReminderService {
       for (const ticket of tickets.filter((t) => needsAlert(t, at))) {
         await addMails(
           tx,
-          [{ to: supportEmail, ...reminderAlertMail(ticket, at, console), purpose: 'reminder-alert' }],
+          [{ to: supportEmail, ...reminderAlertMail(ticket, at, console), purpose: 'reminder-alert', ref: ticket.id }],
           at,
         );
         await tx.tickets.replace({ ...ticket, alertedAt: at.toISOString() });

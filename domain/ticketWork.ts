@@ -190,6 +190,7 @@ export class TicketWorkService {
             replyTo: supportEmail,
             ...ticketReplyMail(found, answer, supportEmail),
             purpose: 'ticket-reply',
+            ref: found.id,
             messageId,
             ...(found.messageId !== undefined ? { inReplyTo: found.messageId } : {}),
             ...(found.conversationId !== undefined ? { conversationId: found.conversationId } : {}),

@@ -92,11 +92,13 @@ export class TicketService {
               replyTo: email,
               ...ticketToSupportMail(ticket),
               purpose: 'ticket-support',
+              ref: ticket.id,
             },
             {
               to: email,
               ...ticketAcknowledgementMail(ticket, link),
               purpose: 'ticket-acknowledgement',
+              ref: ticket.id,
               courtesy: true,
               // The link is a secret until used: the stored copy loses it once the mail is sent.
               scrubAfterSend: true,

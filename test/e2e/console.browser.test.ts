@@ -283,6 +283,7 @@ describe('support console in headless Chromium (real app, real SMTP, real browse
     const text = (await main().textContent()) ?? '';
     for (const action of [
       'ticket.recorded',
+      'mail.sent',
       'ticket.viewed',
       'ticket.status-changed',
       'ticket.verified',
