@@ -6,12 +6,16 @@ import type restify from 'restify';
 import { createAssistant } from '../dialogs/assistant.ts';
 import { FLOW_NAMES } from '../dialogs/flows/registry.ts';
 import { type Clock, systemClock } from '../domain/ports.ts';
+import type { ScryptCost } from '../domain/staff.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { buildChannel } from './channel/buildChannel.ts';
 import { ClientKeys } from './channel/clientKeys.ts';
+import { ControlSocket } from './cli/controlSocket.ts';
+import { runStaffCommand } from './cli/staffCommand.ts';
 import type { Config } from './config.ts';
 import type { DirectLineOptions, DirectLineService } from './directline/directLineService.ts';
 import { createServer } from './http/server.ts';
+import { ReminderJob } from './jobs/reminders.ts';
 import { RetentionJob } from './jobs/retention.ts';
 import { conversationLog } from './log/conversationLog.ts';
 import type { Logger } from './log/logger.ts';
@@ -46,6 +50,10 @@ export interface AppOptions {
   readonly connectorTimeoutMs?: number;
   /** Token lifetime and idle time of the built-in Direct Line (which also follows `now`). */
   readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'>;
+  /** Console passwords hashed cheaply (tests). */
+  readonly scryptCost?: ScryptCost;
+  /** How often the reminder job looks for due reminders (default 5 minutes). */
+  readonly reminderIntervalMs?: number;
 }
 
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
@@ -59,6 +67,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const services = buildServices(config, store.requests, mail.outbox, {
     now,
     deliveryWaitMs: options.deliveryWaitMs ?? 3000,
+    ...(options.scryptCost ? { scryptCost: options.scryptCost } : {}),
   });
   const assistant = createAssistant({
     knowledge,
@@ -75,6 +84,13 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     channel,
     logger,
     consents: services.consents,
+    console: {
+      services: services.console,
+      delivery: mail.outbox,
+      deadlines: config.deadlines,
+      now,
+      sessionIdleMs: config.console.sessionIdleHours * 3_600_000,
+    },
     health: async () => ({
       knowledgeEntries: knowledge.knowledge.entries.length,
       pendingMail: (await mail.outbox.pending()).length,
@@ -84,8 +100,21 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     conversations: store.conversations,
     outbox: mail.outbox,
     retentionDays: config.retentionDays,
+    tickets: services.console.ticketRetention,
     now,
     logger,
+  });
+  // The staff command reaches this running assistant here (bot/cli): one writer per DATA_DIR.
+  const control = new ControlSocket(
+    config.dataDir,
+    (request) => runStaffCommand(services.console.staff, request),
+    logger,
+  );
+  const reminders = new ReminderJob({
+    reminders: services.console.reminders,
+    delivery: mail.outbox,
+    logger,
+    ...(options.reminderIntervalMs ? { intervalMs: options.reminderIntervalMs } : {}),
   });
 
   return {
@@ -95,8 +124,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     outbox: mail.outbox,
     services,
     ...(channel.directLine ? { directLine: channel.directLine } : {}),
-    listen: (port) =>
-      new Promise((resolve, reject) => {
+    listen: async (port) => {
+      const bound = await new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, '0.0.0.0', () => {
           mail.outbox.start(options.outboxIntervalMs);
@@ -104,9 +133,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
           const address = server.address();
           resolve(typeof address === 'object' && address ? address.port : port);
         });
-      }),
+      });
+      await reminders.start();
+      await control.start();
+      return bound;
+    },
     close: async () => {
       retention.stop();
+      reminders.stop();
+      await control.stop();
       channel.directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mail.outbox.stop();

@@ -1,3 +1,4 @@
+import type { TicketRetention } from '../../domain/ticketRetention.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { ConversationStorage } from '../store/openStore.ts';
@@ -8,11 +9,16 @@ export interface RetentionDeps {
   readonly conversations: ConversationStorage;
   readonly outbox: Outbox;
   readonly retentionDays: number;
+  /** Anonymises closed tickets after TICKET_RETENTION_DAYS. */
+  readonly tickets?: TicketRetention;
   readonly now: () => Date;
   readonly logger: Logger;
 }
 
-/** Privacy by design: forgets idle conversation state and delivered mail after the retention period, daily. */
+/**
+ * Privacy by design, daily: forgets idle conversation state and delivered mail after RETENTION_DAYS, and the personal
+ * data of tickets closed longer than TICKET_RETENTION_DAYS.
+ */
 export class RetentionJob {
   #timer: NodeJS.Timeout | undefined;
 
@@ -37,7 +43,8 @@ export class RetentionJob {
     try {
       const states = await conversations.pruneState(before);
       const mails = await outbox.prune(before);
-      if (states + mails > 0) logger.info({ states, mails }, 'expired data removed');
+      const tickets = (await this.deps.tickets?.run()) ?? 0;
+      if (states + mails + tickets > 0) logger.info({ states, mails, tickets }, 'expired data removed');
     } catch (error) {
       logger.error({ error: error instanceof Error ? error.message : String(error) }, 'clean-up failed');
     }
