@@ -12,6 +12,7 @@ import { ClientKeys } from './channel/clientKeys.ts';
 import type { Config } from './config.ts';
 import type { DirectLineOptions, DirectLineService } from './directline/directLineService.ts';
 import { createServer } from './http/server.ts';
+import { KnowledgeWatcher, type KnowledgeWatcherOptions } from './jobs/knowledgeWatcher.ts';
 import { RetentionJob } from './jobs/retention.ts';
 import { conversationLog } from './log/conversationLog.ts';
 import type { Logger } from './log/logger.ts';
@@ -46,12 +47,16 @@ export interface AppOptions {
   readonly connectorTimeoutMs?: number;
   /** Token lifetime and idle time of the built-in Direct Line (which also follows `now`). */
   readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'>;
+  /** How the knowledge files are watched (false: not at all). */
+  readonly knowledgeWatch?: KnowledgeWatcherOptions | false;
 }
 
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const now = options.now ?? systemClock;
-  const knowledge = await KnowledgeService.load(config.knowledgeFile, { flows: FLOW_NAMES });
-  logger.info({ file: config.knowledgeFile, entries: knowledge.knowledge.entries.length }, 'knowledge loaded');
+  const knowledge = await KnowledgeService.load(config.knowledgeFile, { flows: FLOW_NAMES, now });
+  logger.info({ file: config.knowledgeFile, ...knowledge.status }, 'knowledge loaded');
+  const watcher =
+    options.knowledgeWatch === false ? undefined : new KnowledgeWatcher(knowledge, logger, options.knowledgeWatch);
 
   const store = await openStore(config, now);
   const mail = buildMail(config, store.requests, logger, { now, ...options });
@@ -77,6 +82,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     consents: services.consents,
     health: async () => ({
       knowledgeEntries: knowledge.knowledge.entries.length,
+      knowledge: knowledge.status,
       pendingMail: (await mail.outbox.pending()).length,
     }),
   });
@@ -102,10 +108,12 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
           mail.outbox.start(options.outboxIntervalMs);
           retention.start();
           const address = server.address();
-          resolve(typeof address === 'object' && address ? address.port : port);
+          const listening = typeof address === 'object' && address ? address.port : port;
+          void (watcher?.start() ?? Promise.resolve()).then(() => resolve(listening), reject);
         });
       }),
     close: async () => {
+      await watcher?.stop();
       retention.stop();
       channel.directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
