@@ -26,6 +26,8 @@ export interface Assistant {
   readonly dialogState: StatePropertyAccessor<DialogState>;
   readonly prefs: StatePropertyAccessor<ConversationPrefs>;
   readonly rootDialog: RootDialog;
+  /** The per-message decision (framework-free), also used by the admins' test pane. */
+  readonly answerer: Answerer;
   readonly composer: ReplyComposer;
   readonly transcript: TranscriptRecorder;
 }
@@ -56,7 +58,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     flows: offered,
     feedback: deps.feedback !== undefined,
   });
-  answerer = new Answerer(knowledge, composer, new Set(offered.keys()), deps.feedback !== undefined);
+  const built = new Answerer(knowledge, composer, new Set(offered.keys()), deps.feedback !== undefined);
+  answerer = built;
   const recorder = deps.feedback;
   const feedback: FeedbackRecorder | undefined = recorder && {
     record: (vote) =>
@@ -66,11 +69,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       }),
   };
   const rootDialog = new RootDialog(
-    answerer,
+    built,
     prefs,
     observer,
     flows.map(({ dialog }) => dialog),
     feedback,
   );
-  return { conversationState, dialogState, prefs, rootDialog, composer, transcript };
+  return { conversationState, dialogState, prefs, rootDialog, answerer: built, composer, transcript };
 }

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { type Activity, MemoryStorage, type Storage, TestAdapter } from 'botbuilder';
 import { PrivacyBot } from '../../bot/channel/privacyBot.ts';
-import { createAssistant } from '../../dialogs/assistant.ts';
+import { type Assistant, createAssistant } from '../../dialogs/assistant.ts';
 import type { FlowServices } from '../../dialogs/flows/registry.ts';
 import { FLOW_NAMES } from '../../dialogs/flows/registry.ts';
 import type { ReplyMeta } from '../../dialogs/replies/reply.ts';
@@ -25,6 +25,7 @@ export function loadRealKnowledge(): Promise<KnowledgeService> {
 
 export interface TestBot {
   readonly adapter: TestAdapter;
+  readonly assistant: Assistant;
   /** What the root dialog reported to its observer, in order. */
   readonly answered: { readonly meta: ReplyMeta; readonly question: string }[];
   /** Sends one activity (or a text message) from the user and returns everything the bot sent back in that turn. */
@@ -57,6 +58,7 @@ export function buildBot(
 
   return {
     adapter,
+    assistant,
     answered,
     async send(activity) {
       adapter.activeQueue.splice(0);
