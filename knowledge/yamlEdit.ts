@@ -41,7 +41,8 @@ function assignments(patch: EntryPatch): [Path, unknown][] {
   if (patch.section !== undefined) out.push([['section'], patch.section]);
   for (const field of ['question', 'answer', 'alternates'] as const) {
     const part = patch[field];
-    if (part) for (const lang of ['id', 'en'] as const) if (part[lang] !== undefined) out.push([[field, lang], part[lang]]);
+    if (part)
+      for (const lang of ['id', 'en'] as const) if (part[lang] !== undefined) out.push([[field, lang], part[lang]]);
   }
   if (patch.keywords !== undefined) out.push([['keywords'], patch.keywords]);
   if (patch.related !== undefined) out.push([['related'], patch.related]);

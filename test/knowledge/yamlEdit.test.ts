@@ -8,7 +8,9 @@ import { KNOWLEDGE_FILE } from '../support/buildBot.ts';
 
 const FAQ = readFileSync(KNOWLEDGE_FILE, 'utf8');
 const changed = (before: string, after: string) =>
-  diffLines(before, after).filter((l) => l.op !== 'same').map((l) => `${l.op === 'add' ? '+' : '-'}${l.text}`);
+  diffLines(before, after)
+    .filter((l) => l.op !== 'same')
+    .map((l) => `${l.op === 'add' ? '+' : '-'}${l.text}`);
 const entry = (text: string, id: string) => parseKnowledge(text, 'faq.yaml').entries.find((e) => e.id === id);
 
 describe('yamlEdit: faq.yaml changed through the Document API, the rest kept as written', () => {
@@ -77,7 +79,10 @@ describe('yamlEdit: faq.yaml changed through the Document API, the rest kept as 
   });
 
   it('refuses an unknown entry and a file that is not YAML', () => {
-    expect(() => editEntries(FAQ, new Map([['nope', { keywords: [] }]]))).to.throw(KnowledgeEditError, /no entry "nope"/);
+    expect(() => editEntries(FAQ, new Map([['nope', { keywords: [] }]]))).to.throw(
+      KnowledgeEditError,
+      /no entry "nope"/,
+    );
     expect(() => addAlternate('entries: [a\n', 'a', 'id', 'x')).to.throw(KnowledgeEditError);
   });
 });
