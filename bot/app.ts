@@ -5,6 +5,9 @@
 import type restify from 'restify';
 import { createAssistant } from '../dialogs/assistant.ts';
 import { FLOW_NAMES } from '../dialogs/flows/registry.ts';
+import { DailyStatsRecorder } from '../domain/dailyStats.ts';
+import { Inbox } from '../domain/inbox.ts';
+import { InboxRecorder } from '../domain/inboxRecorder.ts';
 import { type Clock, systemClock } from '../domain/ports.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { buildChannel } from './channel/buildChannel.ts';
@@ -14,7 +17,9 @@ import type { DirectLineOptions, DirectLineService } from './directline/directLi
 import { createServer } from './http/server.ts';
 import { KnowledgeWatcher, type KnowledgeWatcherOptions } from './jobs/knowledgeWatcher.ts';
 import { RetentionJob } from './jobs/retention.ts';
+import { buildKnowledgeAdmin, type KnowledgeAdmin } from './knowledgeAdmin.ts';
 import { conversationLog } from './log/conversationLog.ts';
+import { describeError } from './log/describeError.ts';
 import type { Logger } from './log/logger.ts';
 import { buildMail } from './mail/buildMail.ts';
 import type { Outbox, RetryPolicy } from './mail/outbox.ts';
@@ -28,6 +33,13 @@ export interface App {
   readonly store: Store;
   readonly outbox: Outbox;
   readonly services: DomainServices;
+  /** The admins' side: knowledge changes (editor, regression guard), the inbox, the analytics' counts. */
+  readonly admin: KnowledgeAdmin & {
+    readonly inbox: Inbox;
+    readonly recorder: InboxRecorder;
+    readonly stats: DailyStatsRecorder;
+    readonly assistant: ReturnType<typeof createAssistant>;
+  };
   /** The built-in Direct Line; absent when an Azure Bot (MicrosoftAppId) is configured. */
   readonly directLine?: DirectLineService;
   /** Starts listening and background work (mail delivery, clean-up); resolves with the port (useful with PORT=0). */
@@ -65,6 +77,12 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     now,
     deliveryWaitMs: options.deliveryWaitMs ?? 3000,
   });
+  const logStoreFailure = (what: string) => (error: unknown) =>
+    logger.error({ error: describeError(error) }, `${what} could not be stored`);
+  const stats = new DailyStatsRecorder({ store: store.requests, now, onError: logStoreFailure('analytics counts') });
+  const recorder = new InboxRecorder({ store: store.requests, now, stats, onError: logStoreFailure('inbox records') });
+  const knowledgeAdmin = buildKnowledgeAdmin({ knowledge, store: store.requests, dataDir: config.dataDir, now });
+  const inbox = new Inbox({ store: store.requests, recorder, knowledge, editor: knowledgeAdmin.editor, now });
   const assistant = createAssistant({
     knowledge,
     storage: store.conversations,
@@ -72,6 +90,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     services,
     feedback: services.feedback,
     observer: conversationLog(logger),
+    insights: recorder,
   });
   const clientKeys = await ClientKeys.load(config.dataDir);
   const channel = buildChannel(config, logger, assistant, { now, clientKeys, ...options });
@@ -89,6 +108,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const retention = new RetentionJob({
     conversations: store.conversations,
     outbox: mail.outbox,
+    inbox: (before) => store.requests.transaction((tx) => tx.inbox.prune(before)),
     retentionDays: config.retentionDays,
     now,
     logger,
@@ -100,6 +120,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     store,
     outbox: mail.outbox,
     services,
+    admin: { ...knowledgeAdmin, inbox, recorder, stats, assistant },
     ...(channel.directLine ? { directLine: channel.directLine } : {}),
     listen: (port) =>
       new Promise((resolve, reject) => {
@@ -107,6 +128,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         server.listen(port, '0.0.0.0', () => {
           mail.outbox.start(options.outboxIntervalMs);
           retention.start();
+          stats.start();
           const address = server.address();
           const listening = typeof address === 'object' && address ? address.port : port;
           void (watcher?.start() ?? Promise.resolve()).then(() => resolve(listening), reject);
@@ -119,6 +141,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mail.outbox.stop();
       await mail.transport.close();
+      await recorder.flush();
+      await stats.stop();
       await store.close();
     },
   };

@@ -7,12 +7,17 @@ const DAY_MS = 24 * 3_600_000;
 export interface RetentionDeps {
   readonly conversations: ConversationStorage;
   readonly outbox: Outbox;
+  /** Deletes the admins' inbox records from before a time; returns how many. */
+  readonly inbox?: (before: Date) => Promise<number>;
   readonly retentionDays: number;
   readonly now: () => Date;
   readonly logger: Logger;
 }
 
-/** Privacy by design: forgets idle conversation state and delivered mail after the retention period, daily. */
+/**
+ * Privacy by design: forgets idle conversation state, delivered mail and the admins' inbox records after the
+ * retention period, daily.
+ */
 export class RetentionJob {
   #timer: NodeJS.Timeout | undefined;
 
@@ -32,12 +37,13 @@ export class RetentionJob {
 
   /** One clean-up; failures are logged, never thrown. */
   async runOnce(): Promise<void> {
-    const { conversations, outbox, retentionDays, now, logger } = this.deps;
+    const { conversations, outbox, inbox, retentionDays, now, logger } = this.deps;
     const before = new Date(now().getTime() - retentionDays * DAY_MS);
     try {
       const states = await conversations.pruneState(before);
       const mails = await outbox.prune(before);
-      if (states + mails > 0) logger.info({ states, mails }, 'expired data removed');
+      const questions = (await inbox?.(before)) ?? 0;
+      if (states + mails + questions > 0) logger.info({ states, mails, questions }, 'expired data removed');
     } catch (error) {
       logger.error({ error: error instanceof Error ? error.message : String(error) }, 'clean-up failed');
     }

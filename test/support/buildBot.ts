@@ -9,6 +9,7 @@ import { type Assistant, createAssistant } from '../../dialogs/assistant.ts';
 import type { FlowServices } from '../../dialogs/flows/registry.ts';
 import { FLOW_NAMES } from '../../dialogs/flows/registry.ts';
 import type { ReplyMeta } from '../../dialogs/replies/reply.ts';
+import type { FlowObserver, InsightObserver } from '../../dialogs/root/insights.ts';
 import type { FeedbackRecorder } from '../../dialogs/root/rootDialog.ts';
 import { KnowledgeService } from '../../knowledge/knowledgeService.ts';
 
@@ -38,7 +39,12 @@ export interface TestBot {
  */
 export function buildBot(
   knowledge: KnowledgeService,
-  options: { services?: FlowServices; storage?: Storage; feedback?: FeedbackRecorder } = {},
+  options: {
+    services?: FlowServices;
+    storage?: Storage;
+    feedback?: FeedbackRecorder;
+    insights?: InsightObserver & FlowObserver;
+  } = {},
 ): TestBot {
   const answered: { meta: ReplyMeta; question: string }[] = [];
   const assistant = createAssistant({
@@ -47,6 +53,7 @@ export function buildBot(
     supportEmail: SUPPORT_EMAIL,
     services: options.services ?? {},
     ...(options.feedback ? { feedback: options.feedback } : {}),
+    ...(options.insights ? { insights: options.insights } : {}),
     observer: {
       answered: (meta, question) => answered.push({ meta, question }),
       flowStarted: () => undefined,
