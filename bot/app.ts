@@ -9,13 +9,17 @@ import { DailyStatsRecorder } from '../domain/dailyStats.ts';
 import { Inbox } from '../domain/inbox.ts';
 import { InboxRecorder } from '../domain/inboxRecorder.ts';
 import { type Clock, systemClock } from '../domain/ports.ts';
+import type { ScryptCost } from '../domain/staff.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { buildChannel } from './channel/buildChannel.ts';
 import { ClientKeys } from './channel/clientKeys.ts';
+import { ControlSocket } from './cli/controlSocket.ts';
+import { runStaffCommand } from './cli/staffCommand.ts';
 import type { Config } from './config.ts';
 import type { DirectLineOptions, DirectLineService } from './directline/directLineService.ts';
 import { createServer } from './http/server.ts';
 import { KnowledgeWatcher, type KnowledgeWatcherOptions } from './jobs/knowledgeWatcher.ts';
+import { ReminderJob } from './jobs/reminders.ts';
 import { RetentionJob } from './jobs/retention.ts';
 import { buildKnowledgeAdmin, type KnowledgeAdmin } from './knowledgeAdmin.ts';
 import { conversationLog } from './log/conversationLog.ts';
@@ -61,6 +65,10 @@ export interface AppOptions {
   readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'>;
   /** How the knowledge files are watched (false: not at all). */
   readonly knowledgeWatch?: KnowledgeWatcherOptions | false;
+  /** Console passwords hashed cheaply (tests). */
+  readonly scryptCost?: ScryptCost;
+  /** How often the reminder job looks for due reminders (default 5 minutes). */
+  readonly reminderIntervalMs?: number;
 }
 
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
@@ -76,6 +84,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const services = buildServices(config, store.requests, mail.outbox, {
     now,
     deliveryWaitMs: options.deliveryWaitMs ?? 3000,
+    ...(options.scryptCost ? { scryptCost: options.scryptCost } : {}),
   });
   const logStoreFailure = (what: string) => (error: unknown) =>
     logger.error({ error: describeError(error) }, `${what} could not be stored`);
@@ -99,6 +108,13 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     channel,
     logger,
     consents: services.consents,
+    console: {
+      services: services.console,
+      delivery: mail.outbox,
+      deadlines: config.deadlines,
+      now,
+      sessionIdleMs: config.console.sessionIdleHours * 3_600_000,
+    },
     health: async () => ({
       knowledgeEntries: knowledge.knowledge.entries.length,
       knowledge: knowledge.status,
@@ -110,8 +126,21 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     outbox: mail.outbox,
     inbox: (before) => store.requests.transaction((tx) => tx.inbox.prune(before)),
     retentionDays: config.retentionDays,
+    tickets: services.console.ticketRetention,
     now,
     logger,
+  });
+  // The staff command reaches this running assistant here (bot/cli): one writer per DATA_DIR.
+  const control = new ControlSocket(
+    config.dataDir,
+    (request) => runStaffCommand(services.console.staff, request),
+    logger,
+  );
+  const reminders = new ReminderJob({
+    reminders: services.console.reminders,
+    delivery: mail.outbox,
+    logger,
+    ...(options.reminderIntervalMs ? { intervalMs: options.reminderIntervalMs } : {}),
   });
 
   return {
@@ -122,8 +151,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     services,
     admin: { ...knowledgeAdmin, inbox, recorder, stats, assistant },
     ...(channel.directLine ? { directLine: channel.directLine } : {}),
-    listen: (port) =>
-      new Promise((resolve, reject) => {
+    listen: async (port) => {
+      const bound = await new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, '0.0.0.0', () => {
           mail.outbox.start(options.outboxIntervalMs);
@@ -133,10 +162,16 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
           const listening = typeof address === 'object' && address ? address.port : port;
           void (watcher?.start() ?? Promise.resolve()).then(() => resolve(listening), reject);
         });
-      }),
+      });
+      await reminders.start();
+      await control.start();
+      return bound;
+    },
     close: async () => {
       await watcher?.stop();
       retention.stop();
+      reminders.stop();
+      await control.stop();
       channel.directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mail.outbox.stop();

@@ -182,6 +182,8 @@ export interface OutboxRecord {
   readonly conversationId?: string;
   readonly clientKey?: string;
   readonly purpose: string;
+  /** The request the mail belongs to (a ticket or consent id): its sending is audited under it as `mail.sent`. */
+  readonly ref?: string;
   /** The text holds a secret (a consent link): it is scrubbed from this record once the mail is sent. */
   readonly scrubAfterSend?: boolean;
   /** Threading: this mail's Message-ID and the one it answers. */

@@ -2,7 +2,6 @@
  * The privacy team's work on tickets from the console: list, view (audited: personal data shown), status, assignment,
  * internal notes and replies to the customer. Each change and its audit entry are kept in one unit of work.
  */
-import { randomBytes } from 'node:crypto';
 import { type AuditActor, appendAudit } from './audit.ts';
 import { type DeadlinePolicy, ticketDeadline } from './deadlines.ts';
 import { ticketReplyMail } from './mailTemplates.ts';
@@ -10,6 +9,7 @@ import type { Clock, RequestStore, Transaction } from './ports.ts';
 import type { TicketKind, TicketRecord, TicketReply, TicketStatus } from './records.ts';
 import { addMails } from './requestMail.ts';
 import { filterTickets, isOpen, isVerified, TICKET_STATUSES, type TicketFilter, ticketStatus } from './ticketQueue.ts';
+import { ticketMessageId } from './tickets.ts';
 
 /** Why a change was refused. */
 export type TicketWorkReason =
@@ -57,6 +57,9 @@ const MAX_NOTE = 5000;
 const MAX_REPLY = 20000;
 /** Resolving these hands over or destroys personal data: the customer must have confirmed the request first. */
 const NEEDS_VERIFICATION: ReadonlySet<TicketKind> = new Set<TicketKind>(['access', 'deletion']);
+
+/** Whether resolving a request of `kind` unverified needs an audited override (copy and deletion requests). */
+export const needsVerification = (kind: TicketKind): boolean => NEEDS_VERIFICATION.has(kind);
 
 /** The console's operations on tickets; `actor` is the signed-in staff member (`staff:<id>`). */
 export class TicketWorkService {
@@ -178,7 +181,7 @@ export class TicketWorkService {
     const { ticket, outboxId } = await this.inTicket(id, async (tx, found) => {
       if (!isOpen(found)) throw new TicketWorkError('closed');
       const replies = found.replies ?? [];
-      const messageId = replyMessageId(found.id, replies.length + 1, supportEmail);
+      const messageId = ticketMessageId(found.id, `r${replies.length + 1}`, supportEmail);
       const [mailId] = await addMails(
         tx,
         [
@@ -187,6 +190,7 @@ export class TicketWorkService {
             replyTo: supportEmail,
             ...ticketReplyMail(found, answer, supportEmail),
             purpose: 'ticket-reply',
+            ref: found.id,
             messageId,
             ...(found.messageId !== undefined ? { inReplyTo: found.messageId } : {}),
             ...(found.conversationId !== undefined ? { conversationId: found.conversationId } : {}),
@@ -245,10 +249,4 @@ function checkedText(text: string, max: number): string {
 /** The staff id of a `staff:<id>` actor; other actors (the shell, the system) are named as they are. */
 function staffIdOf(actor: AuditActor): string {
   return actor.startsWith('staff:') ? actor.slice('staff:'.length) : actor;
-}
-
-/** `<prv-…-r<n>.<random>@<support mailbox's domain>>`: unique, and readable as the ticket's n-th reply. */
-function replyMessageId(ticketId: string, n: number, supportEmail: string): string {
-  const domain = supportEmail.slice(supportEmail.lastIndexOf('@') + 1).toLowerCase();
-  return `<${ticketId.toLowerCase()}-r${n}.${randomBytes(6).toString('hex')}@${domain}>`;
 }

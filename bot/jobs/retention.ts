@@ -1,3 +1,4 @@
+import type { TicketRetention } from '../../domain/ticketRetention.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { ConversationStorage } from '../store/openStore.ts';
@@ -10,13 +11,15 @@ export interface RetentionDeps {
   /** Deletes the admins' inbox records from before a time; returns how many. */
   readonly inbox?: (before: Date) => Promise<number>;
   readonly retentionDays: number;
+  /** Anonymises closed tickets after TICKET_RETENTION_DAYS. */
+  readonly tickets?: TicketRetention;
   readonly now: () => Date;
   readonly logger: Logger;
 }
 
 /**
- * Privacy by design: forgets idle conversation state, delivered mail and the admins' inbox records after the
- * retention period, daily.
+ * Privacy by design, daily: forgets idle conversation state, delivered mail and the admins' inbox records after
+ * RETENTION_DAYS, and the personal data of tickets closed longer than TICKET_RETENTION_DAYS.
  */
 export class RetentionJob {
   #timer: NodeJS.Timeout | undefined;
@@ -43,7 +46,9 @@ export class RetentionJob {
       const states = await conversations.pruneState(before);
       const mails = await outbox.prune(before);
       const questions = (await inbox?.(before)) ?? 0;
-      if (states + mails + questions > 0) logger.info({ states, mails, questions }, 'expired data removed');
+      const tickets = (await this.deps.tickets?.run()) ?? 0;
+      if (states + mails + questions + tickets > 0)
+        logger.info({ states, mails, questions, tickets }, 'expired data removed');
     } catch (error) {
       logger.error({ error: error instanceof Error ? error.message : String(error) }, 'clean-up failed');
     }

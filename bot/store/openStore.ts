@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Storage } from 'botbuilder';
 import type { Clock, RequestStore } from '../../domain/ports.ts';
 import type { Config } from '../config.ts';
-import { DataDirLock } from './lowdb/dataDirLock.ts';
+import { DataDirLock, type LockOptions } from './lowdb/dataDirLock.ts';
 import { JsonDatabase } from './lowdb/jsonDatabase.ts';
 import { JsonStateStorage } from './lowdb/jsonStateStorage.ts';
 import { LowdbRequestStore } from './lowdb/lowdbRequestStore.ts';
@@ -25,11 +25,16 @@ export interface Store {
 
 /**
  * The embedded store (one JSON file in DATA_DIR, one process at a time); throws DatabaseCorruptError, touching
- * nothing, on a bad file, and DataDirLockedError when another assistant uses the folder.
+ * nothing, on a bad file, and DataDirLockedError when another assistant uses the folder (a staff command holding it
+ * is waited for, up to 15 s by default).
  */
-export async function openStore(config: Pick<Config, 'dataDir'>, now: Clock): Promise<Store> {
+export async function openStore(
+  config: Pick<Config, 'dataDir'>,
+  now: Clock,
+  lockOptions: LockOptions = { waitForCliMs: 15_000 },
+): Promise<Store> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const lock = await DataDirLock.acquire(config.dataDir);
+  const lock = await DataDirLock.acquire(config.dataDir, lockOptions);
   let db: JsonDatabase;
   try {
     db = await JsonDatabase.open(config.dataDir);

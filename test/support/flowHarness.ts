@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { type Activity, type CardAction, TestAdapter } from 'botbuilder';
 import { pino } from 'pino';
 import { PrivacyBot } from '../../bot/channel/privacyBot.ts';
+import { DEFAULT_CONSOLE_CONFIG } from '../../bot/config.ts';
 import { Outbox } from '../../bot/mail/outbox.ts';
 import type { MailTransport, OutgoingMail } from '../../bot/mail/transport.ts';
 import { buildServices, type DomainServices } from '../../bot/services.ts';
@@ -163,6 +164,7 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
       publicUrl: PUBLIC_URL,
       mail: { marketingEmail: MARKETING_EMAIL, from: MAIL_FROM, smtpUrl: '' },
       deadlines: DEFAULT_DEADLINE_POLICY,
+      console: DEFAULT_CONSOLE_CONFIG,
     },
     store,
     outbox,

@@ -1,0 +1,33 @@
+// Wowrack Privacy Console: live deadline countdowns and confirmations. Served as a file (the CSP allows no inline
+// script); the pages work without it (the server renders every value), this only keeps them current.
+const HOUR = 3_600_000;
+
+const label = (ms) => {
+  const hours = Math.abs(ms) / HOUR;
+  const h = Math.floor(hours);
+  const m = Math.floor((hours - h) * 60);
+  const span = h >= 48 ? `${Math.floor(h / 24)} hari ${h % 24} jam` : `${h} jam ${m} mnt`;
+  return ms < 0 ? `lewat ${span}` : `${span} lagi`;
+};
+
+const tick = () => {
+  const now = Date.now();
+  for (const node of document.querySelectorAll('[data-due]')) {
+    if (node.getAttribute('data-closed') === 'true') continue;
+    const due = Date.parse(node.getAttribute('data-due') ?? '');
+    if (Number.isNaN(due)) continue;
+    const ms = due - now;
+    node.textContent = label(ms);
+    node.className = ms < 0 ? 'due-overdue' : ms < 24 * HOUR ? 'due-soon' : 'due-ok';
+  }
+};
+
+document.addEventListener('DOMContentLoaded', () => {
+  tick();
+  setInterval(tick, 30_000);
+  for (const form of document.querySelectorAll('form[data-confirm]')) {
+    form.addEventListener('submit', (event) => {
+      if (!window.confirm(form.getAttribute('data-confirm') ?? '')) event.preventDefault();
+    });
+  }
+});

@@ -1,0 +1,114 @@
+/** The requests (tickets): the list with filters, one ticket (its view audited), and the work on it. */
+import type { DeadlinePolicy } from '../../../domain/deadlines.ts';
+import { ticketDeadline } from '../../../domain/deadlines.ts';
+import type { Clock, MailDelivery } from '../../../domain/ports.ts';
+import type { TicketKind, TicketStatus } from '../../../domain/records.ts';
+import type { StaffService } from '../../../domain/staff.ts';
+import { TICKET_KINDS } from '../../../domain/ticketKinds.ts';
+import type { TicketFilter } from '../../../domain/ticketQueue.ts';
+import type { TicketWorkService } from '../../../domain/ticketWork.ts';
+import { field, queryParam, redirect, sendHtml } from './consoleHttp.ts';
+import { ConsoleInputError, type ConsoleRouter } from './consoleRouter.ts';
+import { page } from './layout.ts';
+import { STATUSES, ticketDetail, ticketList } from './ticketViews.ts';
+
+export interface TicketRouteDeps {
+  readonly tickets: TicketWorkService;
+  readonly staff: StaffService;
+  readonly delivery: MailDelivery;
+  readonly deadlines: DeadlinePolicy;
+  readonly now: Clock;
+}
+
+const TICKET_ID = /^PRV-\d{8}-\d{4,9}$/;
+
+const isStatus = (value: string): value is TicketStatus => (STATUSES as readonly string[]).includes(value);
+const isKind = (value: string): value is TicketKind => (TICKET_KINDS as readonly string[]).includes(value);
+
+/** A datetime-local value is read as WIB (UTC+7), the team's time. */
+function wibTime(value: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return undefined;
+  const date = new Date(`${value}:00+07:00`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function ticketId(raw: unknown): string {
+  const id = String(raw ?? '').toUpperCase();
+  if (!TICKET_ID.test(id)) throw new ConsoleInputError('Nomor permintaan tidak dikenal · Unknown request number', 404);
+  return id;
+}
+
+export function registerTicketRoutes(router: ConsoleRouter, deps: TicketRouteDeps): void {
+  const { tickets, staff, delivery, deadlines, now } = deps;
+
+  router.page('/console/tickets', async ({ req, res, frame }) => {
+    const values = {
+      status: queryParam(req, 'status'),
+      kind: queryParam(req, 'kind'),
+      due: queryParam(req, 'due'),
+      verified: queryParam(req, 'verified'),
+      q: queryParam(req, 'q'),
+    };
+    const dueBefore = wibTime(values.due);
+    const filter: TicketFilter = {
+      ...(values.status === 'open' || isStatus(values.status) ? { status: values.status } : {}),
+      ...(isKind(values.kind) ? { kind: values.kind } : {}),
+      ...(dueBefore ? { dueBefore } : {}),
+      ...(values.verified === 'yes' ? { verified: true } : values.verified === 'no' ? { verified: false } : {}),
+      ...(values.q ? { text: values.q } : {}),
+    };
+    const [list, members] = await Promise.all([tickets.list(filter), staff.list()]);
+    const byId = new Map(members.map((s) => [s.id, s]));
+    sendHtml(res, 200, page(frame('tickets'), 'Permintaan · Requests', ticketList(list, values, byId, now())));
+  });
+
+  router.page('/console/tickets/:id', async ({ req, res, frame, actor, active }) => {
+    const ticket = await tickets.view(ticketId(req.params.id), actor);
+    if (!ticket) throw new ConsoleInputError('Permintaan tidak ditemukan · Request not found', 404);
+    const basis = ticketDeadline(ticket.kind, new Date(ticket.createdAt), deadlines).basis.id;
+    const notice = queryParam(req, 'done');
+    const body = ticketDetail({
+      ticket,
+      basis,
+      staff: await staff.list(),
+      csrf: active.session.csrfToken,
+      now: now(),
+      ...(notice === 'reply' ? { notice: 'Balasan dikirim ke antrean e-mail · Reply queued for sending' } : {}),
+      ...(notice === 'saved' ? { notice: 'Tersimpan · Saved' } : {}),
+    });
+    sendHtml(res, 200, page(frame('tickets'), ticket.id, body));
+  });
+
+  router.action('/console/tickets/:id/status', async ({ req, res, actor }) => {
+    const id = ticketId(req.params.id);
+    const status = field(req, 'status', 30);
+    if (!isStatus(status)) throw new ConsoleInputError('Status tidak dikenal · Unknown status');
+    const reason = field(req, 'reason', 500);
+    const overrideReason = field(req, 'override', 500);
+    await tickets.setStatus(id, status, actor, {
+      ...(reason ? { reason } : {}),
+      ...(overrideReason ? { overrideReason } : {}),
+    });
+    redirect(res, `/console/tickets/${id}?done=saved`);
+  });
+
+  router.action('/console/tickets/:id/assign', async ({ req, res, actor }) => {
+    const id = ticketId(req.params.id);
+    const assignee = field(req, 'assignee', 40);
+    await tickets.assign(id, assignee || undefined, actor);
+    redirect(res, `/console/tickets/${id}?done=saved`);
+  });
+
+  router.action('/console/tickets/:id/note', async ({ req, res, actor }) => {
+    const id = ticketId(req.params.id);
+    await tickets.addNote(id, field(req, 'text', 5000), actor);
+    redirect(res, `/console/tickets/${id}?done=saved`);
+  });
+
+  router.action('/console/tickets/:id/reply', async ({ req, res, actor }) => {
+    const id = ticketId(req.params.id);
+    await tickets.reply(id, field(req, 'text', 20_000), actor);
+    delivery.wake();
+    redirect(res, `/console/tickets/${id}?done=reply`);
+  });
+}

@@ -1,0 +1,144 @@
+/** The console's ticket pages: the filtered list (no personal data in it) and one ticket with its work forms. */
+import type { StaffRecord, TicketRecord, TicketStatus } from '../../../domain/records.ts';
+import { TICKET_KIND_LABELS, TICKET_KINDS } from '../../../domain/ticketKinds.ts';
+import {
+  hoursLeft,
+  isVerified,
+  TICKET_STATUSES,
+  ticketStatus,
+  urgency,
+  waitingOn,
+} from '../../../domain/ticketQueue.ts';
+import { needsVerification } from '../../../domain/ticketWork.ts';
+import { formatTime } from '../../../domain/time.ts';
+import { html, type SafeHtml } from './html.ts';
+import { both, csrfField } from './layout.ts';
+
+export const STATUS_LABELS: Record<TicketStatus, { id: string; en: string }> = {
+  new: { id: 'Baru', en: 'New' },
+  'in-progress': { id: 'Diproses', en: 'In progress' },
+  'waiting-customer': { id: 'Menunggu pelanggan', en: 'Waiting for customer' },
+  resolved: { id: 'Selesai', en: 'Resolved' },
+  rejected: { id: 'Ditolak', en: 'Rejected' },
+};
+export const STATUSES = TICKET_STATUSES;
+
+const WAITING: Record<ReturnType<typeof waitingOn>, string> = {
+  team: 'Tim privasi · Privacy team',
+  customer: 'Pelanggan · Customer',
+  nobody: '—',
+};
+
+/** The due time, rendered now and kept current by console.js (data-due). */
+export function dueCell(ticket: TicketRecord, now: Date): SafeHtml {
+  if (!ticket.dueAt) return html`—`;
+  const state = urgency(ticket, now);
+  const left = hoursLeft(ticket, now) ?? 0;
+  const text =
+    state === 'closed'
+      ? formatTime(ticket.dueAt, 'id')
+      : left < 0
+        ? `lewat ${Math.ceil(-left)} jam`
+        : `${Math.floor(left)} jam lagi`;
+  return html`<time datetime="${ticket.dueAt}" data-due="${ticket.dueAt}" data-closed="${state === 'closed'}" class="due-${state}" title="${formatTime(ticket.dueAt, 'id')}">${text}</time>`;
+}
+
+export const verifiedBadge = (ticket: TicketRecord): SafeHtml =>
+  isVerified(ticket)
+    ? html`<span class="badge verified">${both('Terverifikasi', 'Verified')}</span>`
+    : html`<span class="badge unverified">${both('Belum terverifikasi', 'Not verified')}</span>`;
+
+export interface ListFilterValues {
+  readonly status: string;
+  readonly kind: string;
+  readonly due: string;
+  readonly verified: string;
+  readonly q: string;
+}
+
+const option = (value: string, label: SafeHtml | string, selected: string): SafeHtml =>
+  html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`;
+
+export function ticketList(
+  tickets: readonly TicketRecord[],
+  values: ListFilterValues,
+  staffById: ReadonlyMap<string, StaffRecord>,
+  now: Date,
+): SafeHtml {
+  const rows = tickets.map(
+    (t) => html`<tr class="row-${urgency(t, now)}"><td><a href="/console/tickets/${t.id}">${t.id}</a></td>
+<td>${TICKET_KIND_LABELS[t.kind].id}</td><td>${STATUS_LABELS[ticketStatus(t)].id}</td><td>${WAITING[waitingOn(t)]}</td>
+<td>${formatTime(t.createdAt, 'id')}</td><td>${dueCell(t, now)}</td><td>${verifiedBadge(t)}</td>
+<td>${t.assigneeId ? (staffById.get(t.assigneeId)?.name ?? '?') : '—'}</td></tr>`,
+  );
+  return html`<form method="get" action="/console/tickets" class="card filters" role="search">
+<label>Status<select name="status">${option('', 'Semua · All', values.status)}${option('open', 'Terbuka · Open', values.status)}${STATUSES.map((s) => option(s, `${STATUS_LABELS[s].id} · ${STATUS_LABELS[s].en}`, values.status))}</select></label>
+<label>${both('Jenis', 'Kind')}<select name="kind">${option('', 'Semua · All', values.kind)}${TICKET_KINDS.map((k) => option(k, TICKET_KIND_LABELS[k].id, values.kind))}</select></label>
+<label>${both('Jatuh tempo sebelum', 'Due before')}<input type="datetime-local" name="due" value="${values.due}"></label>
+<label>${both('Verifikasi', 'Verified')}<select name="verified">${option('', 'Semua · All', values.verified)}${option('yes', 'Ya · Yes', values.verified)}${option('no', 'Belum · No', values.verified)}</select></label>
+<label>${both('Cari', 'Search')}<input type="search" name="q" value="${values.q}" placeholder="PRV-…, nama, e-mail" maxlength="200"></label>
+<button type="submit" class="primary">${both('Terapkan', 'Apply')}</button></form>
+<p>${tickets.length} ${both('permintaan, diurutkan menurut tenggat', 'requests, by due time')}</p>
+<div class="table-wrap"><table><thead><tr><th>ID</th><th>${both('Jenis', 'Kind')}</th><th>Status</th><th>${both('Menunggu', 'Waiting on')}</th>
+<th>${both('Diterima', 'Received')}</th><th>${both('Tenggat', 'Due')}</th><th>${both('Identitas', 'Identity')}</th><th>${both('Petugas', 'Assignee')}</th></tr></thead>
+<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="8">${both('Tidak ada permintaan yang cocok.', 'No matching requests.')}</td></tr>`}</tbody></table></div>`;
+}
+
+export interface TicketPageData {
+  readonly ticket: TicketRecord;
+  readonly basis: string;
+  readonly staff: readonly StaffRecord[];
+  readonly csrf: string;
+  readonly now: Date;
+  readonly notice?: string;
+}
+
+export function ticketDetail(data: TicketPageData): SafeHtml {
+  const { ticket: t, staff, csrf, now } = data;
+  const status = ticketStatus(t);
+  const byId = new Map(staff.map((s) => [s.id, s]));
+  const who = (id: string) => byId.get(id)?.name ?? id;
+  const closed = status === 'resolved' || status === 'rejected';
+  const choices = closed ? (['in-progress'] as TicketStatus[]) : STATUSES.filter((s) => s !== status);
+  const anonymised = t.anonymisedAt !== undefined;
+  return html`${data.notice ? html`<p class="notice ok" role="status">${data.notice}</p>` : ''}
+<div class="grid2"><section class="card"><h2>${TICKET_KIND_LABELS[t.kind].id} <span class="en">${TICKET_KIND_LABELS[t.kind].en}</span></h2>
+<dl><dt>Status</dt><dd>${STATUS_LABELS[status].id} · ${STATUS_LABELS[status].en}${t.rejectionReason ? html` — ${t.rejectionReason}` : ''}</dd>
+<dt>${both('Diterima', 'Received')}</dt><dd>${formatTime(t.createdAt, 'id')}</dd>
+<dt>${both('Tenggat', 'Due')}</dt><dd>${dueCell(t, now)} ${t.dueAt && !closed ? html`(${formatTime(t.dueAt, 'id')})` : ''}</dd>
+<dt>${both('Dasar hukum', 'Legal basis')}</dt><dd>${data.basis}</dd>
+<dt>${both('Identitas', 'Identity')}</dt><dd>${verifiedBadge(t)}${t.verification?.verifiedAt ? html` ${formatTime(t.verification.verifiedAt, 'id')}` : ''}${t.verification?.override ? html`<br>Override: ${t.verification.override.reason} (${who(t.verification.override.staffId)})` : ''}</dd>
+<dt>${both('Nama', 'Name')}</dt><dd>${anonymised ? '—' : t.name}</dd><dt>E-mail</dt><dd>${anonymised ? '—' : t.email}</dd>
+${t.account ? html`<dt>${both('Akun', 'Account')}</dt><dd>${t.account}</dd>` : ''}
+<dt>${both('Bahasa', 'Language')}</dt><dd>${t.lang}</dd><dt>${both('Petugas', 'Assignee')}</dt><dd>${t.assigneeId ? who(t.assigneeId) : '—'}</dd></dl>
+<h2>${both('Pertanyaan', 'Question')}</h2><div class="thread">${t.question}</div>
+${t.transcript.length > 0 ? html`<h2>${both('Percakapan sebelumnya', 'Conversation before')}</h2><div class="thread">${t.transcript.join('\n')}</div>` : ''}
+<h2>${both('Balasan', 'Replies')}</h2>${(t.replies ?? []).map((r) => html`<div class="thread"><small>${formatTime(r.at, 'id')} · ${who(r.staffId)}</small>\n${r.text}</div>`)}
+${
+  closed || anonymised
+    ? ''
+    : html`<form method="post" action="/console/tickets/${t.id}/reply" data-confirm="Kirim balasan ini ke pelanggan? · Send this reply to the customer?">${csrfField(csrf)}
+<label>${both('Balas ke pelanggan (dikirim lewat e-mail)', 'Reply to the customer (sent by e-mail)')}<textarea name="text" required maxlength="20000"></textarea></label>
+<button type="submit" class="primary">${both('Kirim balasan', 'Send reply')}</button></form>`
+}
+<h2>${both('Catatan internal', 'Internal notes')}</h2>${(t.notes ?? []).map((n) => html`<div class="thread"><small>${formatTime(n.at, 'id')} · ${who(n.staffId)}</small>\n${n.text}</div>`)}
+${
+  closed
+    ? ''
+    : html`<form method="post" action="/console/tickets/${t.id}/note">${csrfField(csrf)}<label>${both('Catatan baru (tidak dikirim ke pelanggan)', 'New note (never sent to the customer)')}<textarea name="text" required maxlength="5000"></textarea></label>
+<button type="submit">${both('Simpan catatan', 'Save note')}</button></form>`
+}</section>
+<aside><form method="post" action="/console/tickets/${t.id}/status" class="card">${csrfField(csrf)}<h2>${both('Ubah status', 'Change status')}</h2>
+<label>Status<select name="status">${choices.map((s) => html`<option value="${s}">${STATUS_LABELS[s].id} · ${STATUS_LABELS[s].en}</option>`)}</select></label>
+<label>${both('Alasan penolakan', 'Reason for rejecting')}<input type="text" name="reason" maxlength="500" placeholder="mis. identitas tidak terverifikasi, pengecualian Pasal 15"></label>
+${needsVerification(t.kind) && !isVerified(t) ? html`<label>${both('Override verifikasi (wajib untuk menyelesaikan tanpa verifikasi)', 'Verification override (needed to resolve unverified)')}<input type="text" name="override" maxlength="500"></label>` : ''}
+<button type="submit" class="primary">${both('Simpan', 'Save')}</button><p><small>${both('Tenggat tidak berhenti: UU PDP menghitung sejak permintaan diterima.', 'The clock never pauses: UU PDP counts from receipt.')}</small></p></form>
+${
+  closed
+    ? ''
+    : html`<form method="post" action="/console/tickets/${t.id}/assign" class="card">${csrfField(csrf)}<h2>${both('Tugaskan', 'Assign')}</h2>
+<label>${both('Petugas', 'Staff member')}<select name="assignee"><option value="">—</option>${staff.filter((s) => !s.disabled).map((s) => html`<option value="${s.id}"${s.id === t.assigneeId ? html` selected` : ''}>${s.name}</option>`)}</select></label>
+<button type="submit">${both('Tugaskan', 'Assign')}</button></form>`
+}
+<p><a href="/console/audit?target=${t.id}">${both('Jejak audit tiket ini', 'Audit trail of this ticket')}</a></p></aside></div>`;
+}
