@@ -114,6 +114,20 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       deadlines: config.deadlines,
       now,
       sessionIdleMs: config.console.sessionIdleHours * 3_600_000,
+      knowledge: {
+        knowledge,
+        editor: knowledgeAdmin.editor,
+        inbox,
+        regression: knowledgeAdmin.regression,
+        tests: knowledgeAdmin.tests,
+        answerer: assistant.answerer,
+        flows: FLOW_NAMES,
+        flushStats: async () => {
+          await recorder.flush();
+        },
+        store: store.requests,
+        now,
+      },
     },
     health: async () => ({
       knowledgeEntries: knowledge.knowledge.entries.length,

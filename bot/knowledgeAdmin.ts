@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { KnowledgeEditor } from '../domain/knowledgeEditor.ts';
+import { KnowledgeTestCases } from '../domain/knowledgeTestCases.ts';
 import type { Clock, RequestStore } from '../domain/ports.ts';
 import { RegressionGuard } from '../domain/regression.ts';
 import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
@@ -26,6 +27,7 @@ export const REGRESSION_SETS = [
 export interface KnowledgeAdmin {
   readonly editor: KnowledgeEditor;
   readonly regression: RegressionGuard;
+  readonly tests: KnowledgeTestCases;
 }
 
 export function buildKnowledgeAdmin(deps: {
@@ -48,5 +50,6 @@ export function buildKnowledgeAdmin(deps: {
     regression,
     now: deps.now,
   });
-  return { editor, regression };
+  const tests = new KnowledgeTestCases({ store: deps.store, now: deps.now, knowledge: () => deps.knowledge.knowledge });
+  return { editor, regression, tests };
 }
