@@ -36,8 +36,8 @@ ${tile('soon', counts.dueToday, 'Jatuh tempo hari ini', 'Due today', '/console/t
 ${tile('soon', counts.dueWithin24h, 'Tenggat < 24 jam', 'Due within 24 h', '/console/tickets?status=open')}
 ${tile('overdue', counts.overdue, 'Terlambat', 'Overdue', '/console/tickets?status=open')}
 ${STATUSES.map((s) => tile('', counts.byStatus[s], STATUS_LABELS[s].id, STATUS_LABELS[s].en, `/console/tickets?status=${s}`))}</section>
-<h2>${both('Paling mendesak', 'Most urgent')}</h2><div class="table-wrap"><table><thead><tr><th>ID</th><th>${both('Jenis', 'Kind')}</th><th>${both('Tenggat', 'Due')}</th><th>${both('Identitas', 'Identity')}</th></tr></thead><tbody>
-${urgent.length > 0 ? urgent.map((t) => html`<tr><td><a href="/console/tickets/${t.id}">${t.id}</a></td><td>${TICKET_KIND_LABELS[t.kind].id}</td><td>${dueCell(t, now)}</td><td>${verifiedBadge(t)}</td></tr>`) : html`<tr><td colspan="4">${both('Tidak ada permintaan terbuka.', 'No open requests.')}</td></tr>`}
+<h2>${both('Paling mendesak', 'Most urgent')}</h2><div class="table-wrap"><table><thead><tr><th>ID</th><th>${both('Tenggat', 'Due')}</th><th>${both('Identitas', 'Identity')}</th><th>${both('Jenis', 'Kind')}</th></tr></thead><tbody>
+${urgent.length > 0 ? urgent.map((t) => html`<tr><td><a href="/console/tickets/${t.id}">${t.id}</a></td><td>${dueCell(t, now)}</td><td>${verifiedBadge(t)}</td><td>${TICKET_KIND_LABELS[t.kind].id}</td></tr>`) : html`<tr><td colspan="4">${both('Tidak ada permintaan terbuka.', 'No open requests.')}</td></tr>`}
 </tbody></table></div>
 <h2>${both(`Permintaan per minggu (${WEEKS} minggu)`, `Requests per week (${WEEKS} weeks)`)}</h2>${weeklyChart(weeklyCounts(all, now, WEEKS))}`;
     sendHtml(res, 200, page(frame('dashboard'), 'Dasbor · Dashboard', body));

@@ -67,8 +67,8 @@ export function ticketList(
 ): SafeHtml {
   const rows = tickets.map(
     (t) => html`<tr class="row-${urgency(t, now)}"><td><a href="/console/tickets/${t.id}">${t.id}</a></td>
-<td>${TICKET_KIND_LABELS[t.kind].id}</td><td>${STATUS_LABELS[ticketStatus(t)].id}</td><td>${WAITING[waitingOn(t)]}</td>
-<td>${formatTime(t.createdAt, 'id')}</td><td>${dueCell(t, now)}</td><td>${verifiedBadge(t)}</td>
+<td>${dueCell(t, now)}</td><td>${STATUS_LABELS[ticketStatus(t)].id}</td><td>${verifiedBadge(t)}</td>
+<td>${TICKET_KIND_LABELS[t.kind].id}</td><td>${WAITING[waitingOn(t)]}</td><td>${formatTime(t.createdAt, 'id')}</td>
 <td>${t.assigneeId ? (staffById.get(t.assigneeId)?.name ?? '?') : '—'}</td></tr>`,
   );
   return html`<form method="get" action="/console/tickets" class="card filters" role="search">
@@ -79,8 +79,8 @@ export function ticketList(
 <label>${both('Cari', 'Search')}<input type="search" name="q" value="${values.q}" placeholder="PRV-…, nama, e-mail" maxlength="200"></label>
 <button type="submit" class="primary">${both('Terapkan', 'Apply')}</button></form>
 <p>${tickets.length} ${both('permintaan, diurutkan menurut tenggat', 'requests, by due time')}</p>
-<div class="table-wrap"><table><thead><tr><th>ID</th><th>${both('Jenis', 'Kind')}</th><th>Status</th><th>${both('Menunggu', 'Waiting on')}</th>
-<th>${both('Diterima', 'Received')}</th><th>${both('Tenggat', 'Due')}</th><th>${both('Identitas', 'Identity')}</th><th>${both('Petugas', 'Assignee')}</th></tr></thead>
+<div class="table-wrap"><table><thead><tr><th>ID</th><th>${both('Tenggat', 'Due')}</th><th>Status</th><th>${both('Identitas', 'Identity')}</th>
+<th>${both('Jenis', 'Kind')}</th><th>${both('Menunggu', 'Waiting on')}</th><th>${both('Diterima', 'Received')}</th><th>${both('Petugas', 'Assignee')}</th></tr></thead>
 <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="8">${both('Tidak ada permintaan yang cocok.', 'No matching requests.')}</td></tr>`}</tbody></table></div>`;
 }
 
