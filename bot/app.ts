@@ -5,6 +5,9 @@
 import type restify from 'restify';
 import { createAssistant } from '../dialogs/assistant.ts';
 import { FLOW_NAMES } from '../dialogs/flows/registry.ts';
+import { DailyStatsRecorder } from '../domain/dailyStats.ts';
+import { Inbox } from '../domain/inbox.ts';
+import { InboxRecorder } from '../domain/inboxRecorder.ts';
 import { type Clock, systemClock } from '../domain/ports.ts';
 import type { ScryptCost } from '../domain/staff.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
@@ -15,9 +18,12 @@ import { runStaffCommand } from './cli/staffCommand.ts';
 import type { Config } from './config.ts';
 import type { DirectLineOptions, DirectLineService } from './directline/directLineService.ts';
 import { createServer } from './http/server.ts';
+import { KnowledgeWatcher, type KnowledgeWatcherOptions } from './jobs/knowledgeWatcher.ts';
 import { ReminderJob } from './jobs/reminders.ts';
 import { RetentionJob } from './jobs/retention.ts';
+import { buildKnowledgeAdmin, type KnowledgeAdmin } from './knowledgeAdmin.ts';
 import { conversationLog } from './log/conversationLog.ts';
+import { describeError } from './log/describeError.ts';
 import type { Logger } from './log/logger.ts';
 import { buildMail } from './mail/buildMail.ts';
 import type { Outbox, RetryPolicy } from './mail/outbox.ts';
@@ -31,6 +37,13 @@ export interface App {
   readonly store: Store;
   readonly outbox: Outbox;
   readonly services: DomainServices;
+  /** The admins' side: knowledge changes (editor, regression guard), the inbox, the analytics' counts. */
+  readonly admin: KnowledgeAdmin & {
+    readonly inbox: Inbox;
+    readonly recorder: InboxRecorder;
+    readonly stats: DailyStatsRecorder;
+    readonly assistant: ReturnType<typeof createAssistant>;
+  };
   /** The built-in Direct Line; absent when an Azure Bot (MicrosoftAppId) is configured. */
   readonly directLine?: DirectLineService;
   /** Starts listening and background work (mail delivery, clean-up); resolves with the port (useful with PORT=0). */
@@ -50,6 +63,8 @@ export interface AppOptions {
   readonly connectorTimeoutMs?: number;
   /** Token lifetime and idle time of the built-in Direct Line (which also follows `now`). */
   readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'>;
+  /** How the knowledge files are watched (false: not at all). */
+  readonly knowledgeWatch?: KnowledgeWatcherOptions | false;
   /** Console passwords hashed cheaply (tests). */
   readonly scryptCost?: ScryptCost;
   /** How often the reminder job looks for due reminders (default 5 minutes). */
@@ -58,8 +73,10 @@ export interface AppOptions {
 
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const now = options.now ?? systemClock;
-  const knowledge = await KnowledgeService.load(config.knowledgeFile, { flows: FLOW_NAMES });
-  logger.info({ file: config.knowledgeFile, entries: knowledge.knowledge.entries.length }, 'knowledge loaded');
+  const knowledge = await KnowledgeService.load(config.knowledgeFile, { flows: FLOW_NAMES, now });
+  logger.info({ file: config.knowledgeFile, ...knowledge.status }, 'knowledge loaded');
+  const watcher =
+    options.knowledgeWatch === false ? undefined : new KnowledgeWatcher(knowledge, logger, options.knowledgeWatch);
 
   const store = await openStore(config, now);
   const mail = buildMail(config, store.requests, logger, { now, ...options });
@@ -69,6 +86,12 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     deliveryWaitMs: options.deliveryWaitMs ?? 3000,
     ...(options.scryptCost ? { scryptCost: options.scryptCost } : {}),
   });
+  const logStoreFailure = (what: string) => (error: unknown) =>
+    logger.error({ error: describeError(error) }, `${what} could not be stored`);
+  const stats = new DailyStatsRecorder({ store: store.requests, now, onError: logStoreFailure('analytics counts') });
+  const recorder = new InboxRecorder({ store: store.requests, now, stats, onError: logStoreFailure('inbox records') });
+  const knowledgeAdmin = buildKnowledgeAdmin({ knowledge, store: store.requests, dataDir: config.dataDir, now });
+  const inbox = new Inbox({ store: store.requests, recorder, knowledge, editor: knowledgeAdmin.editor, now });
   const assistant = createAssistant({
     knowledge,
     storage: store.conversations,
@@ -76,6 +99,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     services,
     feedback: services.feedback,
     observer: conversationLog(logger),
+    insights: recorder,
   });
   const clientKeys = await ClientKeys.load(config.dataDir);
   const channel = buildChannel(config, logger, assistant, { now, clientKeys, ...options });
@@ -90,15 +114,31 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       deadlines: config.deadlines,
       now,
       sessionIdleMs: config.console.sessionIdleHours * 3_600_000,
+      knowledge: {
+        knowledge,
+        editor: knowledgeAdmin.editor,
+        inbox,
+        regression: knowledgeAdmin.regression,
+        tests: knowledgeAdmin.tests,
+        answerer: assistant.answerer,
+        flows: FLOW_NAMES,
+        flushStats: async () => {
+          await recorder.flush();
+        },
+        store: store.requests,
+        now,
+      },
     },
     health: async () => ({
       knowledgeEntries: knowledge.knowledge.entries.length,
+      knowledge: knowledge.status,
       pendingMail: (await mail.outbox.pending()).length,
     }),
   });
   const retention = new RetentionJob({
     conversations: store.conversations,
     outbox: mail.outbox,
+    inbox: (before) => store.requests.transaction((tx) => tx.inbox.prune(before)),
     retentionDays: config.retentionDays,
     tickets: services.console.ticketRetention,
     now,
@@ -123,6 +163,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     store,
     outbox: mail.outbox,
     services,
+    admin: { ...knowledgeAdmin, inbox, recorder, stats, assistant },
     ...(channel.directLine ? { directLine: channel.directLine } : {}),
     listen: async (port) => {
       const bound = await new Promise<number>((resolve, reject) => {
@@ -130,8 +171,10 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         server.listen(port, '0.0.0.0', () => {
           mail.outbox.start(options.outboxIntervalMs);
           retention.start();
+          stats.start();
           const address = server.address();
-          resolve(typeof address === 'object' && address ? address.port : port);
+          const listening = typeof address === 'object' && address ? address.port : port;
+          void (watcher?.start() ?? Promise.resolve()).then(() => resolve(listening), reject);
         });
       });
       await reminders.start();
@@ -139,6 +182,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       return bound;
     },
     close: async () => {
+      await watcher?.stop();
       retention.stop();
       reminders.stop();
       await control.stop();
@@ -146,6 +190,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mail.outbox.stop();
       await mail.transport.close();
+      await recorder.flush();
+      await stats.stop();
       await store.close();
     },
   };

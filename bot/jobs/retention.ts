@@ -8,6 +8,8 @@ const DAY_MS = 24 * 3_600_000;
 export interface RetentionDeps {
   readonly conversations: ConversationStorage;
   readonly outbox: Outbox;
+  /** Deletes the admins' inbox records from before a time; returns how many. */
+  readonly inbox?: (before: Date) => Promise<number>;
   readonly retentionDays: number;
   /** Anonymises closed tickets after TICKET_RETENTION_DAYS. */
   readonly tickets?: TicketRetention;
@@ -16,8 +18,8 @@ export interface RetentionDeps {
 }
 
 /**
- * Privacy by design, daily: forgets idle conversation state and delivered mail after RETENTION_DAYS, and the personal
- * data of tickets closed longer than TICKET_RETENTION_DAYS.
+ * Privacy by design, daily: forgets idle conversation state, delivered mail and the admins' inbox records after
+ * RETENTION_DAYS, and the personal data of tickets closed longer than TICKET_RETENTION_DAYS.
  */
 export class RetentionJob {
   #timer: NodeJS.Timeout | undefined;
@@ -38,13 +40,15 @@ export class RetentionJob {
 
   /** One clean-up; failures are logged, never thrown. */
   async runOnce(): Promise<void> {
-    const { conversations, outbox, retentionDays, now, logger } = this.deps;
+    const { conversations, outbox, inbox, retentionDays, now, logger } = this.deps;
     const before = new Date(now().getTime() - retentionDays * DAY_MS);
     try {
       const states = await conversations.pruneState(before);
       const mails = await outbox.prune(before);
+      const questions = (await inbox?.(before)) ?? 0;
       const tickets = (await this.deps.tickets?.run()) ?? 0;
-      if (states + mails + tickets > 0) logger.info({ states, mails, tickets }, 'expired data removed');
+      if (states + mails + questions + tickets > 0)
+        logger.info({ states, mails, questions, tickets }, 'expired data removed');
     } catch (error) {
       logger.error({ error: error instanceof Error ? error.message : String(error) }, 'clean-up failed');
     }

@@ -15,7 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { verifyAuditChain } from '../../domain/audit.ts';
 import { totpCode } from '../../domain/totp.ts';
 import { Conversation, PUBLIC_URL, type RunningApp, readDbFile, startApp } from '../support/appHarness.ts';
-import { chromiumMissing, findChromium, launchChromium } from '../support/browser.ts';
+import { chromiumMissing, findChromium, launchChromium, openCheckedPage } from '../support/browser.ts';
 import { ConsoleClient, TEST_SCRYPT } from '../support/consoleHarness.ts';
 import { eventually, type ReceivedMail, TestSmtpServer } from '../support/mail.ts';
 
@@ -110,23 +110,7 @@ describe('support console in headless Chromium (real app, real SMTP, real browse
     if (consent.status !== 'recorded') throw new Error(`consent: ${consent.status}`);
     consentId = consent.record.id;
 
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: 'id-ID',
-      acceptDownloads: true,
-    });
-    await context.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => {
-        // biome-ignore lint/suspicious/noConsole: runs in the page; its console is what the test listens to
-        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || '(inline)'}`);
-      });
-    });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('status of 4')) problems.push(`console.error: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-    page.on('dialog', (dialog) => void dialog.accept());
+    ({ context, page } = await openCheckedPage(browser, problems));
   });
 
   afterEach(async function () {

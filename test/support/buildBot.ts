@@ -5,10 +5,11 @@
 import { fileURLToPath } from 'node:url';
 import { type Activity, MemoryStorage, type Storage, TestAdapter } from 'botbuilder';
 import { PrivacyBot } from '../../bot/channel/privacyBot.ts';
-import { createAssistant } from '../../dialogs/assistant.ts';
+import { type Assistant, createAssistant } from '../../dialogs/assistant.ts';
 import type { FlowServices } from '../../dialogs/flows/registry.ts';
 import { FLOW_NAMES } from '../../dialogs/flows/registry.ts';
 import type { ReplyMeta } from '../../dialogs/replies/reply.ts';
+import type { FlowObserver, InsightObserver } from '../../dialogs/root/insights.ts';
 import type { FeedbackRecorder } from '../../dialogs/root/rootDialog.ts';
 import { KnowledgeService } from '../../knowledge/knowledgeService.ts';
 
@@ -25,6 +26,7 @@ export function loadRealKnowledge(): Promise<KnowledgeService> {
 
 export interface TestBot {
   readonly adapter: TestAdapter;
+  readonly assistant: Assistant;
   /** What the root dialog reported to its observer, in order. */
   readonly answered: { readonly meta: ReplyMeta; readonly question: string }[];
   /** Sends one activity (or a text message) from the user and returns everything the bot sent back in that turn. */
@@ -37,7 +39,12 @@ export interface TestBot {
  */
 export function buildBot(
   knowledge: KnowledgeService,
-  options: { services?: FlowServices; storage?: Storage; feedback?: FeedbackRecorder } = {},
+  options: {
+    services?: FlowServices;
+    storage?: Storage;
+    feedback?: FeedbackRecorder;
+    insights?: InsightObserver & FlowObserver;
+  } = {},
 ): TestBot {
   const answered: { meta: ReplyMeta; question: string }[] = [];
   const assistant = createAssistant({
@@ -46,6 +53,7 @@ export function buildBot(
     supportEmail: SUPPORT_EMAIL,
     services: options.services ?? {},
     ...(options.feedback ? { feedback: options.feedback } : {}),
+    ...(options.insights ? { insights: options.insights } : {}),
     observer: {
       answered: (meta, question) => answered.push({ meta, question }),
       flowStarted: () => undefined,
@@ -57,6 +65,7 @@ export function buildBot(
 
   return {
     adapter,
+    assistant,
     answered,
     async send(activity) {
       adapter.activeQueue.splice(0);

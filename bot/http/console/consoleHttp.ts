@@ -70,6 +70,19 @@ function cookieValue(req: restify.Request, name: string): string | undefined {
   return undefined;
 }
 
+/** A CSV download: never cached, never sniffed as anything else. */
+export function sendCsv(res: restify.Response, filename: string, csv: string): void {
+  const body = Buffer.from(csv, 'utf8');
+  res.writeHead(200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${filename}"`,
+    'Content-Length': String(body.length),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(body);
+}
+
 /** A form field as one trimmed string ('' when missing or not a single value). */
 export function field(req: restify.Request, name: string, maxLength = 20_000): string {
   const body: unknown = req.body;

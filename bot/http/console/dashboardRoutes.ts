@@ -3,9 +3,11 @@ import type { Clock } from '../../../domain/ports.ts';
 import { TICKET_KIND_LABELS } from '../../../domain/ticketKinds.ts';
 import { dashboardCounts, filterTickets, weeklyCounts } from '../../../domain/ticketQueue.ts';
 import type { TicketWorkService } from '../../../domain/ticketWork.ts';
+import type { KnowledgeStatus } from '../../../knowledge/knowledgeService.ts';
 import { sendHtml } from './consoleHttp.ts';
 import type { ConsoleRouter } from './consoleRouter.ts';
 import { html } from './html.ts';
+import { knowledgeErrorBanner } from './knowledge/views.ts';
 import { both, page } from './layout.ts';
 import { dueCell, STATUS_LABELS, STATUSES, verifiedBadge } from './ticketViews.ts';
 import { weeklyChart } from './weeklyChart.ts';
@@ -13,6 +15,8 @@ import { weeklyChart } from './weeklyChart.ts';
 export interface DashboardDeps {
   readonly tickets: TicketWorkService;
   readonly now: Clock;
+  /** The knowledge file's state: its problems are shown here until fixed. */
+  readonly knowledgeStatus?: () => KnowledgeStatus;
 }
 
 const WEEKS = 12;
@@ -25,7 +29,8 @@ export function registerDashboardRoutes(router: ConsoleRouter, deps: DashboardDe
     const urgent = filterTickets(all, { status: 'open' }).slice(0, 10);
     const tile = (cls: string, value: number, id: string, en: string, href: string) =>
       html`<a class="tile ${cls}" href="${href}"><b>${value}</b>${both(id, en)}</a>`;
-    const body = html`<section class="tiles" aria-label="Ringkasan · Summary">
+    const status = deps.knowledgeStatus?.();
+    const body = html`${status ? knowledgeErrorBanner(status) : ''}<section class="tiles" aria-label="Ringkasan · Summary">
 ${tile('', counts.open, 'Terbuka', 'Open', '/console/tickets?status=open')}
 ${tile('soon', counts.dueToday, 'Jatuh tempo hari ini', 'Due today', '/console/tickets?status=open')}
 ${tile('soon', counts.dueWithin24h, 'Tenggat < 24 jam', 'Due within 24 h', '/console/tickets?status=open')}

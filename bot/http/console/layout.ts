@@ -17,7 +17,15 @@ export interface PageFrame {
   readonly section?: ConsoleSection;
 }
 
-export type ConsoleSection = 'dashboard' | 'tickets' | 'consents' | 'suppression' | 'audit' | 'staff' | 'account';
+export type ConsoleSection =
+  | 'dashboard'
+  | 'tickets'
+  | 'consents'
+  | 'suppression'
+  | 'audit'
+  | 'knowledge'
+  | 'staff'
+  | 'account';
 
 /** Indonesian first, English beside it (the console is used by both). */
 export const both = (id: string, en: string): SafeHtml => html`${id} <span class="en" lang="en">${en}</span>`;
@@ -28,6 +36,7 @@ const NAV: readonly { section: ConsoleSection; href: string; id: string; en: str
   { section: 'consents', href: '/console/consents', id: 'Persetujuan', en: 'Consents' },
   { section: 'suppression', href: '/console/unsubscribes', id: 'Berhenti promo', en: 'Suppression list' },
   { section: 'audit', href: '/console/audit', id: 'Audit', en: 'Audit trail' },
+  { section: 'knowledge', href: '/console/knowledge', id: 'Pengetahuan', en: 'Knowledge', admin: true },
   { section: 'staff', href: '/console/staff', id: 'Staf', en: 'Staff', admin: true },
   { section: 'account', href: '/console/account', id: 'Akun saya', en: 'My account' },
 ];

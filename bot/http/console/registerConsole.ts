@@ -16,6 +16,8 @@ import { ConsoleHttp } from './consoleHttp.ts';
 import { ConsoleRouter } from './consoleRouter.ts';
 import { registerDashboardRoutes } from './dashboardRoutes.ts';
 import { registerExportRoutes } from './exportRoutes.ts';
+import type { KnowledgeConsoleDeps } from './knowledge/deps.ts';
+import { registerKnowledgeRoutes } from './knowledge/knowledgeRoutes.ts';
 import { qrSvg } from './qrCode.ts';
 import { registerSignInRoutes } from './signInRoutes.ts';
 import { registerStaffRoutes } from './staffRoutes.ts';
@@ -31,6 +33,8 @@ export interface ConsoleDeps {
   readonly publicUrl: string;
   readonly sessionIdleMs: number;
   readonly trustProxy: boolean;
+  /** The admins' knowledge pages; absent: the console has none. */
+  readonly knowledge?: KnowledgeConsoleDeps;
 }
 
 const assetFile = (name: string): string => fileURLToPath(new URL(`./assets/${name}`, import.meta.url));
@@ -65,7 +69,12 @@ export function registerConsole(server: restify.Server, deps: ConsoleDeps): void
   });
   const router = new ConsoleRouter(server, http, { style: style.path, script: script.path }, logger);
   registerSignInRoutes(server, { signIn: services.signIn, http, router, logger });
-  registerDashboardRoutes(router, { tickets: services.tickets, now });
+  const knowledge = deps.knowledge;
+  registerDashboardRoutes(router, {
+    tickets: services.tickets,
+    now,
+    ...(knowledge ? { knowledgeStatus: () => knowledge.knowledge.status } : {}),
+  });
   registerTicketRoutes(router, {
     tickets: services.tickets,
     staff: services.staff,
@@ -79,4 +88,5 @@ export function registerConsole(server: restify.Server, deps: ConsoleDeps): void
   registerStaffRoutes(router, { staff: services.staff });
   registerAccountRoutes(router, { staff: services.staff, qrSvg });
   registerExportRoutes(router, { exports: services.exports });
+  if (knowledge) registerKnowledgeRoutes(router, knowledge);
 }

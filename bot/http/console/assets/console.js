@@ -31,3 +31,17 @@ document.addEventListener('DOMContentLoaded', () => {
     });
   }
 });
+
+// A spreadsheet picked in the page is read here into the form's text field (the console posts forms, never files).
+document.addEventListener('DOMContentLoaded', () => {
+  for (const input of document.querySelectorAll('input[type=file][data-fill]')) {
+    input.addEventListener('change', () => {
+      const file = input.files?.[0];
+      const target = input.form?.querySelector(`textarea[name="${input.getAttribute('data-fill')}"]`);
+      if (!file || !target) return;
+      file.text().then((text) => {
+        target.value = text;
+      });
+    });
+  }
+});
