@@ -29,6 +29,8 @@ export interface TicketNote {
   readonly at: string;
   readonly staffId: string;
   readonly text: string;
+  /** The form's one-time key: the same form posted twice (a double click) adds the note once. */
+  readonly key?: string;
 }
 
 /** An answer sent to the customer from the console (through the outbox). */
@@ -38,6 +40,8 @@ export interface TicketReply {
   readonly text: string;
   readonly outboxId: string;
   readonly messageId: string;
+  /** The form's one-time key: the same form posted twice (a double click) sends one mail. */
+  readonly key?: string;
 }
 
 /**

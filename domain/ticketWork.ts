@@ -45,6 +45,12 @@ export interface TicketWorkDeps {
   readonly deadlines: DeadlinePolicy;
 }
 
+/** What makes a note or reply idempotent: the one-time key of the form it came from. */
+export interface SubmissionOptions {
+  /** Posted again with the same key (a double click, a resent form): nothing new is kept or sent. */
+  readonly key?: string;
+}
+
 export interface StatusOptions {
   /** Why the request is rejected (required for 'rejected'). */
   readonly reason?: string;
@@ -147,17 +153,19 @@ export class TicketWorkService {
     });
   }
 
-  /** Adds an internal note (1–5000 characters, never sent to the customer) to an open ticket. */
-  async addNote(id: string, text: string, actor: AuditActor): Promise<TicketRecord> {
+  /**
+   * Adds an internal note (1–5000 characters, never sent to the customer) to an open ticket; once per form `key`.
+   */
+  async addNote(id: string, text: string, actor: AuditActor, options: SubmissionOptions = {}): Promise<TicketRecord> {
     const note = checkedText(text, MAX_NOTE);
     if (note === '') throw new TicketWorkError('text');
+    const { key } = options;
     const at = this.deps.now();
     return this.change(id, async (tx, ticket) => {
+      if (key !== undefined && ticket.notes?.some((n) => n.key === key)) return ticket;
       if (!isOpen(ticket)) throw new TicketWorkError('closed');
-      const next: TicketRecord = {
-        ...ticket,
-        notes: [...(ticket.notes ?? []), { at: at.toISOString(), staffId: staffIdOf(actor), text: note }],
-      };
+      const added = { at: at.toISOString(), staffId: staffIdOf(actor), text: note, ...(key ? { key } : {}) };
+      const next: TicketRecord = { ...ticket, notes: [...(ticket.notes ?? []), added] };
       await tx.tickets.replace(next);
       await appendAudit(tx, { actor, action: 'ticket.note-added', target: id }, at);
       return next;
@@ -167,18 +175,22 @@ export class TicketWorkService {
   /**
    * Answers the customer (1–20000 characters): one outbox mail to the ticket's address, Reply-To the support mailbox,
    * threaded under the ticket's first mails, kept on the ticket. The status is left alone. The caller wakes the mail
-   * delivery afterwards.
+   * delivery afterwards. The same form `key` again sends nothing more (`repeated`): a double click is one mail.
    */
   async reply(
     id: string,
     text: string,
     actor: AuditActor,
-  ): Promise<{ readonly ticket: TicketRecord; readonly outboxId: string }> {
+    options: SubmissionOptions = {},
+  ): Promise<{ readonly ticket: TicketRecord; readonly outboxId: string; readonly repeated: boolean }> {
     const answer = checkedText(text, MAX_REPLY);
     if (answer === '') throw new TicketWorkError('text');
     const { supportEmail } = this.deps;
+    const { key } = options;
     const at = this.deps.now();
-    const { ticket, outboxId } = await this.inTicket(id, async (tx, found) => {
+    const { ticket, outboxId, repeated } = await this.inTicket(id, async (tx, found) => {
+      const earlier = key === undefined ? undefined : found.replies?.find((r) => r.key === key);
+      if (earlier) return { ticket: found, outboxId: earlier.outboxId, repeated: true };
       if (!isOpen(found)) throw new TicketWorkError('closed');
       const replies = found.replies ?? [];
       const messageId = ticketMessageId(found.id, `r${replies.length + 1}`, supportEmail);
@@ -205,13 +217,14 @@ export class TicketWorkService {
         text: answer,
         outboxId: mailId,
         messageId,
+        ...(key ? { key } : {}),
       };
       const next: TicketRecord = { ...found, replies: [...replies, reply] };
       await tx.tickets.replace(next);
       await appendAudit(tx, { actor, action: 'ticket.replied', target: id, details: { outboxId: mailId } }, at);
-      return { ticket: next, outboxId: mailId };
+      return { ticket: next, outboxId: mailId, repeated: false };
     });
-    return { ticket: this.withDueTime(ticket), outboxId };
+    return { ticket: this.withDueTime(ticket), outboxId, repeated };
   }
 
   /** Runs `work` on ticket `id` in one unit of work; the changed ticket is returned with its due time. */

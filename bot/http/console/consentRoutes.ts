@@ -4,8 +4,8 @@ import type { ConsentQueryService } from '../../../domain/consentQuery.ts';
 import { consentStatus } from '../../../domain/consentStatus.ts';
 import type { Clock } from '../../../domain/ports.ts';
 import { formatTime } from '../../../domain/time.ts';
-import { queryParam, sendHtml } from './consoleHttp.ts';
-import { ConsoleInputError, type ConsoleRouter } from './consoleRouter.ts';
+import { ConsoleInputError, queryParam, sendHtml } from './consoleHttp.ts';
+import type { ConsoleRouter } from './consoleRouter.ts';
 import { html } from './html.ts';
 import { both, page } from './layout.ts';
 

@@ -8,7 +8,7 @@ import type { StaffRole } from '../../../domain/records.ts';
 import type { ActiveSession } from '../../../domain/staffSessions.ts';
 import type { Logger } from '../../log/logger.ts';
 import { loggablePath } from '../loggablePath.ts';
-import { type ConsoleHttp, redirect, sendHtml, sendJsonError } from './consoleHttp.ts';
+import { type ConsoleHttp, ConsoleInputError, redirect, sendHtml, sendJsonError } from './consoleHttp.ts';
 import { html } from './html.ts';
 import { both, type ConsoleAssetPaths, type ConsoleSection, type PageFrame, page } from './layout.ts';
 
@@ -26,16 +26,6 @@ type Handler = (request: ConsoleRequest) => Promise<void>;
 
 interface RouteOptions {
   readonly role?: StaffRole;
-}
-
-/** A refusal a route can explain to the staff member (bad form input, a rule of the domain). */
-export class ConsoleInputError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 const hasReason = (error: unknown): error is Error & { reason: string } =>

@@ -2,8 +2,8 @@
 import type { StaffRole } from '../../../domain/records.ts';
 import type { StaffService } from '../../../domain/staff.ts';
 import { formatTime } from '../../../domain/time.ts';
-import { field, queryParam, redirect, sendHtml } from './consoleHttp.ts';
-import { ConsoleInputError, type ConsoleRouter } from './consoleRouter.ts';
+import { ConsoleInputError, formText, queryParam, redirect, sendHtml } from './consoleHttp.ts';
+import type { ConsoleRouter } from './consoleRouter.ts';
 import { html } from './html.ts';
 import { both, csrfField, page } from './layout.ts';
 
@@ -59,10 +59,10 @@ export function registerStaffRoutes(router: ConsoleRouter, deps: { readonly staf
     async ({ req, res, actor }) => {
       await staff.add(
         {
-          name: field(req, 'name', 100),
-          email: field(req, 'email', 320),
-          role: roleOf(field(req, 'role', 10)),
-          password: field(req, 'password', 256),
+          name: formText(req, 'name', 100),
+          email: formText(req, 'email', 320),
+          role: roleOf(formText(req, 'role', 10)),
+          password: formText(req, 'password', 256),
         },
         actor,
       );
@@ -74,7 +74,7 @@ export function registerStaffRoutes(router: ConsoleRouter, deps: { readonly staf
   router.action(
     '/console/staff/state',
     async ({ req, res, actor }) => {
-      await staff.setDisabled(field(req, 'email', 320), field(req, 'disabled', 5) === 'yes', actor);
+      await staff.setDisabled(formText(req, 'email', 320), formText(req, 'disabled', 5) === 'yes', actor);
       redirect(res, '/console/staff?done=saved');
     },
     admin,
@@ -83,7 +83,7 @@ export function registerStaffRoutes(router: ConsoleRouter, deps: { readonly staf
   router.action(
     '/console/staff/role',
     async ({ req, res, actor }) => {
-      await staff.setRole(field(req, 'email', 320), roleOf(field(req, 'role', 10)), actor);
+      await staff.setRole(formText(req, 'email', 320), roleOf(formText(req, 'role', 10)), actor);
       redirect(res, '/console/staff?done=saved');
     },
     admin,
@@ -92,7 +92,7 @@ export function registerStaffRoutes(router: ConsoleRouter, deps: { readonly staf
   router.action(
     '/console/staff/reset',
     async ({ req, res, actor }) => {
-      await staff.resetPassword(field(req, 'email', 320), field(req, 'password', 256), actor);
+      await staff.resetPassword(formText(req, 'email', 320), formText(req, 'password', 256), actor);
       redirect(res, '/console/staff?done=saved');
     },
     admin,

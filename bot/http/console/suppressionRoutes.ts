@@ -2,8 +2,8 @@
 import type { AuditTrail } from '../../../domain/audit.ts';
 import type { SuppressionListService } from '../../../domain/suppressionList.ts';
 import { formatTime } from '../../../domain/time.ts';
-import { field, queryParam, redirect, sendHtml } from './consoleHttp.ts';
-import { ConsoleInputError, type ConsoleRouter } from './consoleRouter.ts';
+import { ConsoleInputError, formText, queryParam, redirect, sendHtml } from './consoleHttp.ts';
+import type { ConsoleRouter } from './consoleRouter.ts';
 import { html } from './html.ts';
 import { both, csrfField, page } from './layout.ts';
 
@@ -36,8 +36,8 @@ export function registerSuppressionRoutes(router: ConsoleRouter, deps: Suppressi
   });
 
   router.action('/console/unsubscribes/remove', async ({ req, res, actor }) => {
-    const email = field(req, 'email', 320);
-    const note = field(req, 'note', 500);
+    const email = formText(req, 'email', 320);
+    const note = formText(req, 'note', 500);
     if (!note) throw new ConsoleInputError('Catatan wajib diisi · A note is required');
     const removed = await suppression.remove(email, note, actor);
     if (!removed) throw new ConsoleInputError('Alamat tidak ada di daftar · Not on the list', 404);

@@ -7,8 +7,8 @@ import type { StaffService } from '../../../domain/staff.ts';
 import { TICKET_KINDS } from '../../../domain/ticketKinds.ts';
 import type { TicketFilter } from '../../../domain/ticketQueue.ts';
 import type { TicketWorkService } from '../../../domain/ticketWork.ts';
-import { field, queryParam, redirect, sendHtml } from './consoleHttp.ts';
-import { ConsoleInputError, type ConsoleRouter } from './consoleRouter.ts';
+import { ConsoleInputError, formKey, formText, newFormKey, queryParam, redirect, sendHtml } from './consoleHttp.ts';
+import type { ConsoleRouter } from './consoleRouter.ts';
 import { page } from './layout.ts';
 import { STATUSES, ticketDetail, ticketList } from './ticketViews.ts';
 
@@ -72,6 +72,7 @@ export function registerTicketRoutes(router: ConsoleRouter, deps: TicketRouteDep
       basis,
       staff: await staff.list(),
       csrf: active.session.csrfToken,
+      formKey: newFormKey(),
       now: now(),
       ...(notice === 'reply' ? { notice: 'Balasan dikirim ke antrean e-mail · Reply queued for sending' } : {}),
       ...(notice === 'saved' ? { notice: 'Tersimpan · Saved' } : {}),
@@ -81,10 +82,10 @@ export function registerTicketRoutes(router: ConsoleRouter, deps: TicketRouteDep
 
   router.action('/console/tickets/:id/status', async ({ req, res, actor }) => {
     const id = ticketId(req.params.id);
-    const status = field(req, 'status', 30);
+    const status = formText(req, 'status', 30);
     if (!isStatus(status)) throw new ConsoleInputError('Status tidak dikenal · Unknown status');
-    const reason = field(req, 'reason', 500);
-    const overrideReason = field(req, 'override', 500);
+    const reason = formText(req, 'reason', 500);
+    const overrideReason = formText(req, 'override', 500);
     await tickets.setStatus(id, status, actor, {
       ...(reason ? { reason } : {}),
       ...(overrideReason ? { overrideReason } : {}),
@@ -94,21 +95,23 @@ export function registerTicketRoutes(router: ConsoleRouter, deps: TicketRouteDep
 
   router.action('/console/tickets/:id/assign', async ({ req, res, actor }) => {
     const id = ticketId(req.params.id);
-    const assignee = field(req, 'assignee', 40);
+    const assignee = formText(req, 'assignee', 40);
     await tickets.assign(id, assignee || undefined, actor);
     redirect(res, `/console/tickets/${id}?done=saved`);
   });
 
   router.action('/console/tickets/:id/note', async ({ req, res, actor }) => {
     const id = ticketId(req.params.id);
-    await tickets.addNote(id, field(req, 'text', 5000), actor);
+    const key = formKey(req);
+    await tickets.addNote(id, formText(req, 'text', 5000), actor, key ? { key } : {});
     redirect(res, `/console/tickets/${id}?done=saved`);
   });
 
   router.action('/console/tickets/:id/reply', async ({ req, res, actor }) => {
     const id = ticketId(req.params.id);
-    await tickets.reply(id, field(req, 'text', 20_000), actor);
-    delivery.wake();
+    const key = formKey(req);
+    const { repeated } = await tickets.reply(id, formText(req, 'text', 20_000), actor, key ? { key } : {});
+    if (!repeated) delivery.wake();
     redirect(res, `/console/tickets/${id}?done=reply`);
   });
 }

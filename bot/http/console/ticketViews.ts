@@ -12,7 +12,7 @@ import {
 import { needsVerification } from '../../../domain/ticketWork.ts';
 import { formatTime } from '../../../domain/time.ts';
 import { html, type SafeHtml } from './html.ts';
-import { both, csrfField } from './layout.ts';
+import { both, csrfField, onceField } from './layout.ts';
 
 export const STATUS_LABELS: Record<TicketStatus, { id: string; en: string }> = {
   new: { id: 'Baru', en: 'New' },
@@ -89,6 +89,8 @@ export interface TicketPageData {
   readonly basis: string;
   readonly staff: readonly StaffRecord[];
   readonly csrf: string;
+  /** The one-time key of this page's reply and note forms (a double click sends once). */
+  readonly formKey: string;
   readonly now: Date;
   readonly notice?: string;
 }
@@ -117,7 +119,7 @@ ${t.transcript.length > 0 ? html`<h2>${both('Percakapan sebelumnya', 'Conversati
 ${
   closed || anonymised
     ? ''
-    : html`<form method="post" action="/console/tickets/${t.id}/reply" data-confirm="Kirim balasan ini ke pelanggan? · Send this reply to the customer?">${csrfField(csrf)}
+    : html`<form method="post" action="/console/tickets/${t.id}/reply" data-confirm="Kirim balasan ini ke pelanggan? · Send this reply to the customer?">${csrfField(csrf)}${onceField(data.formKey)}
 <label>${both('Balas ke pelanggan (dikirim lewat e-mail)', 'Reply to the customer (sent by e-mail)')}<textarea name="text" required maxlength="20000"></textarea></label>
 <button type="submit" class="primary">${both('Kirim balasan', 'Send reply')}</button></form>`
 }
@@ -125,7 +127,7 @@ ${
 ${
   closed
     ? ''
-    : html`<form method="post" action="/console/tickets/${t.id}/note">${csrfField(csrf)}<label>${both('Catatan baru (tidak dikirim ke pelanggan)', 'New note (never sent to the customer)')}<textarea name="text" required maxlength="5000"></textarea></label>
+    : html`<form method="post" action="/console/tickets/${t.id}/note">${csrfField(csrf)}${onceField(data.formKey)}<label>${both('Catatan baru (tidak dikirim ke pelanggan)', 'New note (never sent to the customer)')}<textarea name="text" required maxlength="5000"></textarea></label>
 <button type="submit">${both('Simpan catatan', 'Save note')}</button></form>`
 }</section>
 <aside><form method="post" action="/console/tickets/${t.id}/status" class="card">${csrfField(csrf)}<h2>${both('Ubah status', 'Change status')}</h2>

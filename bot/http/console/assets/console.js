@@ -1,5 +1,5 @@
-// Wowrack Privacy Console: live deadline countdowns and confirmations. Served as a file (the CSP allows no inline
-// script); the pages work without it (the server renders every value), this only keeps them current.
+// Wowrack Privacy Console: live deadline countdowns, confirmations, one post per form. Served as a file (the CSP
+// allows no inline script); the pages work without it (the server renders every value), this only keeps them current.
 const HOUR = 3_600_000;
 
 const label = (ms) => {
@@ -25,9 +25,18 @@ const tick = () => {
 document.addEventListener('DOMContentLoaded', () => {
   tick();
   setInterval(tick, 30_000);
-  for (const form of document.querySelectorAll('form[data-confirm]')) {
+  for (const form of document.querySelectorAll('form[method=post]')) {
     form.addEventListener('submit', (event) => {
-      if (!window.confirm(form.getAttribute('data-confirm') ?? '')) event.preventDefault();
+      const question = form.getAttribute('data-confirm');
+      if (question && !window.confirm(question)) {
+        event.preventDefault();
+        return;
+      }
+      // A double click posts once (the server also ignores a form's one-time key seen before). Disabled after this
+      // event, so the pressed button still goes with the form.
+      setTimeout(() => {
+        for (const button of form.querySelectorAll('button')) button.disabled = true;
+      }, 0);
     });
   }
 });
