@@ -5,7 +5,7 @@ import type { Clock, MailDelivery } from '../../../domain/ports.ts';
 import type { TicketKind, TicketStatus } from '../../../domain/records.ts';
 import type { StaffService } from '../../../domain/staff.ts';
 import { TICKET_KINDS } from '../../../domain/ticketKinds.ts';
-import type { TicketFilter } from '../../../domain/ticketQueue.ts';
+import { DUE_WINDOWS, type DueWindow, type TicketFilter } from '../../../domain/ticketQueue.ts';
 import type { TicketWorkService } from '../../../domain/ticketWork.ts';
 import { ConsoleInputError, formKey, formText, newFormKey, queryParam, redirect, sendHtml } from './consoleHttp.ts';
 import type { ConsoleRouter } from './consoleRouter.ts';
@@ -24,6 +24,7 @@ const TICKET_ID = /^PRV-\d{8}-\d{4,9}$/;
 
 const isStatus = (value: string): value is TicketStatus => (STATUSES as readonly string[]).includes(value);
 const isKind = (value: string): value is TicketKind => (TICKET_KINDS as readonly string[]).includes(value);
+const isDueWindow = (value: string): value is DueWindow => (DUE_WINDOWS as readonly string[]).includes(value);
 
 /** A datetime-local value is read as WIB (UTC+7), the team's time. */
 function wibTime(value: string): Date | undefined {
@@ -47,6 +48,7 @@ export function registerTicketRoutes(router: ConsoleRouter, deps: TicketRouteDep
       kind: queryParam(req, 'kind'),
       due: queryParam(req, 'due'),
       verified: queryParam(req, 'verified'),
+      when: queryParam(req, 'when'),
       q: queryParam(req, 'q'),
     };
     const dueBefore = wibTime(values.due);
@@ -55,6 +57,7 @@ export function registerTicketRoutes(router: ConsoleRouter, deps: TicketRouteDep
       ...(isKind(values.kind) ? { kind: values.kind } : {}),
       ...(dueBefore ? { dueBefore } : {}),
       ...(values.verified === 'yes' ? { verified: true } : values.verified === 'no' ? { verified: false } : {}),
+      ...(isDueWindow(values.when) ? { due: { window: values.when, now: now() } } : {}),
       ...(values.q ? { text: values.q } : {}),
     };
     const [list, members] = await Promise.all([tickets.list(filter), staff.list()]);

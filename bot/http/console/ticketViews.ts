@@ -2,6 +2,8 @@
 import type { StaffRecord, TicketRecord, TicketStatus } from '../../../domain/records.ts';
 import { TICKET_KIND_LABELS, TICKET_KINDS } from '../../../domain/ticketKinds.ts';
 import {
+  DUE_WINDOWS,
+  type DueWindow,
   hoursLeft,
   isVerified,
   TICKET_STATUSES,
@@ -29,6 +31,14 @@ const WAITING: Record<ReturnType<typeof waitingOn>, string> = {
   nobody: '—',
 };
 
+/** The colour class of each urgency (console.css; console.js sets the same classes as the clock runs). */
+export const URGENCY_CLASS: Record<ReturnType<typeof urgency>, string> = {
+  overdue: 'due-overdue',
+  'due-soon': 'due-soon',
+  ok: 'due-ok',
+  closed: 'due-closed',
+};
+
 /** The due time, rendered now and kept current by console.js (data-due). */
 export function dueCell(ticket: TicketRecord, now: Date): SafeHtml {
   if (!ticket.dueAt) return html`—`;
@@ -37,10 +47,10 @@ export function dueCell(ticket: TicketRecord, now: Date): SafeHtml {
   const text =
     state === 'closed'
       ? formatTime(ticket.dueAt, 'id')
-      : left < 0
+      : left <= 0
         ? `lewat ${Math.ceil(-left)} jam`
         : `${Math.floor(left)} jam lagi`;
-  return html`<time datetime="${ticket.dueAt}" data-due="${ticket.dueAt}" data-closed="${state === 'closed'}" class="due-${state}" title="${formatTime(ticket.dueAt, 'id')}">${text}</time>`;
+  return html`<time datetime="${ticket.dueAt}" data-due="${ticket.dueAt}" data-closed="${state === 'closed'}" class="${URGENCY_CLASS[state]}" title="${formatTime(ticket.dueAt, 'id')}">${text}</time>`;
 }
 
 export const verifiedBadge = (ticket: TicketRecord): SafeHtml =>
@@ -53,8 +63,17 @@ export interface ListFilterValues {
   readonly kind: string;
   readonly due: string;
   readonly verified: string;
+  /** A deadline window (DueWindow), as the dashboard's tiles link to. */
+  readonly when: string;
   readonly q: string;
 }
+
+/** The deadline windows as the filter and the dashboard's tiles name them. */
+export const DUE_WINDOW_LABELS: Record<DueWindow, { readonly id: string; readonly en: string }> = {
+  today: { id: 'Jatuh tempo hari ini', en: 'Due today' },
+  'within-24h': { id: 'Tenggat < 24 jam', en: 'Due within 24 h' },
+  overdue: { id: 'Terlambat', en: 'Overdue' },
+};
 
 const option = (value: string, label: SafeHtml | string, selected: string): SafeHtml =>
   html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`;
@@ -66,7 +85,9 @@ export function ticketList(
   now: Date,
 ): SafeHtml {
   const rows = tickets.map(
-    (t) => html`<tr class="row-${urgency(t, now)}"><td><a href="/console/tickets/${t.id}">${t.id}</a></td>
+    (
+      t,
+    ) => html`<tr class="row-${URGENCY_CLASS[urgency(t, now)]}"><td><a href="/console/tickets/${t.id}">${t.id}</a></td>
 <td>${dueCell(t, now)}</td><td>${STATUS_LABELS[ticketStatus(t)].id}</td><td>${verifiedBadge(t)}</td>
 <td>${TICKET_KIND_LABELS[t.kind].id}</td><td>${WAITING[waitingOn(t)]}</td><td>${formatTime(t.createdAt, 'id')}</td>
 <td>${t.assigneeId ? (staffById.get(t.assigneeId)?.name ?? '?') : '—'}</td></tr>`,
@@ -75,6 +96,7 @@ export function ticketList(
 <label>Status<select name="status">${option('', 'Semua · All', values.status)}${option('open', 'Terbuka · Open', values.status)}${STATUSES.map((s) => option(s, `${STATUS_LABELS[s].id} · ${STATUS_LABELS[s].en}`, values.status))}</select></label>
 <label>${both('Jenis', 'Kind')}<select name="kind">${option('', 'Semua · All', values.kind)}${TICKET_KINDS.map((k) => option(k, TICKET_KIND_LABELS[k].id, values.kind))}</select></label>
 <label>${both('Jatuh tempo sebelum', 'Due before')}<input type="datetime-local" name="due" value="${values.due}"></label>
+<label>${both('Tenggat', 'Deadline')}<select name="when">${option('', 'Semua · All', values.when)}${DUE_WINDOWS.map((w) => option(w, `${DUE_WINDOW_LABELS[w].id} · ${DUE_WINDOW_LABELS[w].en}`, values.when))}</select></label>
 <label>${both('Verifikasi', 'Verified')}<select name="verified">${option('', 'Semua · All', values.verified)}${option('yes', 'Ya · Yes', values.verified)}${option('no', 'Belum · No', values.verified)}</select></label>
 <label>${both('Cari', 'Search')}<input type="search" name="q" value="${values.q}" placeholder="PRV-…, nama, e-mail" maxlength="200"></label>
 <button type="submit" class="primary">${both('Terapkan', 'Apply')}</button></form>

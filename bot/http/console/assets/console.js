@@ -7,8 +7,11 @@ const label = (ms) => {
   const h = Math.floor(hours);
   const m = Math.floor((hours - h) * 60);
   const span = h >= 48 ? `${Math.floor(h / 24)} hari ${h % 24} jam` : `${h} jam ${m} mnt`;
-  return ms < 0 ? `lewat ${span}` : `${span} lagi`;
+  return ms <= 0 ? `lewat ${span}` : `${span} lagi`;
 };
+
+// The same rule as domain/ticketQueue.ts urgency(): overdue once the due time is reached, due soon under 24 hours.
+const urgencyClass = (ms) => (ms <= 0 ? 'due-overdue' : ms < 24 * HOUR ? 'due-soon' : 'due-ok');
 
 const tick = () => {
   const now = Date.now();
@@ -18,7 +21,7 @@ const tick = () => {
     if (Number.isNaN(due)) continue;
     const ms = due - now;
     node.textContent = label(ms);
-    node.className = ms < 0 ? 'due-overdue' : ms < 24 * HOUR ? 'due-soon' : 'due-ok';
+    node.className = urgencyClass(ms);
   }
 };
 
