@@ -53,6 +53,8 @@ export interface TicketVerification {
   readonly expiresAt: string;
   readonly verifiedAt?: string;
   readonly override?: { readonly at: string; readonly staffId: string; readonly reason: string };
+  /** New links staff sent (each replaced the one before), newest last; `key` is the form's one-time key. */
+  readonly reissued?: readonly { readonly at: string; readonly staffId: string; readonly key?: string }[];
 }
 
 export interface TicketRecord extends RequestOrigin {

@@ -26,7 +26,13 @@ export type TicketWorkReason =
   /** Not a status. */
   | 'status'
   /** Not an enabled staff member. */
-  | 'assignee';
+  | 'assignee'
+  /** The customer has already confirmed the request (a new identity link is pointless). */
+  | 'verified'
+  /** The ticket had its day's new identity links already (ticketVerification.ts MAX_NEW_LINKS_PER_DAY). */
+  | 'link-limit'
+  /** The customer's mailbox has had its mails for the hour (the mail caps, mailQuota.ts). */
+  | 'mail-cap';
 
 /** A change the rules refuse; nothing was kept. */
 export class TicketWorkError extends Error {

@@ -50,6 +50,22 @@ const REASONS: Readonly<Record<string, { readonly status: number; readonly text:
       'can only be resolved with an override reason (kept in the audit trail)',
   },
   text: { status: 400, text: 'Teks kosong atau terlalu panjang · The text is empty or too long' },
+  verified: {
+    status: 409,
+    text: 'Identitas pelanggan sudah terverifikasi · The customer’s identity is verified already',
+  },
+  'link-limit': {
+    status: 429,
+    text:
+      'Permintaan ini sudah mendapat 3 tautan baru dalam 24 jam; coba lagi besok atau hubungi pelanggan langsung · ' +
+      'This request had 3 new links in 24 hours; try again tomorrow or contact the customer directly',
+  },
+  'mail-cap': {
+    status: 429,
+    text:
+      'Kotak surat pelanggan sudah mencapai batas e-mail per jam; coba lagi dalam satu jam · ' +
+      'The customer’s mailbox has had its e-mails for the hour; try again in an hour',
+  },
   status: { status: 400, text: 'Status tidak dikenal · Unknown status' },
   assignee: { status: 400, text: 'Petugas tidak dikenal atau nonaktif · Unknown or disabled staff member' },
   email: { status: 400, text: 'Alamat e-mail tidak valid · Not a valid e-mail address' },

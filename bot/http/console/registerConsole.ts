@@ -68,6 +68,7 @@ export function registerConsole(server: restify.Server, deps: ConsoleDeps): void
   registerDashboardRoutes(router, { tickets: services.tickets, now });
   registerTicketRoutes(router, {
     tickets: services.tickets,
+    verification: services.verification,
     staff: services.staff,
     delivery: deps.delivery,
     deadlines: deps.deadlines,

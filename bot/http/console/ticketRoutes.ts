@@ -6,6 +6,7 @@ import type { TicketKind, TicketStatus } from '../../../domain/records.ts';
 import type { StaffService } from '../../../domain/staff.ts';
 import { TICKET_KINDS } from '../../../domain/ticketKinds.ts';
 import { DUE_WINDOWS, type DueWindow, type TicketFilter } from '../../../domain/ticketQueue.ts';
+import type { TicketVerificationService } from '../../../domain/ticketVerification.ts';
 import type { TicketWorkService } from '../../../domain/ticketWork.ts';
 import { ConsoleInputError, formKey, formText, newFormKey, queryParam, redirect, sendHtml } from './consoleHttp.ts';
 import type { ConsoleRouter } from './consoleRouter.ts';
@@ -14,6 +15,7 @@ import { STATUSES, ticketDetail, ticketList } from './ticketViews.ts';
 
 export interface TicketRouteDeps {
   readonly tickets: TicketWorkService;
+  readonly verification: TicketVerificationService;
   readonly staff: StaffService;
   readonly delivery: MailDelivery;
   readonly deadlines: DeadlinePolicy;
@@ -40,7 +42,7 @@ function ticketId(raw: unknown): string {
 }
 
 export function registerTicketRoutes(router: ConsoleRouter, deps: TicketRouteDeps): void {
-  const { tickets, staff, delivery, deadlines, now } = deps;
+  const { tickets, verification, staff, delivery, deadlines, now } = deps;
 
   router.page('/console/tickets', async ({ req, res, frame }) => {
     const values = {
@@ -79,6 +81,13 @@ export function registerTicketRoutes(router: ConsoleRouter, deps: TicketRouteDep
       now: now(),
       ...(notice === 'reply' ? { notice: 'Balasan dikirim ke antrean e-mail · Reply queued for sending' } : {}),
       ...(notice === 'saved' ? { notice: 'Tersimpan · Saved' } : {}),
+      ...(notice === 'link'
+        ? {
+            notice:
+              'Tautan verifikasi baru masuk antrean e-mail; tautan lama tidak berlaku lagi · ' +
+              'A new identity link was queued for sending; the old link no longer works',
+          }
+        : {}),
     });
     sendHtml(res, 200, page(frame('tickets'), ticket.id, body));
   });
@@ -116,5 +125,14 @@ export function registerTicketRoutes(router: ConsoleRouter, deps: TicketRouteDep
     const { repeated } = await tickets.reply(id, formText(req, 'text', 20_000), actor, key ? { key } : {});
     if (!repeated) delivery.wake();
     redirect(res, `/console/tickets/${id}?done=reply`);
+  });
+
+  /** A new identity link for the customer (the acknowledgement was held back by the mail caps, or its link expired). */
+  router.action('/console/tickets/:id/verification-link', async ({ req, res, actor }) => {
+    const id = ticketId(req.params.id);
+    const key = formKey(req);
+    const { repeated } = await verification.reissue(id, actor, key ? { key } : {});
+    if (!repeated) delivery.wake();
+    redirect(res, `/console/tickets/${id}?done=link`);
   });
 }

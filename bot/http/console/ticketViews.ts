@@ -117,6 +117,24 @@ export interface TicketPageData {
   readonly notice?: string;
 }
 
+/**
+ * Sending the customer a new identity link: for an acknowledgement the mail caps held back, or a link that expired
+ * (domain/ticketVerification.ts reissue).
+ */
+function identityLinkForm(t: TicketRecord, csrf: string, formKey: string, now: Date): SafeHtml {
+  const expiresAt = t.verification?.expiresAt;
+  const state = !expiresAt
+    ? both('Belum ada tautan.', 'No link yet.')
+    : Date.parse(expiresAt) <= now.getTime()
+      ? both(`Tautan kedaluwarsa ${formatTime(expiresAt, 'id')}.`, 'The link has expired.')
+      : both(`Tautan berlaku sampai ${formatTime(expiresAt, 'id')}.`, 'The link is valid until then.');
+  const sent = t.verification?.reissued?.length ?? 0;
+  return html`<form method="post" action="/console/tickets/${t.id}/verification-link" class="card" data-confirm="Kirim tautan verifikasi baru ke pelanggan? Tautan lama tidak berlaku lagi. · Send the customer a new identity link? The old link stops working.">${csrfField(csrf)}${onceField(formKey)}
+<h2>${both('Tautan verifikasi', 'Identity link')}</h2><p>${state}${sent > 0 ? html` ${both(`${sent}× dikirim ulang.`, `${sent}× sent again.`)}` : ''}</p>
+<p><small>${both('Kirim ulang bila e-mail konfirmasi tertahan batas e-mail atau tautannya kedaluwarsa; tautan lama tidak berlaku lagi.', 'Send it again when the acknowledgement was held back by the mail limits or its link expired; the old link stops working.')}</small></p>
+<button type="submit">${both('Kirim ulang tautan verifikasi', 'Send the identity link again')}</button></form>`;
+}
+
 export function ticketDetail(data: TicketPageData): SafeHtml {
   const { ticket: t, staff, csrf, now } = data;
   const status = ticketStatus(t);
@@ -164,5 +182,6 @@ ${
 <label>${both('Petugas', 'Staff member')}<select name="assignee"><option value="">—</option>${staff.filter((s) => !s.disabled).map((s) => html`<option value="${s.id}"${s.id === t.assigneeId ? html` selected` : ''}>${s.name}</option>`)}</select></label>
 <button type="submit">${both('Tugaskan', 'Assign')}</button></form>`
 }
+${closed || anonymised || isVerified(t) ? '' : identityLinkForm(t, csrf, data.formKey, now)}
 <p><a href="/console/audit?target=${t.id}">${both('Jejak audit tiket ini', 'Audit trail of this ticket')}</a></p></aside></div>`;
 }
