@@ -8,6 +8,7 @@ import { ticketReplyMail } from './mailTemplates.ts';
 import type { Clock, RequestStore, Transaction } from './ports.ts';
 import type { TicketKind, TicketRecord, TicketReply, TicketStatus } from './records.ts';
 import { addMails } from './requestMail.ts';
+import { searchAudit } from './searchAudit.ts';
 import { filterTickets, isOpen, isVerified, TICKET_STATUSES, type TicketFilter, ticketStatus } from './ticketQueue.ts';
 import { ticketMessageId } from './tickets.ts';
 
@@ -77,13 +78,26 @@ export const needsVerification = (kind: TicketKind): boolean => NEEDS_VERIFICATI
 export class TicketWorkService {
   constructor(private readonly deps: TicketWorkDeps) {}
 
-  /** The tickets matching `filter`, soonest due first (not audited: the HTTP layer decides what the list shows). */
-  async list(filter: TicketFilter): Promise<TicketRecord[]> {
-    const tickets = await this.deps.store.transaction((tx) => tx.tickets.list());
-    return filterTickets(
-      tickets.map((t) => this.withDueTime(t)),
-      filter,
-    );
+  /**
+   * The tickets matching `filter`, soonest due first. A list shows no personal data and is not audited; a text search
+   * (by an address, a name, an id) is a look-up of a person: with `searchedBy` it is audited as `tickets.searched`
+   * (searchAudit.ts: never the address or name itself) in the unit of work that read it.
+   */
+  async list(filter: TicketFilter, searchedBy?: AuditActor): Promise<TicketRecord[]> {
+    const at = this.deps.now();
+    return this.deps.store.transaction(async (tx) => {
+      const found = filterTickets(
+        (await tx.tickets.list()).map((t) => this.withDueTime(t)),
+        filter,
+      );
+      if (searchedBy !== undefined && filter.text?.trim())
+        await appendAudit(
+          tx,
+          { actor: searchedBy, action: 'tickets.searched', ...searchAudit(filter.text, found.length) },
+          at,
+        );
+      return found;
+    });
   }
 
   /** One ticket with its personal data; the viewing is audited ('ticket.viewed') in the same unit of work. */

@@ -3,6 +3,7 @@ import type { AuditTrail } from '../../../domain/audit.ts';
 import type { ConsentQueryService } from '../../../domain/consentQuery.ts';
 import { consentStatus } from '../../../domain/consentStatus.ts';
 import type { Clock } from '../../../domain/ports.ts';
+import { searchAudit } from '../../../domain/searchAudit.ts';
 import { formatTime } from '../../../domain/time.ts';
 import { ConsoleInputError, queryParam, sendHtml } from './consoleHttp.ts';
 import type { ConsoleRouter } from './consoleRouter.ts';
@@ -33,7 +34,7 @@ export function registerConsentConsoleRoutes(router: ConsoleRouter, deps: Consen
     const q = queryParam(req, 'q');
     const list = await consents.list({ ...(isState(status) ? { status } : {}), ...(q ? { text: q } : {}) });
     // The list shows parents' addresses: its view is audited like a ticket's.
-    await audit.record({ actor, action: 'consents.listed', details: { rows: String(list.length) } });
+    await audit.record({ actor, action: 'consents.listed', ...searchAudit(q, list.length) });
     const at = now();
     const rows = list.map(
       (c) => html`<tr><td><a href="/console/consents/${c.id}">${c.id}</a></td><td>${formatTime(c.createdAt, 'id')}</td>

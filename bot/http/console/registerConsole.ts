@@ -77,7 +77,7 @@ export function registerConsole(server: restify.Server, deps: ConsoleDeps): void
   registerConsentConsoleRoutes(router, { consents: services.consents, audit: services.audit, now });
   registerSuppressionRoutes(router, { suppression: services.suppression, audit: services.audit });
   registerAuditRoutes(router, { audit: services.audit });
-  registerStaffRoutes(router, { staff: services.staff });
+  registerStaffRoutes(router, { staff: services.staff, audit: services.audit });
   registerAccountRoutes(router, { staff: services.staff, qrSvg });
   registerExportRoutes(router, { exports: services.exports });
 }

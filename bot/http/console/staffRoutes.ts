@@ -1,4 +1,5 @@
 /** Staff accounts (admins only): add, disable or enable, reset a password, change a role. Every change audited. */
+import type { AuditTrail } from '../../../domain/audit.ts';
 import type { StaffRole } from '../../../domain/records.ts';
 import type { StaffService } from '../../../domain/staff.ts';
 import { formatTime } from '../../../domain/time.ts';
@@ -17,15 +18,22 @@ const DONE: Record<string, string> = {
   saved: 'Tersimpan · Saved',
 };
 
-export function registerStaffRoutes(router: ConsoleRouter, deps: { readonly staff: StaffService }): void {
-  const { staff } = deps;
+export interface StaffRouteDeps {
+  readonly staff: StaffService;
+  readonly audit: AuditTrail;
+}
+
+export function registerStaffRoutes(router: ConsoleRouter, deps: StaffRouteDeps): void {
+  const { staff, audit } = deps;
   const admin = { role: 'admin' } as const;
 
   router.page(
     '/console/staff',
-    async ({ req, res, frame, active }) => {
+    async ({ req, res, frame, active, actor }) => {
       const csrf = csrfField(active.session.csrfToken);
       const members = await staff.list();
+      // The list shows the team's names and addresses: its view is audited like the customers' lists.
+      await audit.record({ actor, action: 'staff.listed', details: { rows: String(members.length) } });
       const done = DONE[queryParam(req, 'done')];
       const rows = members.map(
         (

@@ -1,5 +1,6 @@
 /** The suppression list (stop-promo requests): search, the date and source of each entry, removal with a note. */
 import type { AuditTrail } from '../../../domain/audit.ts';
+import { searchAudit } from '../../../domain/searchAudit.ts';
 import type { SuppressionListService } from '../../../domain/suppressionList.ts';
 import { formatTime } from '../../../domain/time.ts';
 import { ConsoleInputError, formText, queryParam, redirect, sendHtml } from './consoleHttp.ts';
@@ -18,7 +19,7 @@ export function registerSuppressionRoutes(router: ConsoleRouter, deps: Suppressi
   router.page('/console/unsubscribes', async ({ req, res, frame, actor, active }) => {
     const q = queryParam(req, 'q');
     const list = await suppression.search(q || undefined);
-    await audit.record({ actor, action: 'unsubscribes.listed', details: { rows: String(list.length) } });
+    await audit.record({ actor, action: 'unsubscribes.listed', ...searchAudit(q, list.length) });
     const done = queryParam(req, 'done');
     const rows = list.map(
       (u) => html`<tr><td>${u.email}</td><td>${formatTime(u.createdAt, 'id')}</td><td>${u.source}</td>

@@ -44,7 +44,7 @@ function ticketId(raw: unknown): string {
 export function registerTicketRoutes(router: ConsoleRouter, deps: TicketRouteDeps): void {
   const { tickets, verification, staff, delivery, deadlines, now } = deps;
 
-  router.page('/console/tickets', async ({ req, res, frame }) => {
+  router.page('/console/tickets', async ({ req, res, frame, actor }) => {
     const values = {
       status: queryParam(req, 'status'),
       kind: queryParam(req, 'kind'),
@@ -62,7 +62,7 @@ export function registerTicketRoutes(router: ConsoleRouter, deps: TicketRouteDep
       ...(isDueWindow(values.when) ? { due: { window: values.when, now: now() } } : {}),
       ...(values.q ? { text: values.q } : {}),
     };
-    const [list, members] = await Promise.all([tickets.list(filter), staff.list()]);
+    const [list, members] = await Promise.all([tickets.list(filter, actor), staff.list()]);
     const byId = new Map(members.map((s) => [s.id, s]));
     sendHtml(res, 200, page(frame('tickets'), 'Permintaan · Requests', ticketList(list, values, byId, now())));
   });
