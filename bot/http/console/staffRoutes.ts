@@ -5,6 +5,7 @@ import type { StaffService } from '../../../domain/staff.ts';
 import { formatTime } from '../../../domain/time.ts';
 import { ConsoleInputError, formText, queryParam, redirect, sendHtml } from './consoleHttp.ts';
 import type { ConsoleRouter } from './consoleRouter.ts';
+import { type Column, dataTable } from './dataTable.ts';
 import { html } from './html.ts';
 import { both, csrfField, page } from './layout.ts';
 
@@ -12,6 +13,16 @@ const roleOf = (value: string): StaffRole => {
   if (value === 'admin' || value === 'support') return value;
   throw new ConsoleInputError('Peran tidak dikenal · Unknown role');
 };
+
+const STAFF_COLUMNS: readonly Column[] = [
+  { id: 'Nama', en: 'Name' },
+  { id: 'E-mail' },
+  { id: 'Peran', en: 'Role' },
+  { id: 'Status' },
+  { id: '2FA' },
+  { id: 'Dibuat', en: 'Created' },
+  { id: 'Tindakan', en: 'Actions' },
+];
 
 const DONE: Record<string, string> = {
   added: 'Staf ditambahkan · Staff member added',
@@ -35,22 +46,25 @@ export function registerStaffRoutes(router: ConsoleRouter, deps: StaffRouteDeps)
       // The list shows the team's names and addresses: its view is audited like the customers' lists.
       await audit.record({ actor, action: 'staff.listed', details: { rows: String(members.length) } });
       const done = DONE[queryParam(req, 'done')];
-      const rows = members.map(
-        (
-          s,
-        ) => html`<tr><td>${s.name}</td><td>${s.email}</td><td>${s.role}</td><td>${s.disabled ? 'Nonaktif · Disabled' : 'Aktif · Active'}</td>
-<td>${s.totpEnabled ? '✓' : '—'}</td><td>${formatTime(s.createdAt, 'id')}</td><td>
-<form method="post" action="/console/staff/state" class="inline">${csrf}<input type="hidden" name="email" value="${s.email}"><input type="hidden" name="disabled" value="${s.disabled ? 'no' : 'yes'}">
+      const rows = members.map((s) => ({
+        cells: [
+          s.name,
+          s.email,
+          s.role,
+          s.disabled ? 'Nonaktif · Disabled' : 'Aktif · Active',
+          s.totpEnabled ? '✓' : '—',
+          formatTime(s.createdAt, 'id'),
+          html`<form method="post" action="/console/staff/state" class="inline">${csrf}<input type="hidden" name="email" value="${s.email}"><input type="hidden" name="disabled" value="${s.disabled ? 'no' : 'yes'}">
 <button type="submit"${s.disabled ? '' : html` class="danger"`}>${s.disabled ? both('Aktifkan', 'Enable') : both('Nonaktifkan', 'Disable')}</button></form>
 <form method="post" action="/console/staff/role" class="inline">${csrf}<input type="hidden" name="email" value="${s.email}"><input type="hidden" name="role" value="${s.role === 'admin' ? 'support' : 'admin'}">
 <button type="submit">${s.role === 'admin' ? both('Jadikan support', 'Make support') : both('Jadikan admin', 'Make admin')}</button></form>
 <form method="post" action="/console/staff/reset" class="inline">${csrf}<input type="hidden" name="email" value="${s.email}">
 <input type="password" name="password" minlength="12" maxlength="256" required autocomplete="new-password" aria-label="Kata sandi baru · New password" placeholder="Kata sandi baru · New password">
-<button type="submit">${both('Atur ulang', 'Reset')}</button></form></td></tr>`,
-      );
+<button type="submit">${both('Atur ulang', 'Reset')}</button></form>`,
+        ],
+      }));
       const body = html`${done ? html`<p class="notice ok" role="status">${done}</p>` : ''}
-<div class="table-wrap"><table><thead><tr><th>${both('Nama', 'Name')}</th><th>E-mail</th><th>${both('Peran', 'Role')}</th><th>Status</th><th>2FA</th><th>${both('Dibuat', 'Created')}</th><th>${both('Tindakan', 'Actions')}</th></tr></thead>
-<tbody>${rows}</tbody></table></div>
+${dataTable(STAFF_COLUMNS, rows, both('Belum ada staf.', 'No staff yet.'))}
 <h2>${both('Tambah staf', 'Add staff member')}</h2><form method="post" action="/console/staff" class="card narrow">${csrf}
 <label>${both('Nama', 'Name')}<input type="text" name="name" required maxlength="100"></label>
 <label>E-mail<input type="email" name="email" required maxlength="320"></label>

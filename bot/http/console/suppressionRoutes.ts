@@ -5,6 +5,7 @@ import type { SuppressionListService } from '../../../domain/suppressionList.ts'
 import { formatTime } from '../../../domain/time.ts';
 import { ConsoleInputError, formText, queryParam, redirect, sendHtml } from './consoleHttp.ts';
 import type { ConsoleRouter } from './consoleRouter.ts';
+import { type Column, dataTable } from './dataTable.ts';
 import { html } from './html.ts';
 import { both, csrfField, page } from './layout.ts';
 
@@ -12,6 +13,13 @@ export interface SuppressionRouteDeps {
   readonly suppression: SuppressionListService;
   readonly audit: AuditTrail;
 }
+
+const SUPPRESSION_COLUMNS: readonly Column[] = [
+  { id: 'E-mail' },
+  { id: 'Ditambahkan', en: 'Added' },
+  { id: 'Sumber', en: 'Source' },
+  { id: 'Hapus (pelanggan mendaftar lagi)', en: 'Remove (opted in again)' },
+];
 
 export function registerSuppressionRoutes(router: ConsoleRouter, deps: SuppressionRouteDeps): void {
   const { suppression, audit } = deps;
@@ -21,18 +29,21 @@ export function registerSuppressionRoutes(router: ConsoleRouter, deps: Suppressi
     const list = await suppression.search(q || undefined);
     await audit.record({ actor, action: 'unsubscribes.listed', ...searchAudit(q, list.length) });
     const done = queryParam(req, 'done');
-    const rows = list.map(
-      (u) => html`<tr><td>${u.email}</td><td>${formatTime(u.createdAt, 'id')}</td><td>${u.source}</td>
-<td><form method="post" action="/console/unsubscribes/remove" class="inline" data-confirm="Hapus alamat ini dari daftar? · Remove this address from the list?">${csrfField(active.session.csrfToken)}
+    const rows = list.map((u) => ({
+      cells: [
+        u.email,
+        formatTime(u.createdAt, 'id'),
+        u.source,
+        html`<form method="post" action="/console/unsubscribes/remove" class="inline" data-confirm="Hapus alamat ini dari daftar? · Remove this address from the list?">${csrfField(active.session.csrfToken)}
 <input type="hidden" name="email" value="${u.email}"><input type="text" name="note" required maxlength="500" placeholder="Catatan (wajib) · Note (required)" aria-label="Catatan · Note">
-<button type="submit" class="danger">${both('Hapus', 'Remove')}</button></form></td></tr>`,
-    );
+<button type="submit" class="danger">${both('Hapus', 'Remove')}</button></form>`,
+      ],
+    }));
     const body = html`${done === 'removed' ? html`<p class="notice ok" role="status">${both('Alamat dihapus dari daftar.', 'Address removed from the list.')}</p>` : ''}
 <form method="get" action="/console/unsubscribes" class="card filters" role="search"><label>${both('Cari alamat', 'Search address')}<input type="search" name="q" value="${q}" maxlength="200"></label>
 <button type="submit" class="primary">${both('Cari', 'Search')}</button></form>
 <p><a href="/console/export/unsubscribes.csv">${both('Ekspor CSV untuk alat pemasaran', 'Export CSV for the marketing tool')}</a> · ${list.length} ${both('alamat', 'addresses')}</p>
-<div class="table-wrap"><table><thead><tr><th>E-mail</th><th>${both('Ditambahkan', 'Added')}</th><th>${both('Sumber', 'Source')}</th><th>${both('Hapus (pelanggan mendaftar lagi)', 'Remove (opted in again)')}</th></tr></thead>
-<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="4">${both('Daftar kosong.', 'The list is empty.')}</td></tr>`}</tbody></table></div>`;
+${dataTable(SUPPRESSION_COLUMNS, rows, both('Daftar kosong.', 'The list is empty.'))}`;
     sendHtml(res, 200, page(frame('suppression'), 'Daftar berhenti promo · Suppression list', body));
   });
 

@@ -13,6 +13,7 @@ import {
 } from '../../../domain/ticketQueue.ts';
 import { needsVerification } from '../../../domain/ticketWork.ts';
 import { formatTime } from '../../../domain/time.ts';
+import { type Column, dataTable } from './dataTable.ts';
 import { html, type SafeHtml } from './html.ts';
 import { both, csrfField, onceField } from './layout.ts';
 
@@ -78,20 +79,36 @@ export const DUE_WINDOW_LABELS: Record<DueWindow, { readonly id: string; readonl
 const option = (value: string, label: SafeHtml | string, selected: string): SafeHtml =>
   html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`;
 
+const TICKET_COLUMNS: readonly Column[] = [
+  { id: 'ID' },
+  { id: 'Tenggat', en: 'Due' },
+  { id: 'Status' },
+  { id: 'Identitas', en: 'Identity' },
+  { id: 'Jenis', en: 'Kind' },
+  { id: 'Menunggu', en: 'Waiting on' },
+  { id: 'Diterima', en: 'Received' },
+  { id: 'Petugas', en: 'Assignee' },
+];
+
 export function ticketList(
   tickets: readonly TicketRecord[],
   values: ListFilterValues,
   staffById: ReadonlyMap<string, StaffRecord>,
   now: Date,
 ): SafeHtml {
-  const rows = tickets.map(
-    (
-      t,
-    ) => html`<tr class="row-${URGENCY_CLASS[urgency(t, now)]}"><td><a href="/console/tickets/${t.id}">${t.id}</a></td>
-<td>${dueCell(t, now)}</td><td>${STATUS_LABELS[ticketStatus(t)].id}</td><td>${verifiedBadge(t)}</td>
-<td>${TICKET_KIND_LABELS[t.kind].id}</td><td>${WAITING[waitingOn(t)]}</td><td>${formatTime(t.createdAt, 'id')}</td>
-<td>${t.assigneeId ? (staffById.get(t.assigneeId)?.name ?? '?') : '—'}</td></tr>`,
-  );
+  const rows = tickets.map((t) => ({
+    cls: `row-${URGENCY_CLASS[urgency(t, now)]}`,
+    cells: [
+      html`<a href="/console/tickets/${t.id}">${t.id}</a>`,
+      dueCell(t, now),
+      STATUS_LABELS[ticketStatus(t)].id,
+      verifiedBadge(t),
+      TICKET_KIND_LABELS[t.kind].id,
+      WAITING[waitingOn(t)],
+      formatTime(t.createdAt, 'id'),
+      t.assigneeId ? (staffById.get(t.assigneeId)?.name ?? '?') : '—',
+    ],
+  }));
   return html`<form method="get" action="/console/tickets" class="card filters" role="search">
 <label>Status<select name="status">${option('', 'Semua · All', values.status)}${option('open', 'Terbuka · Open', values.status)}${STATUSES.map((s) => option(s, `${STATUS_LABELS[s].id} · ${STATUS_LABELS[s].en}`, values.status))}</select></label>
 <label>${both('Jenis', 'Kind')}<select name="kind">${option('', 'Semua · All', values.kind)}${TICKET_KINDS.map((k) => option(k, TICKET_KIND_LABELS[k].id, values.kind))}</select></label>
@@ -101,9 +118,7 @@ export function ticketList(
 <label>${both('Cari', 'Search')}<input type="search" name="q" value="${values.q}" placeholder="PRV-…, nama, e-mail" maxlength="200"></label>
 <button type="submit" class="primary">${both('Terapkan', 'Apply')}</button></form>
 <p>${tickets.length} ${both('permintaan, diurutkan menurut tenggat', 'requests, by due time')}</p>
-<div class="table-wrap"><table><thead><tr><th>ID</th><th>${both('Tenggat', 'Due')}</th><th>Status</th><th>${both('Identitas', 'Identity')}</th>
-<th>${both('Jenis', 'Kind')}</th><th>${both('Menunggu', 'Waiting on')}</th><th>${both('Diterima', 'Received')}</th><th>${both('Petugas', 'Assignee')}</th></tr></thead>
-<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="8">${both('Tidak ada permintaan yang cocok.', 'No matching requests.')}</td></tr>`}</tbody></table></div>`;
+${dataTable(TICKET_COLUMNS, rows, both('Tidak ada permintaan yang cocok.', 'No matching requests.'))}`;
 }
 
 export interface TicketPageData {
