@@ -12,7 +12,7 @@ import { StaticAsset } from '../staticAssets.ts';
 import { registerAccountRoutes } from './accountRoutes.ts';
 import { registerAuditRoutes } from './auditRoutes.ts';
 import { registerConsentConsoleRoutes } from './consentRoutes.ts';
-import { ConsoleHttp } from './consoleHttp.ts';
+import { ConsoleHttp, ConsoleInputError } from './consoleHttp.ts';
 import { ConsoleRouter } from './consoleRouter.ts';
 import { registerDashboardRoutes } from './dashboardRoutes.ts';
 import { registerExportRoutes } from './exportRoutes.ts';
@@ -80,4 +80,8 @@ export function registerConsole(server: restify.Server, deps: ConsoleDeps): void
   registerStaffRoutes(router, { staff: services.staff, audit: services.audit });
   registerAccountRoutes(router, { staff: services.staff, qrSvg });
   registerExportRoutes(router, { exports: services.exports });
+  // Any other page under /console: a console page saying so (after sign-in), not the API's JSON 404.
+  router.page('/console/*', async () => {
+    throw new ConsoleInputError('Halaman tidak ditemukan · Page not found', 404);
+  });
 }

@@ -127,6 +127,18 @@ describe('console over HTTP: sessions, CSRF, roles, throttling (real server)', f
     await alice.signIn(ADMIN.email, ADMIN.password);
     expect((await alice.get('/console/tickets/PRV-20990101-0001')).status).to.equal(404);
     expect((await alice.get('/console/tickets/..%2F..%2Fetc')).status).to.equal(404);
+    // Unknown console pages and odd ids: a console page saying "not found", never data or a 500.
+    for (const path of ['/console/nope', '/console/tickets/PRV-20990101-0001/x', '/console/tickets/a/b/c']) {
+      const response = await alice.get(path);
+      expect(response.status, path).to.equal(404);
+      expect(response.headers.get('content-type'), path).to.contain('text/html');
+      expect(response.body, path).to.contain('Alice Admin');
+    }
+    // Broken escapes never reach a route: refused before routing, with no data.
+    for (const path of ['/console/tickets/%E0%A4%A', '/console/consents/%ZZ'])
+      expect((await alice.get(path)).status, path).to.be.within(400, 499);
+    expect((await client().get('/console/nope')).status).to.equal(303);
+    expect((await alice.get('/console/consents/CNS-20990101-0001')).status).to.equal(404);
     const csrf = await alice.csrf();
     const status = await alice.post('/console/tickets/PRV-20990101-0001/status', { csrf, status: 'teleported' });
     expect(status.status).to.equal(400);
