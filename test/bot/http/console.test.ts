@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { totpCode } from '../../../domain/totp.ts';
 import { type RunningApp, readDbFile, startApp } from '../../support/appHarness.ts';
-import { ConsoleClient, TEST_SCRYPT } from '../../support/consoleHarness.ts';
+import { ConsoleClient, recordTicket, TEST_SCRYPT } from '../../support/consoleHarness.ts';
 import { tempDir } from '../../support/tempDir.ts';
 
 const ADMIN = { email: 'alice@wowrack.co.id', name: 'Alice Admin', password: 'kata-sandi-admin-1' };
@@ -51,6 +51,31 @@ describe('console over HTTP: sessions, CSRF, roles, throttling (real server)', f
     expect(post.headers.get('location')).to.equal('/console/login');
     const forged = await anonymous.get('/console', { cookie: `wpc_session=${'A'.repeat(43)}` });
     expect(forged.status).to.equal(303);
+  });
+
+  it('every console route as registered refuses a request without a session (a new route is covered by itself)', async () => {
+    const ticketId = await recordTicket(running.app, { email: 'tanpa.sesi@example.test' });
+    const open = /^\/console\/(login|assets\/)/;
+    const routes = Object.values(running.app.server.router.getRoutes())
+      .map((r) => ({ method: r.method.toUpperCase(), path: String(r.path) }))
+      .filter((r) => r.path.startsWith('/console') && !open.test(r.path));
+    expect(routes.length).to.be.at.least(25);
+    const anonymous = client();
+    for (const { method, path } of routes) {
+      const url = path.replace(/:\w+/g, ticketId).replace('*', 'x');
+      const response =
+        method === 'POST' ? await anonymous.post(url, { text: 'x', status: 'resolved' }) : await anonymous.get(url);
+      const where = `${method} ${path}`;
+      if (path.startsWith('/console/export/')) expect(response.status, where).to.equal(401);
+      else {
+        expect(response.status, where).to.equal(303);
+        expect(response.headers.get('location'), where).to.match(/^\/console\/login/);
+      }
+      expect(response.body, where).not.to.contain(ticketId).and.not.to.contain('tanpa.sesi');
+    }
+    const ticket = (await readDbFile(running.dataDir)).tickets.find((t) => t.id === ticketId);
+    expect(ticket?.status).to.equal(undefined);
+    expect(ticket?.replies ?? []).to.deep.equal([]);
   });
 
   it('the sign-in form carries its own token; a post without it, or from another site, is refused', async () => {
