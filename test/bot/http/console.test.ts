@@ -144,6 +144,20 @@ describe('console over HTTP: sessions, CSRF, roles, throttling (real server)', f
     const csrf = await budi.csrf();
     const post = await budi.post('/console/staff/state', { csrf, email: ADMIN.email, disabled: 'yes' });
     expect(post.status).to.equal(403);
+    // Every staff-management form, with a valid token: refused, and no account changes.
+    const before = JSON.stringify((await readDbFile(running.dataDir)).staff);
+    const forms: [string, Record<string, string>][] = [
+      [
+        '/console/staff',
+        { name: 'Mallory', email: 'mallory@wowrack.co.id', role: 'admin', password: 'kata-sandi-mal-01' },
+      ],
+      ['/console/staff/state', { email: ADMIN.email, disabled: 'yes' }],
+      ['/console/staff/role', { email: SUPPORT.email, role: 'admin' }],
+      ['/console/staff/reset', { email: ADMIN.email, password: 'kata-sandi-baru-mal-1' }],
+    ];
+    for (const [path, form] of forms) expect((await budi.post(path, { csrf, ...form })).status, path).to.equal(403);
+    expect(JSON.stringify((await readDbFile(running.dataDir)).staff)).to.equal(before);
+    expect((await budi.get('/console')).body).not.to.contain('href="/console/staff"');
     expect((await budi.get('/console/tickets')).status).to.equal(200);
   });
 
