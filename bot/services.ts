@@ -61,7 +61,7 @@ export function buildServices(
   const { now, deliveryWaitMs } = seams;
   const { supportEmail, publicUrl, deadlines } = config;
   const marketingEmail = config.mail.marketingEmail;
-  const quota = new MailQuota([supportEmail, marketingEmail]);
+  const quota = mailQuotaOf(config);
   const requests = new RequestRecorder({ store, delivery, quota, now, deliveryWaitMs });
   return {
     unsubscribes: new UnsubscribeService({ store, requests, marketingEmail, supportEmail }),
@@ -72,9 +72,13 @@ export function buildServices(
   };
 }
 
+/** The mail caps: our own support and marketing mailboxes are not capped. */
+const mailQuotaOf = (config: Pick<Config, 'supportEmail' | 'mail'>): MailQuota =>
+  new MailQuota([config.supportEmail, config.mail.marketingEmail]);
+
 /** The console's services (also what the staff and audit commands work with, bot/cli). */
 export function buildConsoleServices(
-  config: Pick<Config, 'supportEmail' | 'publicUrl' | 'deadlines' | 'console'>,
+  config: Pick<Config, 'supportEmail' | 'publicUrl' | 'deadlines' | 'console' | 'mail'>,
   store: RequestStore,
   seams: Pick<ServiceSeams, 'now' | 'scryptCost'>,
 ): ConsoleServices {
@@ -87,7 +91,7 @@ export function buildConsoleServices(
     sessions,
     signIn: new SignInService({ store, now, credentials: staff, sessions, throttle: new SignInThrottle(now) }),
     tickets: new TicketWorkService({ store, now, supportEmail, deadlines }),
-    verification: new TicketVerificationService({ store, now }),
+    verification: new TicketVerificationService({ store, now, quota: mailQuotaOf(config), supportEmail, publicUrl }),
     consents: new ConsentQueryService({ store, now }),
     suppression: new SuppressionListService({ store, now }),
     exports: new ExportService({ store, now }),

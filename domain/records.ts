@@ -29,6 +29,8 @@ export interface TicketNote {
   readonly at: string;
   readonly staffId: string;
   readonly text: string;
+  /** The form's one-time key: the same form posted twice (a double click) adds the note once. */
+  readonly key?: string;
 }
 
 /** An answer sent to the customer from the console (through the outbox). */
@@ -38,6 +40,8 @@ export interface TicketReply {
   readonly text: string;
   readonly outboxId: string;
   readonly messageId: string;
+  /** The form's one-time key: the same form posted twice (a double click) sends one mail. */
+  readonly key?: string;
 }
 
 /**
@@ -49,6 +53,8 @@ export interface TicketVerification {
   readonly expiresAt: string;
   readonly verifiedAt?: string;
   readonly override?: { readonly at: string; readonly staffId: string; readonly reason: string };
+  /** New links staff sent (each replaced the one before), newest last; `key` is the form's one-time key. */
+  readonly reissued?: readonly { readonly at: string; readonly staffId: string; readonly key?: string }[];
 }
 
 export interface TicketRecord extends RequestOrigin {

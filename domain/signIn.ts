@@ -41,8 +41,12 @@ const addressTag = (email: string): string =>
 export class SignInService {
   constructor(private readonly deps: SignInDeps) {}
 
-  /** `client` identifies the browser's address (a keyed hash), for the per-client limit. */
-  async signIn(email: string, password: string, client: string): Promise<SignInResult> {
+  /**
+   * `client` identifies the browser's address (a keyed hash), for the per-client limit. `previousSessionId`: the
+   * session the browser already had (its cookie); a successful sign-in ends it, so a browser holds one session and a
+   * session id planted before the sign-in never becomes a signed-in one.
+   */
+  async signIn(email: string, password: string, client: string, previousSessionId?: string): Promise<SignInResult> {
     const { credentials, sessions, throttle } = this.deps;
     const account = `account:${emailKey(email) ?? email.slice(0, 320).toLowerCase()}`;
     const keys = [account, `client:${client}`];
@@ -58,6 +62,7 @@ export class SignInService {
       return { status: 'refused' };
     }
     const second = staff.totpEnabled === true;
+    if (previousSessionId !== undefined) await sessions.close(previousSessionId);
     const session = await sessions.open(staff.id, second);
     if (!second) throttle.succeeded(keys);
     await this.#audit(second ? 'signin.password-accepted' : 'signin.succeeded', staff.id, {}, `staff:${staff.id}`);

@@ -6,12 +6,30 @@ import { hashToken } from './consent.ts';
 import { type DeadlinePolicy, ticketDeadline } from './deadlines.ts';
 import { ticketAcknowledgementMail, ticketToSupportMail } from './mailTemplates.ts';
 import { readableId } from './readableId.ts';
-import type { RequestOrigin, TicketKind, TicketRecord } from './records.ts';
+import type { RequestOrigin, TicketKind, TicketRecord, TicketVerification } from './records.ts';
 import { redact } from './redact.ts';
 import { originOf, type RequestOutcome, type RequestRecorder, recordOrigin } from './requestMail.ts';
 
 /** How long the identity link in the acknowledgement works. */
 export const VERIFICATION_VALIDITY_MS = 7 * 24 * 3_600_000;
+
+/**
+ * A new identity link: the URL for the mail (the token is in it and nowhere else) and what the ticket keeps of it
+ * (the token's SHA-256 and the end of its validity).
+ */
+export function newVerificationLink(
+  publicUrl: string,
+  now: Date,
+): { readonly link: string; readonly verification: TicketVerification } {
+  const token = randomBytes(32).toString('base64url');
+  return {
+    link: `${publicUrl.replace(/\/+$/, '')}/verify/${token}`,
+    verification: {
+      tokenHash: hashToken(token),
+      expiresAt: new Date(now.getTime() + VERIFICATION_VALIDITY_MS).toISOString(),
+    },
+  };
+}
 
 export interface TicketInput extends RequestOrigin {
   readonly kind: TicketKind;
@@ -51,8 +69,6 @@ export class TicketService {
     const { requests, supportEmail, deadlines, publicUrl } = this.deps;
     const email = normalizeEmail(input.email);
     if (!email) throw new InvalidAddressError('replyTo');
-    const token = randomBytes(32).toString('base64url');
-    const link = `${publicUrl.replace(/\/+$/, '')}/verify/${token}`;
     return requests.record<TicketRecord>({
       origin: originOf(input),
       findByKey: (tx, key) => tx.tickets.findByRequestKey(key),
@@ -60,6 +76,7 @@ export class TicketService {
       recipients: [],
       prepare: async (tx, now) => {
         const due = ticketDeadline(input.kind, now, deadlines).dueAt;
+        const { link, verification } = newVerificationLink(publicUrl, now);
         const id = await readableId('PRV', now, (taken) => tx.tickets.idTaken(taken));
         const ticket: TicketRecord = {
           id,
@@ -73,10 +90,7 @@ export class TicketService {
           question: redact(input.question),
           transcript: [...input.transcript],
           ...recordOrigin(input),
-          verification: {
-            tokenHash: hashToken(token),
-            expiresAt: new Date(now.getTime() + VERIFICATION_VALIDITY_MS).toISOString(),
-          },
+          verification,
           messageId: ticketMessageId(id, 'ack', supportEmail),
         };
         return {

@@ -200,7 +200,14 @@ describe('support console in headless Chromium (real app, real SMTP, real browse
     const link = /(http:\/\/assistant\.example\.test\/verify\/[A-Za-z0-9_-]{43})/.exec(text)?.[1];
     if (!link) throw new Error(`no verification link in: ${text}`);
     const customerPage = await context.newPage();
+    customerPage.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`customer page console.error: ${m.text()}`);
+    });
     await customerPage.goto(link.replace(PUBLIC_URL, base));
+    // Styled by its own style block, which the CSP allows by hash (a blocked one would leave the page unstyled).
+    expect(
+      await customerPage.evaluate(() => getComputedStyle(document.querySelector('main') ?? document.body).maxWidth),
+    ).to.equal('560px');
     expect(await customerPage.content()).not.to.contain(CUSTOMER);
     await customerPage.screenshot({ path: join(ARTIFACTS, '06-customer-link.png') });
     // Opening the link decided nothing.
@@ -319,19 +326,38 @@ describe('support console in headless Chromium (real app, real SMTP, real browse
     await main().getByText('Verifikasi dua langkah aktif').waitFor({ timeout: WAIT_MS });
   });
 
-  it('on a phone the pages fit the screen', async () => {
+  it('on a phone the pages fit the screen; table rows are labelled cards, nothing scrolls sideways', async () => {
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
     for (const [path, name] of [
       ['/console', '14-phone-dashboard'],
       ['/console/tickets', '15-phone-tickets'],
       [`/console/tickets/${ticketId}`, '16-phone-ticket'],
+      ['/console/consents', '18-phone-consents'],
+      ['/console/unsubscribes', '19-phone-suppression'],
+      ['/console/audit', '20-phone-audit'],
+      ['/console/staff', '21-phone-staff'],
     ] as const) {
       await phone.goto(`${base}${path}`);
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${path} is wider than the phone`).to.be.at.most(0);
-      await phone.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+      const tables = await phone.evaluate(() =>
+        [...document.querySelectorAll('.table-wrap')].map((wrap) => ({
+          sideways: wrap.scrollWidth - wrap.clientWidth,
+          head: getComputedStyle(wrap.querySelector('thead') ?? wrap).position,
+          labelled: [...wrap.querySelectorAll('tbody tr:not(.empty) td')].every((td) => td.hasAttribute('data-label')),
+        })),
+      );
+      for (const table of tables) expect(table, path).to.deep.equal({ sideways: 0, head: 'absolute', labelled: true });
+      // The audit trail is hundreds of cards long: its first screen is what the picture needs.
+      await phone.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: !path.endsWith('/audit') });
     }
+    // A ticket row reads as a card: its id first, then each field under its column's name.
+    await phone.goto(`${base}/console/tickets`);
+    const card = phone.locator('main tbody tr', { hasText: ticketId });
+    expect(await card.locator('td[data-label="Tenggat · Due"] time').count()).to.equal(1);
+    const box = await card.boundingBox();
+    expect(box?.width ?? 999).to.be.at.most(390);
     await phone.close();
   });
 

@@ -1,4 +1,9 @@
-/** Shared pieces of the console tests: a cheap password hash, and a cookie-keeping client for the console's forms. */
+/**
+ * Shared pieces of the console tests: a cheap password hash, a cookie-keeping client for the console's forms, and a
+ * ticket recorded the way the support-request flow records it.
+ */
+import type { App } from '../../bot/app.ts';
+import type { TicketInput } from '../../domain/tickets.ts';
 
 /** A cheap scrypt cost: the tests check the logic, not the work factor (production uses N = 2^15). */
 export const TEST_SCRYPT = { n: 2 ** 10, r: 8, p: 1 };
@@ -64,4 +69,25 @@ export class ConsoleClient {
 /** The value of the form field `csrf` in a page. */
 export function csrfOf(html: string): string {
   return /name="csrf" value="([^"]*)"/.exec(html)?.[1] ?? '';
+}
+
+/** Records a ticket through the app's TicketService (as the chat flow does); its id. */
+export async function recordTicket(app: App, fields: Partial<TicketInput> = {}): Promise<string> {
+  const outcome = await app.services.tickets.create({
+    kind: 'access',
+    name: 'Budi Santoso',
+    email: 'budi.pelanggan@example.test',
+    question: 'saya mau minta salinan data saya',
+    transcript: [],
+    lang: 'id',
+    conversationId: `conv-${Math.random().toString(36).slice(2)}`,
+    ...fields,
+  });
+  if (outcome.status === 'limited') throw new Error('the ticket was not recorded: mail caps');
+  return outcome.record.id;
+}
+
+/** The value of the form field `once` (a form's one-time key) in a page. */
+export function formKeyOf(html: string): string {
+  return /name="once" value="([^"]*)"/.exec(html)?.[1] ?? '';
 }

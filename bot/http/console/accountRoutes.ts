@@ -1,7 +1,7 @@
 /** The signed-in member's own account: the optional TOTP second factor (QR code for an authenticator app). */
 import type { StaffService } from '../../../domain/staff.ts';
-import { field, queryParam, redirect, sendHtml } from './consoleHttp.ts';
-import { ConsoleInputError, type ConsoleRouter } from './consoleRouter.ts';
+import { ConsoleInputError, formText, queryParam, redirect, sendHtml } from './consoleHttp.ts';
+import type { ConsoleRouter } from './consoleRouter.ts';
 import { html, trusted } from './html.ts';
 import { both, csrfField, page } from './layout.ts';
 
@@ -42,7 +42,7 @@ ${
   });
 
   router.action('/console/account/2fa/confirm', async ({ req, res, actor, active }) => {
-    const ok = await staff.confirmTotpEnrolment(active.staff.id, field(req, 'code', 12).replace(/\s+/g, ''), actor);
+    const ok = await staff.confirmTotpEnrolment(active.staff.id, formText(req, 'code', 12).replace(/\s+/g, ''), actor);
     if (!ok)
       throw new ConsoleInputError('Kode salah; mulai lagi dari Akun saya · Wrong code; start again from My account');
     redirect(res, '/console/account?done=2fa-on');

@@ -3,9 +3,11 @@ import type { AuditTrail } from '../../../domain/audit.ts';
 import type { ConsentQueryService } from '../../../domain/consentQuery.ts';
 import { consentStatus } from '../../../domain/consentStatus.ts';
 import type { Clock } from '../../../domain/ports.ts';
+import { searchAudit } from '../../../domain/searchAudit.ts';
 import { formatTime } from '../../../domain/time.ts';
-import { queryParam, sendHtml } from './consoleHttp.ts';
-import { ConsoleInputError, type ConsoleRouter } from './consoleRouter.ts';
+import { ConsoleInputError, queryParam, sendHtml } from './consoleHttp.ts';
+import type { ConsoleRouter } from './consoleRouter.ts';
+import { type Column, dataTable } from './dataTable.ts';
 import { html } from './html.ts';
 import { both, page } from './layout.ts';
 
@@ -23,6 +25,14 @@ const STATE_LABELS: Record<ConsentState, string> = {
   declined: 'Ditolak · Declined',
   expired: 'Kedaluwarsa · Expired',
 };
+const CONSENT_COLUMNS: readonly Column[] = [
+  { id: 'ID' },
+  { id: 'Diminta', en: 'Requested' },
+  { id: 'Status' },
+  { id: 'Diputuskan', en: 'Decided' },
+  { id: 'Usia anak', en: 'Child age' },
+  { id: 'E-mail orang tua', en: 'Parent e-mail' },
+];
 const isState = (value: string): value is ConsentState => (STATES as readonly string[]).includes(value);
 
 export function registerConsentConsoleRoutes(router: ConsoleRouter, deps: ConsentRouteDeps): void {
@@ -33,19 +43,24 @@ export function registerConsentConsoleRoutes(router: ConsoleRouter, deps: Consen
     const q = queryParam(req, 'q');
     const list = await consents.list({ ...(isState(status) ? { status } : {}), ...(q ? { text: q } : {}) });
     // The list shows parents' addresses: its view is audited like a ticket's.
-    await audit.record({ actor, action: 'consents.listed', details: { rows: String(list.length) } });
+    await audit.record({ actor, action: 'consents.listed', ...searchAudit(q, list.length) });
     const at = now();
-    const rows = list.map(
-      (c) => html`<tr><td><a href="/console/consents/${c.id}">${c.id}</a></td><td>${formatTime(c.createdAt, 'id')}</td>
-<td>${STATE_LABELS[consentStatus(c, at)]}</td><td>${c.decidedAt ? formatTime(c.decidedAt, 'id') : '—'}</td><td>${c.childAge}</td><td>${c.parentEmail}</td></tr>`,
-    );
+    const rows = list.map((c) => ({
+      cells: [
+        html`<a href="/console/consents/${c.id}">${c.id}</a>`,
+        formatTime(c.createdAt, 'id'),
+        STATE_LABELS[consentStatus(c, at)],
+        c.decidedAt ? formatTime(c.decidedAt, 'id') : '—',
+        c.childAge,
+        c.parentEmail,
+      ],
+    }));
     const body = html`<form method="get" action="/console/consents" class="card filters" role="search">
 <label>Status<select name="status"><option value="">Semua · All</option>${STATES.map((s) => html`<option value="${s}"${s === status ? html` selected` : ''}>${STATE_LABELS[s]}</option>`)}</select></label>
 <label>${both('Cari', 'Search')}<input type="search" name="q" value="${q}" maxlength="200" placeholder="CNS-…, e-mail"></label>
 <button type="submit" class="primary">${both('Terapkan', 'Apply')}</button></form>
 <p><a href="/console/export/consents.csv">${both('Ekspor CSV', 'Export CSV')}</a></p>
-<div class="table-wrap"><table><thead><tr><th>ID</th><th>${both('Diminta', 'Requested')}</th><th>Status</th><th>${both('Diputuskan', 'Decided')}</th><th>${both('Usia anak', 'Child age')}</th><th>${both('E-mail orang tua', 'Parent e-mail')}</th></tr></thead>
-<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="6">${both('Belum ada permintaan persetujuan.', 'No consent requests yet.')}</td></tr>`}</tbody></table></div>`;
+${dataTable(CONSENT_COLUMNS, rows, both('Belum ada permintaan persetujuan.', 'No consent requests yet.'))}`;
     sendHtml(res, 200, page(frame('consents'), 'Persetujuan orang tua · Parental consents', body));
   });
 

@@ -83,11 +83,53 @@ export function sendCsv(res: restify.Response, filename: string, csv: string): v
   res.end(body);
 }
 
-/** A form field as one trimmed string ('' when missing or not a single value). */
-export function field(req: restify.Request, name: string, maxLength = 20_000): string {
+/** A refusal a route can explain to the staff member (bad form input, a rule of the domain). */
+export class ConsoleInputError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+function rawField(req: restify.Request, name: string): string {
   const body: unknown = req.body;
   const value = typeof body === 'object' && body !== null && name in body ? Reflect.get(body, name) : undefined;
-  return typeof value === 'string' ? value.slice(0, maxLength).trim() : '';
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * A form field as one trimmed string, cut to `maxLength` ('' when missing or not a single value). Only for the
+ * sign-in forms, whose values are compared, never kept; console forms read their fields with formText.
+ */
+export function field(req: restify.Request, name: string, maxLength = 20_000): string {
+  return rawField(req, name).slice(0, maxLength).trim();
+}
+
+/**
+ * A console form's field as one trimmed string ('' when missing or not a single value). Longer than `maxLength`
+ * characters is refused (ConsoleInputError 400), never cut: a reply or note cut short would be kept or sent as if
+ * the staff member had written it so.
+ */
+export function formText(req: restify.Request, name: string, maxLength: number): string {
+  const value = rawField(req, name).trim();
+  if (Array.from(value).length > maxLength)
+    throw new ConsoleInputError(
+      `Isian "${name}" terlalu panjang (maks. ${maxLength} karakter) · The field "${name}" is too long (${maxLength} characters at most)`,
+    );
+  return value;
+}
+
+const FORM_KEY = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** A new one-time key for a form whose action must happen once however often it is posted (a reply, a note). */
+export const newFormKey = (): string => randomBytes(16).toString('base64url');
+
+/** The one-time key a form carried (field `once`), or undefined when it has none of the right shape. */
+export function formKey(req: restify.Request): string | undefined {
+  const value = rawField(req, 'once');
+  return FORM_KEY.test(value) ? value : undefined;
 }
 
 /** A query parameter as one trimmed string. */

@@ -8,7 +8,7 @@ import type { StaffRole } from '../../../domain/records.ts';
 import type { ActiveSession } from '../../../domain/staffSessions.ts';
 import type { Logger } from '../../log/logger.ts';
 import { loggablePath } from '../loggablePath.ts';
-import { type ConsoleHttp, redirect, sendHtml, sendJsonError } from './consoleHttp.ts';
+import { type ConsoleHttp, ConsoleInputError, redirect, sendHtml, sendJsonError } from './consoleHttp.ts';
 import { html } from './html.ts';
 import { both, type ConsoleAssetPaths, type ConsoleSection, type PageFrame, page } from './layout.ts';
 
@@ -26,16 +26,6 @@ type Handler = (request: ConsoleRequest) => Promise<void>;
 
 interface RouteOptions {
   readonly role?: StaffRole;
-}
-
-/** A refusal a route can explain to the staff member (bad form input, a rule of the domain). */
-export class ConsoleInputError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 const hasReason = (error: unknown): error is Error & { reason: string } =>
@@ -60,6 +50,22 @@ const REASONS: Readonly<Record<string, { readonly status: number; readonly text:
       'can only be resolved with an override reason (kept in the audit trail)',
   },
   text: { status: 400, text: 'Teks kosong atau terlalu panjang · The text is empty or too long' },
+  verified: {
+    status: 409,
+    text: 'Identitas pelanggan sudah terverifikasi · The customer’s identity is verified already',
+  },
+  'link-limit': {
+    status: 429,
+    text:
+      'Permintaan ini sudah mendapat 3 tautan baru dalam 24 jam; coba lagi besok atau hubungi pelanggan langsung · ' +
+      'This request had 3 new links in 24 hours; try again tomorrow or contact the customer directly',
+  },
+  'mail-cap': {
+    status: 429,
+    text:
+      'Kotak surat pelanggan sudah mencapai batas e-mail per jam; coba lagi dalam satu jam · ' +
+      'The customer’s mailbox has had its e-mails for the hour; try again in an hour',
+  },
   status: { status: 400, text: 'Status tidak dikenal · Unknown status' },
   assignee: { status: 400, text: 'Petugas tidak dikenal atau nonaktif · Unknown or disabled staff member' },
   email: { status: 400, text: 'Alamat e-mail tidak valid · Not a valid e-mail address' },

@@ -45,6 +45,9 @@ const NAV: readonly { section: ConsoleSection; href: string; id: string; en: str
 export const csrfField = (token: string | undefined): SafeHtml =>
   html`<input type="hidden" name="csrf" value="${token ?? ''}">`;
 
+/** A hidden field with a form's one-time key (the action happens once however often the form is posted). */
+export const onceField = (key: string): SafeHtml => html`<input type="hidden" name="once" value="${key}">`;
+
 export function page(frame: PageFrame, title: string, body: HtmlValue): string {
   const { staff, section } = frame;
   const signOut = staff

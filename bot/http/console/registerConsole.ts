@@ -12,7 +12,7 @@ import { StaticAsset } from '../staticAssets.ts';
 import { registerAccountRoutes } from './accountRoutes.ts';
 import { registerAuditRoutes } from './auditRoutes.ts';
 import { registerConsentConsoleRoutes } from './consentRoutes.ts';
-import { ConsoleHttp } from './consoleHttp.ts';
+import { ConsoleHttp, ConsoleInputError } from './consoleHttp.ts';
 import { ConsoleRouter } from './consoleRouter.ts';
 import { registerDashboardRoutes } from './dashboardRoutes.ts';
 import { registerExportRoutes } from './exportRoutes.ts';
@@ -77,6 +77,7 @@ export function registerConsole(server: restify.Server, deps: ConsoleDeps): void
   });
   registerTicketRoutes(router, {
     tickets: services.tickets,
+    verification: services.verification,
     staff: services.staff,
     delivery: deps.delivery,
     deadlines: deps.deadlines,
@@ -85,8 +86,12 @@ export function registerConsole(server: restify.Server, deps: ConsoleDeps): void
   registerConsentConsoleRoutes(router, { consents: services.consents, audit: services.audit, now });
   registerSuppressionRoutes(router, { suppression: services.suppression, audit: services.audit });
   registerAuditRoutes(router, { audit: services.audit });
-  registerStaffRoutes(router, { staff: services.staff });
+  registerStaffRoutes(router, { staff: services.staff, audit: services.audit });
   registerAccountRoutes(router, { staff: services.staff, qrSvg });
   registerExportRoutes(router, { exports: services.exports });
   if (knowledge) registerKnowledgeRoutes(router, knowledge);
+  // Any other page under /console: a console page saying so (after sign-in), not the API's JSON 404.
+  router.page('/console/*', async () => {
+    throw new ConsoleInputError('Halaman tidak ditemukan · Page not found', 404);
+  });
 }

@@ -106,7 +106,7 @@ export function registerSignInRoutes(server: restify.Server, deps: SignInRouteDe
       signInPage(res, 400, next, notice('error', 'Isi e-mail dan kata sandi.', 'Enter your e-mail and password.'));
       return;
     }
-    const result = await signIn.signIn(email, password, http.clientKey(req));
+    const result = await signIn.signIn(email, password, http.clientKey(req), http.sessionId(req));
     answer(res, result, next, (status, n, headers) => signInPage(res, status, next, n, headers));
   });
 

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { totpCode } from '../../../domain/totp.ts';
 import { type RunningApp, readDbFile, startApp } from '../../support/appHarness.ts';
-import { ConsoleClient, TEST_SCRYPT } from '../../support/consoleHarness.ts';
+import { ConsoleClient, recordTicket, TEST_SCRYPT } from '../../support/consoleHarness.ts';
 import { tempDir } from '../../support/tempDir.ts';
 
 const ADMIN = { email: 'alice@wowrack.co.id', name: 'Alice Admin', password: 'kata-sandi-admin-1' };
@@ -51,6 +51,31 @@ describe('console over HTTP: sessions, CSRF, roles, throttling (real server)', f
     expect(post.headers.get('location')).to.equal('/console/login');
     const forged = await anonymous.get('/console', { cookie: `wpc_session=${'A'.repeat(43)}` });
     expect(forged.status).to.equal(303);
+  });
+
+  it('every console route as registered refuses a request without a session (a new route is covered by itself)', async () => {
+    const ticketId = await recordTicket(running.app, { email: 'tanpa.sesi@example.test' });
+    const open = /^\/console\/(login|assets\/)/;
+    const routes = Object.values(running.app.server.router.getRoutes())
+      .map((r) => ({ method: r.method.toUpperCase(), path: String(r.path) }))
+      .filter((r) => r.path.startsWith('/console') && !open.test(r.path));
+    expect(routes.length).to.be.at.least(25);
+    const anonymous = client();
+    for (const { method, path } of routes) {
+      const url = path.replace(/:\w+/g, ticketId).replace('*', 'x');
+      const response =
+        method === 'POST' ? await anonymous.post(url, { text: 'x', status: 'resolved' }) : await anonymous.get(url);
+      const where = `${method} ${path}`;
+      if (path.startsWith('/console/export/')) expect(response.status, where).to.equal(401);
+      else {
+        expect(response.status, where).to.equal(303);
+        expect(response.headers.get('location'), where).to.match(/^\/console\/login/);
+      }
+      expect(response.body, where).not.to.contain(ticketId).and.not.to.contain('tanpa.sesi');
+    }
+    const ticket = (await readDbFile(running.dataDir)).tickets.find((t) => t.id === ticketId);
+    expect(ticket?.status).to.equal(undefined);
+    expect(ticket?.replies ?? []).to.deep.equal([]);
   });
 
   it('the sign-in form carries its own token; a post without it, or from another site, is refused', async () => {
@@ -119,6 +144,20 @@ describe('console over HTTP: sessions, CSRF, roles, throttling (real server)', f
     const csrf = await budi.csrf();
     const post = await budi.post('/console/staff/state', { csrf, email: ADMIN.email, disabled: 'yes' });
     expect(post.status).to.equal(403);
+    // Every staff-management form, with a valid token: refused, and no account changes.
+    const before = JSON.stringify((await readDbFile(running.dataDir)).staff);
+    const forms: [string, Record<string, string>][] = [
+      [
+        '/console/staff',
+        { name: 'Mallory', email: 'mallory@wowrack.co.id', role: 'admin', password: 'kata-sandi-mal-01' },
+      ],
+      ['/console/staff/state', { email: ADMIN.email, disabled: 'yes' }],
+      ['/console/staff/role', { email: SUPPORT.email, role: 'admin' }],
+      ['/console/staff/reset', { email: ADMIN.email, password: 'kata-sandi-baru-mal-1' }],
+    ];
+    for (const [path, form] of forms) expect((await budi.post(path, { csrf, ...form })).status, path).to.equal(403);
+    expect(JSON.stringify((await readDbFile(running.dataDir)).staff)).to.equal(before);
+    expect((await budi.get('/console')).body).not.to.contain('href="/console/staff"');
     expect((await budi.get('/console/tickets')).status).to.equal(200);
   });
 
@@ -127,6 +166,18 @@ describe('console over HTTP: sessions, CSRF, roles, throttling (real server)', f
     await alice.signIn(ADMIN.email, ADMIN.password);
     expect((await alice.get('/console/tickets/PRV-20990101-0001')).status).to.equal(404);
     expect((await alice.get('/console/tickets/..%2F..%2Fetc')).status).to.equal(404);
+    // Unknown console pages and odd ids: a console page saying "not found", never data or a 500.
+    for (const path of ['/console/nope', '/console/tickets/PRV-20990101-0001/x', '/console/tickets/a/b/c']) {
+      const response = await alice.get(path);
+      expect(response.status, path).to.equal(404);
+      expect(response.headers.get('content-type'), path).to.contain('text/html');
+      expect(response.body, path).to.contain('Alice Admin');
+    }
+    // Broken escapes never reach a route: refused before routing, with no data.
+    for (const path of ['/console/tickets/%E0%A4%A', '/console/consents/%ZZ'])
+      expect((await alice.get(path)).status, path).to.be.within(400, 499);
+    expect((await client().get('/console/nope')).status).to.equal(303);
+    expect((await alice.get('/console/consents/CNS-20990101-0001')).status).to.equal(404);
     const csrf = await alice.csrf();
     const status = await alice.post('/console/tickets/PRV-20990101-0001/status', { csrf, status: 'teleported' });
     expect(status.status).to.equal(400);

@@ -5,8 +5,8 @@
 import { SHEET_COLUMNS } from '../../../../domain/knowledgeSheet.ts';
 import type { KnowledgeEntry } from '../../../../knowledge/types.ts';
 import { type EntryPatch, editEntries } from '../../../../knowledge/yamlEdit.ts';
-import { field, sendHtml } from '../consoleHttp.ts';
-import { ConsoleInputError, type ConsoleRouter } from '../consoleRouter.ts';
+import { ConsoleInputError, field, sendHtml } from '../consoleHttp.ts';
+import type { ConsoleRouter } from '../consoleRouter.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { both, csrfField, page } from '../layout.ts';
 import type { KnowledgeConsoleDeps } from './deps.ts';

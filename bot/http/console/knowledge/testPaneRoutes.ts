@@ -2,8 +2,8 @@
 import { testMessage } from '../../../../dialogs/root/testPane.ts';
 import { TestCaseError } from '../../../../domain/knowledgeTestCases.ts';
 import type { Lang } from '../../../../knowledge/types.ts';
-import { field, queryParam, redirect, sendHtml } from '../consoleHttp.ts';
-import { ConsoleInputError, type ConsoleRouter } from '../consoleRouter.ts';
+import { ConsoleInputError, field, queryParam, redirect, sendHtml } from '../consoleHttp.ts';
+import type { ConsoleRouter } from '../consoleRouter.ts';
 import { html } from '../html.ts';
 import { both, csrfField, page } from '../layout.ts';
 import type { KnowledgeConsoleDeps } from './deps.ts';

@@ -2,8 +2,8 @@
 
 import { formatTime } from '../../../../domain/time.ts';
 import { diffHunks } from '../../../../knowledge/lineDiff.ts';
-import { field, queryParam, redirect, sendHtml } from '../consoleHttp.ts';
-import { ConsoleInputError, type ConsoleRouter } from '../consoleRouter.ts';
+import { ConsoleInputError, field, queryParam, redirect, sendHtml } from '../consoleHttp.ts';
+import type { ConsoleRouter } from '../consoleRouter.ts';
 import { html } from '../html.ts';
 import { both, csrfField, page } from '../layout.ts';
 import type { KnowledgeConsoleDeps } from './deps.ts';
