@@ -5,15 +5,25 @@
 import type restify from 'restify';
 import { createAssistant } from '../dialogs/assistant.ts';
 import { FLOW_NAMES } from '../dialogs/flows/registry.ts';
+import { DailyStatsRecorder } from '../domain/dailyStats.ts';
+import { Inbox } from '../domain/inbox.ts';
+import { InboxRecorder } from '../domain/inboxRecorder.ts';
 import { type Clock, systemClock } from '../domain/ports.ts';
+import type { ScryptCost } from '../domain/staff.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { buildChannel } from './channel/buildChannel.ts';
 import { CLIENT_KEY_SECRET, ClientKeys } from './channel/clientKeys.ts';
+import { ControlSocket } from './cli/controlSocket.ts';
+import { runStaffCommand } from './cli/staffCommand.ts';
 import type { Config } from './config.ts';
 import type { DirectLineOptions, DirectLineService } from './directline/directLineService.ts';
 import { createServer } from './http/server.ts';
+import { KnowledgeWatcher, type KnowledgeWatcherOptions } from './jobs/knowledgeWatcher.ts';
+import { ReminderJob } from './jobs/reminders.ts';
 import { RetentionJob } from './jobs/retention.ts';
+import { buildKnowledgeAdmin, type KnowledgeAdmin } from './knowledgeAdmin.ts';
 import { conversationLog } from './log/conversationLog.ts';
+import { describeError } from './log/describeError.ts';
 import type { Logger } from './log/logger.ts';
 import { buildMail } from './mail/buildMail.ts';
 import type { Outbox, RetryPolicy } from './mail/outbox.ts';
@@ -27,6 +37,13 @@ export interface App {
   readonly store: Store;
   readonly outbox: Outbox;
   readonly services: DomainServices;
+  /** The admins' side: knowledge changes (editor, regression guard), the inbox, the analytics' counts. */
+  readonly admin: KnowledgeAdmin & {
+    readonly inbox: Inbox;
+    readonly recorder: InboxRecorder;
+    readonly stats: DailyStatsRecorder;
+    readonly assistant: ReturnType<typeof createAssistant>;
+  };
   /** The built-in Direct Line; absent when an Azure Bot (MicrosoftAppId) is configured. */
   readonly directLine?: DirectLineService;
   /** Starts listening and background work (mail delivery, clean-up); resolves with the port (useful with PORT=0). */
@@ -46,12 +63,20 @@ export interface AppOptions {
   readonly connectorTimeoutMs?: number;
   /** Token lifetime and idle time of the built-in Direct Line (which also follows `now`). */
   readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'>;
+  /** How the knowledge files are watched (false: not at all). */
+  readonly knowledgeWatch?: KnowledgeWatcherOptions | false;
+  /** Console passwords hashed cheaply (tests). */
+  readonly scryptCost?: ScryptCost;
+  /** How often the reminder job looks for due reminders (default 5 minutes). */
+  readonly reminderIntervalMs?: number;
 }
 
 export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const now = options.now ?? systemClock;
-  const knowledge = await KnowledgeService.load(config.knowledgeFile, { flows: FLOW_NAMES });
-  logger.info({ file: config.knowledgeFile, entries: knowledge.knowledge.entries.length }, 'knowledge loaded');
+  const knowledge = await KnowledgeService.load(config.knowledgeFile, { flows: FLOW_NAMES, now });
+  logger.info({ file: config.knowledgeFile, ...knowledge.status }, 'knowledge loaded');
+  const watcher =
+    options.knowledgeWatch === false ? undefined : new KnowledgeWatcher(knowledge, logger, options.knowledgeWatch);
 
   const store = await openStore(config, now, logger);
   const mail = buildMail(config, store, logger, { now, ...options });
@@ -59,7 +84,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const services = buildServices(config, store.requests, mail.outbox, {
     now,
     deliveryWaitMs: options.deliveryWaitMs ?? 3000,
+    ...(options.scryptCost ? { scryptCost: options.scryptCost } : {}),
+    signInThrottle: store.signInThrottle(),
   });
+  const logStoreFailure = (what: string) => (error: unknown) =>
+    logger.error({ error: describeError(error) }, `${what} could not be stored`);
+  const stats = new DailyStatsRecorder({ store: store.requests, now, onError: logStoreFailure('analytics counts') });
+  const recorder = new InboxRecorder({ store: store.requests, now, stats, onError: logStoreFailure('inbox records') });
+  const knowledgeAdmin = buildKnowledgeAdmin({ knowledge, store: store.requests, dataDir: config.dataDir, now });
+  const inbox = new Inbox({ store: store.requests, recorder, knowledge, editor: knowledgeAdmin.editor, now });
   const assistant = createAssistant({
     knowledge,
     storage: store.conversations,
@@ -68,6 +101,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     feedback: services.feedback,
     observer: conversationLog(logger),
     counters: store.counters,
+    insights: recorder,
   });
   const clientKeys = new ClientKeys(await store.secret(CLIENT_KEY_SECRET));
   const channel = buildChannel(config, logger, assistant, {
@@ -83,19 +117,55 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     logger,
     consents: services.consents,
     counters: store.counters,
+    console: {
+      services: services.console,
+      delivery: mail.outbox,
+      deadlines: config.deadlines,
+      now,
+      sessionIdleMs: config.console.sessionIdleHours * 3_600_000,
+      knowledge: {
+        knowledge,
+        editor: knowledgeAdmin.editor,
+        inbox,
+        regression: knowledgeAdmin.regression,
+        tests: knowledgeAdmin.tests,
+        answerer: assistant.answerer,
+        flows: FLOW_NAMES,
+        flushStats: async () => {
+          await recorder.flush();
+        },
+        store: store.requests,
+        now,
+      },
+    },
     health: async () => ({
       knowledgeEntries: knowledge.knowledge.entries.length,
+      knowledge: knowledge.status,
       pendingMail: (await mail.outbox.pending()).length,
     }),
   });
   const retention = new RetentionJob({
     conversations: store.conversations,
     outbox: mail.outbox,
+    inbox: (before) => store.requests.transaction((tx) => tx.inbox.prune(before)),
     store: store.requests,
     jobs: store.jobs,
     retentionDays: config.retentionDays,
+    tickets: services.console.ticketRetention,
     now,
     logger,
+  });
+  // The staff command reaches this running assistant here (bot/cli): one writer per DATA_DIR. With a shared store
+  // (PostgreSQL) the command writes to the database itself.
+  const control = store.shared
+    ? undefined
+    : new ControlSocket(config.dataDir, (request) => runStaffCommand(services.console.staff, request), logger);
+  const reminders = new ReminderJob({
+    reminders: services.console.reminders,
+    delivery: mail.outbox,
+    jobs: store.jobs,
+    logger,
+    ...(options.reminderIntervalMs ? { intervalMs: options.reminderIntervalMs } : {}),
   });
 
   return {
@@ -104,23 +174,35 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     store,
     outbox: mail.outbox,
     services,
+    admin: { ...knowledgeAdmin, inbox, recorder, stats, assistant },
     ...(channel.directLine ? { directLine: channel.directLine } : {}),
-    listen: (port) =>
-      new Promise((resolve, reject) => {
+    listen: async (port) => {
+      const bound = await new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, '0.0.0.0', () => {
           mail.outbox.start(options.outboxIntervalMs);
           retention.start();
+          stats.start();
           const address = server.address();
-          resolve(typeof address === 'object' && address ? address.port : port);
+          const listening = typeof address === 'object' && address ? address.port : port;
+          void (watcher?.start() ?? Promise.resolve()).then(() => resolve(listening), reject);
         });
-      }),
+      });
+      await reminders.start();
+      await control?.start();
+      return bound;
+    },
     close: async () => {
+      await watcher?.stop();
       retention.stop();
+      reminders.stop();
+      await control?.stop();
       await channel.directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mail.outbox.stop();
       await mail.transport.close();
+      await recorder.flush();
+      await stats.stop();
       await store.close();
     },
   };

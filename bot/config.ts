@@ -38,6 +38,15 @@ export interface Config {
   readonly retentionDays: number;
   /** The company's answer deadlines where UU PDP sets none: deletion (days) and general questions (hours). */
   readonly deadlines: DeadlinePolicy;
+  /** The support console (/console). */
+  readonly console: {
+    /** A session ends after this long without use. */
+    readonly sessionIdleHours: number;
+    /** The hour (WIB, 0–23) of the daily reminder digest to SUPPORT_EMAIL. */
+    readonly reminderHour: number;
+    /** Resolved and rejected tickets lose their personal data this many days after they were closed. */
+    readonly ticketRetentionDays: number;
+  };
   readonly bot: {
     readonly appType: AppType;
     readonly appId: string;
@@ -58,6 +67,13 @@ export interface Config {
   /** Without an Azure Bot: the Bot Framework serviceUrls (origins) the assistant may call; empty: none. */
   readonly serviceUrlAllowlist: string;
 }
+
+/** The console's defaults: 8-hour idle sessions, the digest at 08:00 WIB, tickets anonymised two years after closing. */
+export const DEFAULT_CONSOLE_CONFIG: Config['console'] = {
+  sessionIdleHours: 8,
+  reminderHour: 8,
+  ticketRetentionDays: 730,
+};
 
 export const DEFAULT_DIRECT_LINE_ENDPOINT = 'https://directline.botframework.com/v3/directline';
 
@@ -219,6 +235,18 @@ export function loadConfig(env: Env = process.env): Config {
       `QUESTION_DUE_HOURS must be a whole number of hours from 1 to 720, not "${questionDueText.slice(0, 40)}"`,
     );
 
+  const wholeNumber = (name: string, fallback: number, min: number, max: number, unit: string): number => {
+    const text = get(name) || String(fallback);
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max)
+      problems.push(`${name} must be a whole number of ${unit} from ${min} to ${max}, not "${text.slice(0, 40)}"`);
+    return value;
+  };
+  const defaults = DEFAULT_CONSOLE_CONFIG;
+  const sessionIdleHours = wholeNumber('CONSOLE_SESSION_HOURS', defaults.sessionIdleHours, 1, 72, 'hours');
+  const reminderHour = wholeNumber('REMINDER_HOUR', defaults.reminderHour, 0, 23, 'hours (WIB)');
+  const ticketRetentionDays = wholeNumber('TICKET_RETENTION_DAYS', defaults.ticketRetentionDays, 30, 3650, 'days');
+
   const appType = get('MicrosoftAppType') || 'MultiTenant';
   if (!(APP_TYPES as readonly string[]).includes(appType))
     problems.push(`MicrosoftAppType must be one of ${APP_TYPES.join(', ')}, not "${appType}"`);
@@ -260,6 +288,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     retentionDays,
     deadlines: { deletionDueDays, questionDueHours },
+    console: { sessionIdleHours, reminderHour, ticketRetentionDays },
     bot: { appType: appType as AppType, appId, appPassword, tenantId },
     webChat: { frameAncestors, directLineSecret, directLineEndpoint, trustProxy },
     serviceUrlAllowlist,

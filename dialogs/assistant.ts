@@ -8,6 +8,7 @@ import { FLOWS, type FlowServices } from './flows/registry.ts';
 import { ReplyComposer } from './replies/composer.ts';
 import { Answerer } from './root/answerer.ts';
 import type { ConversationPrefs } from './root/conversationPrefs.ts';
+import { type FlowObserver, InsightLinks, type InsightObserver } from './root/insights.ts';
 import { type AnswerObserver, type FeedbackRecorder, RootDialog } from './root/rootDialog.ts';
 import { TranscriptRecorder } from './root/transcriptRecorder.ts';
 import { VoteLimits } from './root/voteLimits.ts';
@@ -23,6 +24,8 @@ export interface AssistantDeps {
   readonly observer: AnswerObserver & { flowFailed(flow: string, error: unknown): void };
   /** Where the vote limits count (the store's RateCounter: shared by every instance with PostgreSQL). */
   readonly counters: RateCounter;
+  /** The admins' inbox and analytics (domain/inboxRecorder.ts); without it nothing is recorded for them. */
+  readonly insights?: InsightObserver & FlowObserver;
 }
 
 /** The conversation layer, ready for a channel's ActivityHandler to drive. */
@@ -31,6 +34,8 @@ export interface Assistant {
   readonly dialogState: StatePropertyAccessor<DialogState>;
   readonly prefs: StatePropertyAccessor<ConversationPrefs>;
   readonly rootDialog: RootDialog;
+  /** The per-message decision (framework-free), also used by the admins' test pane. */
+  readonly answerer: Answerer;
   readonly composer: ReplyComposer;
   readonly transcript: TranscriptRecorder;
 }
@@ -49,6 +54,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     supportEmail,
     policyAnswer: (text, lang) => answerer?.policyAnswer(text, lang),
     logFailure: (flow, error) => observer.flowFailed(flow, error),
+    ...(deps.insights ? { events: deps.insights } : {}),
   };
   const context = { deps: flowDeps, services, transcript: (id: string) => transcript.recent(id) };
   const flows = FLOWS.flatMap((flow) => {
@@ -61,7 +67,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     flows: offered,
     feedback: deps.feedback !== undefined,
   });
-  answerer = new Answerer(knowledge, composer, new Set(offered.keys()), deps.feedback !== undefined);
+  const built = new Answerer(knowledge, composer, new Set(offered.keys()), deps.feedback !== undefined);
+  answerer = built;
   const recorder = deps.feedback;
   const feedback: FeedbackRecorder | undefined = recorder && {
     record: (vote) =>
@@ -71,12 +78,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       }),
   };
   const rootDialog = new RootDialog(
-    answerer,
+    built,
     prefs,
     observer,
     new VoteLimits(deps.counters),
     flows.map(({ dialog }) => dialog),
     feedback,
+    undefined,
+    deps.insights ? new InsightLinks(deps.insights) : undefined,
   );
-  return { conversationState, dialogState, prefs, rootDialog, composer, transcript };
+  return { conversationState, dialogState, prefs, rootDialog, answerer: built, composer, transcript };
 }

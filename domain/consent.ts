@@ -105,6 +105,7 @@ export class ConsentService {
               to: parentEmail,
               ...consentRequestMail(consent, link),
               purpose: 'consent-request',
+              ref: consent.id,
               scrubAfterSend: true,
             },
           ],
@@ -163,6 +164,7 @@ export class ConsentService {
               to: consent.childEmail,
               ...consentDecisionToCustomerMail(consent, supportEmail),
               purpose: 'consent-decision-customer',
+              ref: consent.id,
               conversationId: consent.conversationId,
             },
           ]
@@ -170,7 +172,12 @@ export class ConsentService {
       await addMails(
         tx,
         [
-          { to: supportEmail, ...consentDecisionToSupportMail(consent), purpose: 'consent-decision-support' },
+          {
+            to: supportEmail,
+            ...consentDecisionToSupportMail(consent),
+            purpose: 'consent-decision-support',
+            ref: consent.id,
+          },
           ...customerMail,
         ],
         at,

@@ -124,13 +124,16 @@ export function ticketToSupportMail(ticket: TicketRecord): MailContent {
 /**
  * To the customer's address (not verified): the ticket, its kind and deadline, in the assistant's words. The
  * customer's question is not quoted (it went to support only), so the mail cannot carry text an attacker wrote.
+ * `verifyLink`: the single-use link with which the customer confirms that the request is theirs (its page decides
+ * only by a button, never by being opened).
  */
-export function ticketAcknowledgementMail(ticket: TicketRecord): MailContent {
+export function ticketAcknowledgementMail(ticket: TicketRecord, verifyLink?: string): MailContent {
   const lang = ticket.lang;
   const label = TICKET_KIND_LABELS[ticket.kind][lang];
   // The customer is told the statutory 3×24 h only; the company's own deadlines are the team's internal targets.
   const due = ticket.dueAt && isStatutoryDeadline(ticket.kind) ? formatTime(ticket.dueAt, lang) : undefined;
   const name = mailName(ticket.name);
+  const until = ticket.verification ? formatTime(ticket.verification.expiresAt, lang) : undefined;
   return lang === 'id'
     ? {
         subject: `[${ticket.id}] Permintaan Anda telah kami terima`,
@@ -141,6 +144,15 @@ export function ticketAcknowledgementMail(ticket: TicketRecord): MailContent {
           `Jenis: ${label}`,
           ...(due ? [`Batas waktu tanggapan: ${due} (3×24 jam).`] : []),
           '',
+          ...(verifyLink
+            ? [
+                'Demi keamanan data Anda, mohon konfirmasi bahwa permintaan ini benar dari Anda: buka tautan berikut',
+                'lalu tekan tombol "Ya, ini permintaan saya".',
+                verifyLink,
+                `Tautan ini hanya dapat dipakai sekali${until ? ` dan berlaku sampai ${until}` : ''}. Jika Anda tidak mengirim permintaan ini, abaikan e-mail ini.`,
+                '',
+              ]
+            : []),
           'Isi pesan Anda telah diteruskan ke tim support; demi keamanan tidak kami ulangi di e-mail ini.',
           'Tim support akan membalas ke alamat ini. Sebutkan nomor tiket jika Anda menghubungi kami.',
           SIGNATURE.id,
@@ -155,6 +167,15 @@ export function ticketAcknowledgementMail(ticket: TicketRecord): MailContent {
           `Kind: ${label}`,
           ...(due ? [`Response deadline: ${due} (3×24 hours).`] : []),
           '',
+          ...(verifyLink
+            ? [
+                'To protect your data, please confirm that this request is yours: open the link below and press',
+                '"Ya, ini permintaan saya" (Yes, this is my request).',
+                verifyLink,
+                `The link works once${until ? ` and is valid until ${until}` : ''}. If you did not send this request, ignore this e-mail.`,
+                '',
+              ]
+            : []),
           'Your message has been passed to our support team; for your security it is not repeated in this e-mail.',
           'Our support team will reply to this address. Please quote the ticket number if you contact us.',
           SIGNATURE.en,
@@ -282,5 +303,58 @@ export function ticketReplyMail(ticket: TicketRecord, answer: string, support: s
   return {
     subject: `[${ticket.id}] ${TICKET_KIND_LABELS[ticket.kind][ticket.lang]}`,
     text: `${answer}\n${REPLY_FOOTER[ticket.lang](ticket.id, support)}`,
+  };
+}
+
+// --- reminders to the support mailbox ------------------------------------------------------------------------------
+
+/** "5 jam lagi" / "terlambat 3 jam": the time left of a ticket at `now`, in whole hours. */
+function hoursText(ticket: TicketRecord, now: Date): string {
+  const left = (Date.parse(ticket.dueAt ?? '') - now.getTime()) / 3_600_000;
+  return left <= 0 ? `terlambat ${Math.ceil(-left)} jam` : `${Math.floor(left)} jam lagi`;
+}
+
+function reminderLine(ticket: TicketRecord, now: Date, consoleUrl: string): string {
+  const due = ticket.dueAt ? formatTime(ticket.dueAt, 'id') : '-';
+  return `- ${ticket.id} · ${TICKET_KIND_LABELS[ticket.kind].id} · tenggat ${due} (${hoursText(ticket, now)})\n  ${consoleUrl}/tickets/${ticket.id}`;
+}
+
+/** The daily digest: what is overdue and what falls due within 24 hours (ids and kinds only, no personal data). */
+export function reminderDigestMail(
+  dueSoon: readonly TicketRecord[],
+  overdue: readonly TicketRecord[],
+  now: Date,
+  consoleUrl: string,
+): MailContent {
+  return {
+    subject: `[Pengingat] ${overdue.length} permintaan terlambat, ${dueSoon.length} jatuh tempo dalam 24 jam`,
+    text: [
+      `Ringkasan harian permintaan privasi per ${formatTime(now.toISOString(), 'id')}.`,
+      '',
+      `Terlambat (${overdue.length}):`,
+      ...(overdue.length > 0 ? overdue.map((t) => reminderLine(t, now, consoleUrl)) : ['- tidak ada']),
+      '',
+      `Jatuh tempo dalam 24 jam (${dueSoon.length}):`,
+      ...(dueSoon.length > 0 ? dueSoon.map((t) => reminderLine(t, now, consoleUrl)) : ['- tidak ada']),
+      '',
+      'Tenggat dihitung sejak permintaan diterima (UU PDP); statusnya tidak menghentikan waktu.',
+      `Konsol: ${consoleUrl}`,
+      SIGNATURE.id,
+    ].join('\n'),
+  };
+}
+
+/** One ticket with 12 hours or less left and no reply to the customer yet. */
+export function reminderAlertMail(ticket: TicketRecord, now: Date, consoleUrl: string): MailContent {
+  return {
+    subject: `[${ticket.id}] Tenggat ${hoursText(ticket, now)}, belum ada balasan`,
+    text: [
+      `Tiket ${ticket.id} (${TICKET_KIND_LABELS[ticket.kind].id}) belum dibalas dan tenggatnya ${hoursText(ticket, now)}:`,
+      `${ticket.dueAt ? formatTime(ticket.dueAt, 'id') : '-'}.`,
+      `Dasar: ${TICKET_KIND_LAW[ticket.kind]}`,
+      '',
+      `Buka di konsol: ${consoleUrl}/tickets/${ticket.id}`,
+      SIGNATURE.id,
+    ].join('\n'),
   };
 }

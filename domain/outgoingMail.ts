@@ -15,6 +15,8 @@ export interface MailRequest {
   readonly text: string;
   /** What caused the mail (e.g. "ticket-acknowledgement"), for logs and caps. */
   readonly purpose: string;
+  /** The request it belongs to (a ticket or consent id), for the audit trail. */
+  readonly ref?: string;
   /** The text holds a secret (a link's token): long tokens are scrubbed from the stored copy once it is sent. */
   readonly scrubAfterSend?: boolean;
   /** Threading: this mail's Message-ID (`<…@…>`) and the one it answers. */
@@ -75,6 +77,7 @@ export function newOutboxRecord(input: MailRequest, createdAt: string): OutboxRe
     ...(input.conversationId !== undefined ? { conversationId: input.conversationId } : {}),
     ...(input.clientKey !== undefined ? { clientKey: input.clientKey } : {}),
     purpose: input.purpose,
+    ...(input.ref !== undefined ? { ref: input.ref } : {}),
     ...(input.scrubAfterSend ? { scrubAfterSend: true } : {}),
     ...(input.messageId && MESSAGE_ID.test(input.messageId) ? { messageId: input.messageId } : {}),
     ...(input.inReplyTo && MESSAGE_ID.test(input.inReplyTo) ? { inReplyTo: input.inReplyTo } : {}),

@@ -11,7 +11,11 @@ import type {
   ConsentDecision,
   ConsentRecord,
   ConsentTextRecord,
+  DailyStatsRecord,
   FeedbackRecord,
+  InboxRecord,
+  KnowledgeTestCaseRecord,
+  KnowledgeVersionRecord,
   OutboxRecord,
   StaffRecord,
   StaffSessionRecord,
@@ -111,6 +115,55 @@ export interface FeedbackRepository {
   list(): Promise<readonly FeedbackRecord[]>;
 }
 
+/**
+ * The admins' inbox of what went wrong (anonymous records, see InboxRecord). Small on purpose: a store adds, lists,
+ * updates one record's choice and removes by id or age.
+ */
+export interface InboxRepository {
+  /** Adds records and drops the oldest beyond the newest `keepNewest`. */
+  add(records: readonly InboxRecord[], keepNewest: number): Promise<void>;
+  /** Sets what the customer clicked after a "did you mean" (no-op when the record is gone). */
+  setChoice(id: string, choice: string): Promise<void>;
+  /** Every record, oldest first. */
+  list(): Promise<readonly InboxRecord[]>;
+  /** Removes these records; returns how many there were. */
+  remove(ids: readonly string[]): Promise<number>;
+  /** Deletes records from before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
+/** Daily counts for the analytics, one record per day (WIB). */
+export interface DailyStatsRepository {
+  get(day: string): Promise<DailyStatsRecord | undefined>;
+  /** Stores the day's record, replacing the one of the same day. */
+  put(record: DailyStatsRecord): Promise<void>;
+  /** Days from `from` to `to` (inclusive, YYYY-MM-DD), oldest first. */
+  list(from: string, to: string): Promise<readonly DailyStatsRecord[]>;
+}
+
+/** Labelled questions admins add to the regression set. */
+export interface KnowledgeTestCaseRepository {
+  list(): Promise<readonly KnowledgeTestCaseRecord[]>;
+  add(record: KnowledgeTestCaseRecord): Promise<void>;
+  /** False when there was no such case. */
+  remove(id: string): Promise<boolean>;
+}
+
+/**
+ * faq.yaml and its saved versions. Implemented on disk (bot/store/knowledgeFiles.ts): the file written atomically
+ * (temp file, fsync, rename), each version kept as DATA_DIR/knowledge-history/<id>.yaml with its facts beside it.
+ */
+export interface KnowledgeFileStore {
+  readFaq(): Promise<string>;
+  writeFaq(text: string): Promise<void>;
+  /** Keeps a version (text and facts); keeping the same id again changes nothing. */
+  keep(record: KnowledgeVersionRecord, text: string): Promise<void>;
+  /** Every kept version, oldest first. */
+  versions(): Promise<readonly KnowledgeVersionRecord[]>;
+  /** A kept version's text; undefined when there is none with that id. */
+  read(id: string): Promise<string | undefined>;
+}
+
 /** What the mail caps look at: who got a mail, for which conversation. */
 export interface SentMailFact {
   readonly to: string;
@@ -147,6 +200,9 @@ export interface Transaction {
   readonly sessions: StaffSessionRepository;
   readonly audit: AuditRepository;
   readonly jobMarks: JobMarkRepository;
+  readonly inbox: InboxRepository;
+  readonly dailyStats: DailyStatsRepository;
+  readonly knowledgeTests: KnowledgeTestCaseRepository;
 }
 
 /**

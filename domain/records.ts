@@ -29,6 +29,8 @@ export interface TicketNote {
   readonly at: string;
   readonly staffId: string;
   readonly text: string;
+  /** The form's one-time key: the same form posted twice (a double click) adds the note once. */
+  readonly key?: string;
 }
 
 /** An answer sent to the customer from the console (through the outbox). */
@@ -38,6 +40,8 @@ export interface TicketReply {
   readonly text: string;
   readonly outboxId: string;
   readonly messageId: string;
+  /** The form's one-time key: the same form posted twice (a double click) sends one mail. */
+  readonly key?: string;
 }
 
 /**
@@ -49,6 +53,8 @@ export interface TicketVerification {
   readonly expiresAt: string;
   readonly verifiedAt?: string;
   readonly override?: { readonly at: string; readonly staffId: string; readonly reason: string };
+  /** New links staff sent (each replaced the one before), newest last; `key` is the form's one-time key. */
+  readonly reissued?: readonly { readonly at: string; readonly staffId: string; readonly key?: string }[];
 }
 
 export interface TicketRecord extends RequestOrigin {
@@ -182,6 +188,8 @@ export interface OutboxRecord {
   readonly conversationId?: string;
   readonly clientKey?: string;
   readonly purpose: string;
+  /** The request the mail belongs to (a ticket or consent id): its sending is audited under it as `mail.sent`. */
+  readonly ref?: string;
   /** The text holds a secret (a consent link): it is scrubbed from this record once the mail is sent. */
   readonly scrubAfterSend?: boolean;
   /** Threading: this mail's Message-ID and the one it answers. */
@@ -206,4 +214,77 @@ export interface FeedbackRecord {
   readonly lang: Lang;
   /** ISO time, rounded down to the hour. */
   readonly at: string;
+}
+
+/** What went wrong in a turn, for the admins' inbox. */
+export type InboxKind = 'none' | 'suggest' | 'offtopic' | 'downvote' | 'midflow' | 'cancelled';
+
+/**
+ * One thing that went wrong for a customer, kept for the admins' inbox for RETENTION_DAYS. Anonymous by design: no
+ * conversation or user id, the time only to the hour, and the question masked like the logs (domain/redact.ts).
+ */
+export interface InboxRecord {
+  readonly id: string;
+  readonly kind: InboxKind;
+  /** ISO time, rounded down to the hour. */
+  readonly at: string;
+  readonly lang: Lang;
+  /** The customer's message, personal data masked, at most 300 characters (absent for a cancelled flow). */
+  readonly question?: string;
+  /** The off-topic entry, the answer voted down, or the answer given to a question asked mid-flow. */
+  readonly entryId?: string;
+  /** The entries a "did you mean" offered. */
+  readonly offered?: readonly string[];
+  /** What the customer clicked after a "did you mean": an offered entry or `none-of-these`; absent: nothing. */
+  readonly choice?: string;
+  /** The flow a question was asked in or that was cancelled, and its step. */
+  readonly flow?: string;
+  readonly step?: string;
+}
+
+/** Counts of one day (WIB) for the admins' analytics: never a message, only numbers. */
+export interface DailyStatsRecord {
+  /** YYYY-MM-DD in WIB. */
+  readonly day: string;
+  /** Replies by kind: answer, suggest, none, offtopic, smalltalk, contact, … */
+  readonly replies: Readonly<Record<string, number>>;
+  /** Answers given per entry. */
+  readonly entries: Readonly<Record<string, number>>;
+  readonly votes: Readonly<Record<string, { readonly up: number; readonly down: number }>>;
+  /** Customer messages per language. */
+  readonly langs: Readonly<Record<string, number>>;
+  readonly flows: Readonly<Record<string, FlowFunnel>>;
+}
+
+/** One flow's funnel on one day: started, completed (request recorded), cancelled at which step. */
+export interface FlowFunnel {
+  readonly started: number;
+  readonly completed: number;
+  readonly cancelled: Readonly<Record<string, number>>;
+}
+
+/** A labelled question an admin added to the regression set that guards every knowledge change. */
+export interface KnowledgeTestCaseRecord {
+  readonly id: string;
+  readonly q: string;
+  /** Entry ids a right answer may come from, or `out_of_scope` (no answer is right). */
+  readonly expect: readonly string[] | 'out_of_scope';
+  readonly addedAt: string;
+  readonly addedBy: string;
+}
+
+/** One saved version of faq.yaml in DATA_DIR/knowledge-history/: who made it, when and what it changed. */
+export interface KnowledgeVersionRecord {
+  /** Sortable: `<UTC time>-<hash>`. */
+  readonly id: string;
+  readonly at: string;
+  /** `staff:<id>`, or `disk` for a version found on disk (a hand edit, or the file before the first console change). */
+  readonly actor: string;
+  /** What the change was, in words (e.g. "alternate added to protect"). */
+  readonly summary: string;
+  /** SHA-256 (first 16 hex) of the text. */
+  readonly hash: string;
+  /** Labelled questions right before and after the change (of `total`). */
+  readonly accuracy?: { readonly before: number; readonly after: number; readonly total: number };
+  readonly dropConfirmed?: boolean;
 }

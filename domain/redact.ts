@@ -46,7 +46,7 @@ export function redactPath(path: string): string {
     // malformed escapes: match the raw text
   }
   const masked = decoded
-    .replace(/\/consent\/[^/?#]*/gi, '/consent/[token]')
+    .replace(/\/(consent|verify)\/[^/?#]*/gi, (_, page: string) => `/${page.toLowerCase()}/[token]`)
     // Any other token-like run (a consent token is 43 URL-safe characters) is not logged either.
     .replace(/[A-Za-z0-9_-]{32,}/g, '[token]');
   const safe = redact(masked);

@@ -12,6 +12,11 @@ const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 const TOUCH_EVERY_MS = 60_000;
 
 export const DEFAULT_SESSION_IDLE_MS = 8 * 3_600_000;
+/**
+ * A session that has the password but not yet the second factor lives this long from sign-in: the code is typed
+ * within a minute or two, and a password-only session left open is a foothold for guessing codes.
+ */
+export const PENDING_SECOND_FACTOR_MS = 10 * 60_000;
 
 const hashId = (id: string): string => createHash('sha256').update(id).digest('hex');
 const newSecret = (): string => randomBytes(32).toString('base64url');
@@ -57,8 +62,9 @@ export class StaffSessionService {
   }
 
   /**
-   * The live session of this cookie value, or undefined (unknown, idle too long, staff disabled, or opened before
-   * the password was last changed). Marks it used.
+   * The live session of this cookie value, or undefined (unknown, idle too long, staff disabled, opened before the
+   * password was last changed, or waiting for the second factor for longer than PENDING_SECOND_FACTOR_MS). Marks
+   * it used.
    */
   async resolve(id: string | undefined): Promise<ActiveSession | undefined> {
     if (!id || !SESSION_ID.test(id)) return undefined;
@@ -70,7 +76,10 @@ export class StaffSessionService {
       const staff = await tx.staff.get(session.staffId);
       const idle = now.getTime() - Date.parse(session.lastSeenAt) > this.deps.idleMs;
       const stale = staff !== undefined && Date.parse(staff.passwordChangedAt) > Date.parse(session.createdAt);
-      if (!staff || staff.disabled || idle || stale) {
+      const unfinished =
+        session.pendingSecondFactor === true &&
+        now.getTime() - Date.parse(session.createdAt) > PENDING_SECOND_FACTOR_MS;
+      if (!staff || staff.disabled || idle || stale || unfinished) {
         await tx.sessions.remove(idHash);
         return undefined;
       }

@@ -42,6 +42,26 @@ export function waitingOn(t: TicketRecord): 'team' | 'customer' | 'nobody' {
   return ticketStatus(t) === 'waiting-customer' ? 'customer' : 'team';
 }
 
+/** The dashboard's deadline windows of open tickets, each also a filter of the list (the tile links to it). */
+export type DueWindow = 'today' | 'within-24h' | 'overdue';
+export const DUE_WINDOWS: readonly DueWindow[] = ['today', 'within-24h', 'overdue'];
+
+/**
+ * Whether an open ticket is in `window` at `now`: due on today's calendar day in WIB (already past or not), due
+ * within 24 hours and not yet overdue (urgency 'due-soon'), or past its due time (urgency 'overdue').
+ */
+export function inDueWindow(t: TicketRecord, window: DueWindow, now: Date): boolean {
+  if (!isOpen(t)) return false;
+  switch (window) {
+    case 'today':
+      return t.dueAt !== undefined && wibDayNumber(Date.parse(t.dueAt)) === wibDayNumber(now.getTime());
+    case 'within-24h':
+      return urgency(t, now) === 'due-soon';
+    case 'overdue':
+      return urgency(t, now) === 'overdue';
+  }
+}
+
 /** The console's list filters; every one given must match. */
 export interface TicketFilter {
   /** One status, or 'open' for every status but resolved and rejected. */
@@ -51,6 +71,8 @@ export interface TicketFilter {
   readonly dueBefore?: Date;
   readonly verified?: boolean;
   readonly assigneeId?: string;
+  /** In a deadline window at a moment (open tickets only). */
+  readonly due?: { readonly window: DueWindow; readonly now: Date };
   /** Case-insensitive, in the ticket id, the customer's name or e-mail address. */
   readonly text?: string;
 }
@@ -67,6 +89,7 @@ export function filterTickets(tickets: readonly TicketRecord[], filter: TicketFi
         (dueBefore === undefined || (t.dueAt !== undefined && Date.parse(t.dueAt) < dueBefore)) &&
         (filter.verified === undefined || isVerified(t) === filter.verified) &&
         (filter.assigneeId === undefined || t.assigneeId === filter.assigneeId) &&
+        (filter.due === undefined || inDueWindow(t, filter.due.window, filter.due.now)) &&
         (text === '' || [t.id, t.name, t.email].some((field) => field.toLowerCase().includes(text))),
     )
     .sort(byDueTime);
@@ -97,11 +120,9 @@ export function urgency(t: TicketRecord, now: Date): 'overdue' | 'due-soon' | 'o
 export interface DashboardCounts {
   readonly byStatus: Record<TicketStatus, number>;
   readonly open: number;
-  /** Open tickets due on today's calendar day in WIB (already past or not). */
+  /** Open tickets in each deadline window (inDueWindow: the list filtered so shows exactly these). */
   readonly dueToday: number;
-  /** Open tickets not yet due with under 24 hours left (urgency 'due-soon'). */
   readonly dueWithin24h: number;
-  /** Open tickets past their due time (urgency 'overdue'). */
   readonly overdue: number;
 }
 
@@ -114,7 +135,6 @@ export function dashboardCounts(tickets: readonly TicketRecord[], now: Date): Da
     resolved: 0,
     rejected: 0,
   };
-  const today = wibDayNumber(now.getTime());
   let open = 0;
   let dueToday = 0;
   let dueWithin24h = 0;
@@ -123,10 +143,9 @@ export function dashboardCounts(tickets: readonly TicketRecord[], now: Date): Da
     byStatus[ticketStatus(t)] += 1;
     if (!isOpen(t)) continue;
     open += 1;
-    if (t.dueAt !== undefined && wibDayNumber(Date.parse(t.dueAt)) === today) dueToday += 1;
-    const level = urgency(t, now);
-    if (level === 'due-soon') dueWithin24h += 1;
-    if (level === 'overdue') overdue += 1;
+    if (inDueWindow(t, 'today', now)) dueToday += 1;
+    if (inDueWindow(t, 'within-24h', now)) dueWithin24h += 1;
+    if (inDueWindow(t, 'overdue', now)) overdue += 1;
   }
   return { byStatus, open, dueToday, dueWithin24h, overdue };
 }

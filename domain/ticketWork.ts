@@ -2,14 +2,15 @@
  * The privacy team's work on tickets from the console: list, view (audited: personal data shown), status, assignment,
  * internal notes and replies to the customer. Each change and its audit entry are kept in one unit of work.
  */
-import { randomBytes } from 'node:crypto';
 import { type AuditActor, appendAudit } from './audit.ts';
 import { type DeadlinePolicy, ticketDeadline } from './deadlines.ts';
 import { ticketReplyMail } from './mailTemplates.ts';
 import type { Clock, RequestStore, Transaction } from './ports.ts';
 import type { TicketKind, TicketRecord, TicketReply, TicketStatus } from './records.ts';
 import { addMails } from './requestMail.ts';
+import { searchAudit } from './searchAudit.ts';
 import { filterTickets, isOpen, isVerified, TICKET_STATUSES, type TicketFilter, ticketStatus } from './ticketQueue.ts';
+import { ticketMessageId } from './tickets.ts';
 
 /** Why a change was refused. */
 export type TicketWorkReason =
@@ -26,7 +27,13 @@ export type TicketWorkReason =
   /** Not a status. */
   | 'status'
   /** Not an enabled staff member. */
-  | 'assignee';
+  | 'assignee'
+  /** The customer has already confirmed the request (a new identity link is pointless). */
+  | 'verified'
+  /** The ticket had its day's new identity links already (ticketVerification.ts MAX_NEW_LINKS_PER_DAY). */
+  | 'link-limit'
+  /** The customer's mailbox has had its mails for the hour (the mail caps, mailQuota.ts). */
+  | 'mail-cap';
 
 /** A change the rules refuse; nothing was kept. */
 export class TicketWorkError extends Error {
@@ -45,6 +52,12 @@ export interface TicketWorkDeps {
   readonly deadlines: DeadlinePolicy;
 }
 
+/** What makes a note or reply idempotent: the one-time key of the form it came from. */
+export interface SubmissionOptions {
+  /** Posted again with the same key (a double click, a resent form): nothing new is kept or sent. */
+  readonly key?: string;
+}
+
 export interface StatusOptions {
   /** Why the request is rejected (required for 'rejected'). */
   readonly reason?: string;
@@ -58,17 +71,33 @@ const MAX_REPLY = 20000;
 /** Resolving these hands over or destroys personal data: the customer must have confirmed the request first. */
 const NEEDS_VERIFICATION: ReadonlySet<TicketKind> = new Set<TicketKind>(['access', 'deletion']);
 
+/** Whether resolving a request of `kind` unverified needs an audited override (copy and deletion requests). */
+export const needsVerification = (kind: TicketKind): boolean => NEEDS_VERIFICATION.has(kind);
+
 /** The console's operations on tickets; `actor` is the signed-in staff member (`staff:<id>`). */
 export class TicketWorkService {
   constructor(private readonly deps: TicketWorkDeps) {}
 
-  /** The tickets matching `filter`, soonest due first (not audited: the HTTP layer decides what the list shows). */
-  async list(filter: TicketFilter): Promise<TicketRecord[]> {
-    const tickets = await this.deps.store.transaction((tx) => tx.tickets.list());
-    return filterTickets(
-      tickets.map((t) => this.withDueTime(t)),
-      filter,
-    );
+  /**
+   * The tickets matching `filter`, soonest due first. A list shows no personal data and is not audited; a text search
+   * (by an address, a name, an id) is a look-up of a person: with `searchedBy` it is audited as `tickets.searched`
+   * (searchAudit.ts: never the address or name itself) in the unit of work that read it.
+   */
+  async list(filter: TicketFilter, searchedBy?: AuditActor): Promise<TicketRecord[]> {
+    const at = this.deps.now();
+    return this.deps.store.transaction(async (tx) => {
+      const found = filterTickets(
+        (await tx.tickets.list()).map((t) => this.withDueTime(t)),
+        filter,
+      );
+      if (searchedBy !== undefined && filter.text?.trim())
+        await appendAudit(
+          tx,
+          { actor: searchedBy, action: 'tickets.searched', ...searchAudit(filter.text, found.length) },
+          at,
+        );
+      return found;
+    });
   }
 
   /** One ticket with its personal data; the viewing is audited ('ticket.viewed') in the same unit of work. */
@@ -144,17 +173,19 @@ export class TicketWorkService {
     });
   }
 
-  /** Adds an internal note (1–5000 characters, never sent to the customer) to an open ticket. */
-  async addNote(id: string, text: string, actor: AuditActor): Promise<TicketRecord> {
+  /**
+   * Adds an internal note (1–5000 characters, never sent to the customer) to an open ticket; once per form `key`.
+   */
+  async addNote(id: string, text: string, actor: AuditActor, options: SubmissionOptions = {}): Promise<TicketRecord> {
     const note = checkedText(text, MAX_NOTE);
     if (note === '') throw new TicketWorkError('text');
+    const { key } = options;
     const at = this.deps.now();
     return this.change(id, async (tx, ticket) => {
+      if (key !== undefined && ticket.notes?.some((n) => n.key === key)) return ticket;
       if (!isOpen(ticket)) throw new TicketWorkError('closed');
-      const next: TicketRecord = {
-        ...ticket,
-        notes: [...(ticket.notes ?? []), { at: at.toISOString(), staffId: staffIdOf(actor), text: note }],
-      };
+      const added = { at: at.toISOString(), staffId: staffIdOf(actor), text: note, ...(key ? { key } : {}) };
+      const next: TicketRecord = { ...ticket, notes: [...(ticket.notes ?? []), added] };
       await tx.tickets.replace(next);
       await appendAudit(tx, { actor, action: 'ticket.note-added', target: id }, at);
       return next;
@@ -164,21 +195,25 @@ export class TicketWorkService {
   /**
    * Answers the customer (1–20000 characters): one outbox mail to the ticket's address, Reply-To the support mailbox,
    * threaded under the ticket's first mails, kept on the ticket. The status is left alone. The caller wakes the mail
-   * delivery afterwards.
+   * delivery afterwards. The same form `key` again sends nothing more (`repeated`): a double click is one mail.
    */
   async reply(
     id: string,
     text: string,
     actor: AuditActor,
-  ): Promise<{ readonly ticket: TicketRecord; readonly outboxId: string }> {
+    options: SubmissionOptions = {},
+  ): Promise<{ readonly ticket: TicketRecord; readonly outboxId: string; readonly repeated: boolean }> {
     const answer = checkedText(text, MAX_REPLY);
     if (answer === '') throw new TicketWorkError('text');
     const { supportEmail } = this.deps;
+    const { key } = options;
     const at = this.deps.now();
-    const { ticket, outboxId } = await this.inTicket(id, async (tx, found) => {
+    const { ticket, outboxId, repeated } = await this.inTicket(id, async (tx, found) => {
+      const earlier = key === undefined ? undefined : found.replies?.find((r) => r.key === key);
+      if (earlier) return { ticket: found, outboxId: earlier.outboxId, repeated: true };
       if (!isOpen(found)) throw new TicketWorkError('closed');
       const replies = found.replies ?? [];
-      const messageId = replyMessageId(found.id, replies.length + 1, supportEmail);
+      const messageId = ticketMessageId(found.id, `r${replies.length + 1}`, supportEmail);
       const [mailId] = await addMails(
         tx,
         [
@@ -187,6 +222,7 @@ export class TicketWorkService {
             replyTo: supportEmail,
             ...ticketReplyMail(found, answer, supportEmail),
             purpose: 'ticket-reply',
+            ref: found.id,
             messageId,
             ...(found.messageId !== undefined ? { inReplyTo: found.messageId } : {}),
             ...(found.conversationId !== undefined ? { conversationId: found.conversationId } : {}),
@@ -201,13 +237,14 @@ export class TicketWorkService {
         text: answer,
         outboxId: mailId,
         messageId,
+        ...(key ? { key } : {}),
       };
       const next: TicketRecord = { ...found, replies: [...replies, reply] };
       await tx.tickets.replace(next);
       await appendAudit(tx, { actor, action: 'ticket.replied', target: id, details: { outboxId: mailId } }, at);
-      return { ticket: next, outboxId: mailId };
+      return { ticket: next, outboxId: mailId, repeated: false };
     });
-    return { ticket: this.withDueTime(ticket), outboxId };
+    return { ticket: this.withDueTime(ticket), outboxId, repeated };
   }
 
   /** Runs `work` on ticket `id` in one unit of work; the changed ticket is returned with its due time. */
@@ -245,10 +282,4 @@ function checkedText(text: string, max: number): string {
 /** The staff id of a `staff:<id>` actor; other actors (the shell, the system) are named as they are. */
 function staffIdOf(actor: AuditActor): string {
   return actor.startsWith('staff:') ? actor.slice('staff:'.length) : actor;
-}
-
-/** `<prv-…-r<n>.<random>@<support mailbox's domain>>`: unique, and readable as the ticket's n-th reply. */
-function replyMessageId(ticketId: string, n: number, supportEmail: string): string {
-  const domain = supportEmail.slice(supportEmail.lastIndexOf('@') + 1).toLowerCase();
-  return `<${ticketId.toLowerCase()}-r${n}.${randomBytes(6).toString('hex')}@${domain}>`;
 }

@@ -1,9 +1,11 @@
 import type { Lang } from '../knowledge/types.ts';
 import { emailKey, InvalidAddressError, mailboxKey } from './address.ts';
+import { appendAudit } from './audit.ts';
 import { removeRequestMail, unsubscribeConfirmationMail } from './mailTemplates.ts';
 import type { RequestStore, Transaction } from './ports.ts';
 import type { RequestOrigin, UnsubscribeRecord } from './records.ts';
 import { originOf, type RequestOutcome, type RequestRecorder, recordOrigin } from './requestMail.ts';
+import { mailboxTarget } from './suppressionList.ts';
 
 export interface UnsubscribeInput extends RequestOrigin {
   readonly email: string;
@@ -49,7 +51,16 @@ export class UnsubscribeService {
         const record: UnsubscribeRecord = { email: mailbox, createdAt, source: 'chat', ...recordOrigin(input) };
         return {
           record,
-          save: (t) => t.unsubscribes.add(record),
+          save: async (t) => {
+            await t.unsubscribes.add(record);
+            // The trail names the mailbox by a hash, never the address (suppressionList.ts mailboxTarget).
+            const event = {
+              actor: 'customer',
+              action: 'unsubscribe.recorded',
+              target: mailboxTarget(mailbox),
+            } as const;
+            await appendAudit(t, event, now);
+          },
           mails: [
             {
               to: marketingEmail,

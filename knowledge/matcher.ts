@@ -106,6 +106,20 @@ interface QueryToken {
   readonly known: boolean;
 }
 
+/** What explain() tells about one message. */
+export interface MatchExplanation {
+  readonly words: readonly string[];
+  readonly tokens: readonly { readonly token: string; readonly known: boolean }[];
+  readonly top: readonly {
+    readonly entryId: string;
+    readonly kind: KnowledgeEntry['kind'];
+    readonly score: number;
+    readonly matched: readonly string[];
+  }[];
+  readonly thresholds: Thresholds;
+  readonly result: MatchResult;
+}
+
 export interface MatchOptions {
   /** Language to assume when the message does not show one (the conversation's last language). */
   readonly fallbackLang?: Lang;
@@ -261,6 +275,35 @@ export class Matcher {
   /** Every entry's score for a question, best first (for calibration and diagnostics). */
   rankAll(text: string): Candidate[] {
     return this.focusedRank(toWords(text)).ranked;
+  }
+
+  /**
+   * Why a message gets what it gets (the admins' test pane): its words, its tokens after typo correction (unknown
+   * ones marked), the best three entries with their scores and the tokens they share with the message, the
+   * thresholds, and the decision itself, taken by match() exactly as for a customer.
+   */
+  explain(question: string, options: MatchOptions = {}): MatchExplanation {
+    const raw = toWords(question);
+    const result = this.match(raw, options);
+    const focus = focusOf(raw);
+    const { tokens } = this.query(focus.words.length > 0 ? focus.words : raw);
+    const top = this.focusedRank(raw).ranked.slice(0, 3);
+    return {
+      words: raw,
+      tokens: tokens.map((t) => ({ token: t.token, known: t.known })),
+      top: top.map((c) => {
+        const index = this.entryIndex.get(c.entry) ?? -1;
+        const matched = tokens.filter((t) => this.entryPostings.get(t.token)?.includes(index)).map((t) => t.token);
+        return { entryId: c.entry.id, kind: c.entry.kind, score: c.score, matched };
+      }),
+      thresholds: this.thresholds,
+      result,
+    };
+  }
+
+  /** A text's normalised tokens (synonyms made canonical, stop words out, stemmed): what "the same question" means. */
+  tokensOf(text: string): string[] {
+    return this.normalizer.tokens(text);
   }
 
   /** Whether a (lower-case, de-slanged) word is in the knowledge file's vocabulary, e.g. for contactDataOf(). */

@@ -1,25 +1,8 @@
 import type { ConsentLookup } from '../../domain/consent.ts';
 import type { ConsentRecord } from '../../domain/records.ts';
 import { formatTime } from '../../domain/time.ts';
-import type { Lang } from '../../knowledge/types.ts';
 import { escapeHtml } from './html.ts';
-
-export interface Page {
-  readonly status: number;
-  readonly html: string;
-}
-
-const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f6f9;color:#1d2733;margin:0}
-main{max-width:560px;margin:40px auto;background:#fff;border-radius:12px;padding:28px 32px;box-shadow:0 2px 12px rgba(0,0,0,.08)}
-h1{font-size:1.35rem;color:#0b4f8a;margin-top:0}blockquote{border-left:4px solid #f28c28;margin:16px 0;padding:4px 14px;color:#44505c;white-space:pre-line}
-.actions{display:flex;gap:12px;margin-top:24px}button{font-size:1rem;padding:10px 22px;border-radius:8px;border:0;cursor:pointer}
-.approve{background:#0b4f8a;color:#fff}.decline{background:#e4e8ee;color:#1d2733}small{color:#6b7785}`;
-
-function layout(lang: Lang, title: string, body: string): string {
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)} – Wowrack Indonesia</title><style>${STYLE}</style></head>
-<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
-}
+import { layout, type Page } from './linkPage.ts';
 
 /** The page a consent link shows (GET never decides: mail scanners follow links). */
 export function consentPage(lookup: ConsentLookup, token: string, support: string): Page {

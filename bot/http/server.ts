@@ -12,8 +12,10 @@ import type { Logger } from '../log/logger.ts';
 import { bodyReader } from './bodyReader.ts';
 import { limitConnections } from './connectionLimit.ts';
 import { registerConsentRoutes } from './consentRoutes.ts';
+import { type ConsoleDeps, registerConsole } from './console/registerConsole.ts';
 import { loggablePath } from './loggablePath.ts';
 import { clientIp, RateLimit } from './rateLimit.ts';
+import { registerVerifyRoutes } from './verifyRoutes.ts';
 import { registerWebRoutes } from './webRoutes.ts';
 
 export interface ServerDeps {
@@ -24,7 +26,12 @@ export interface ServerDeps {
   readonly consents: ConsentService;
   /** Where the rate limits count (shared by every instance with PostgreSQL). */
   readonly counters: RateCounter;
+  /** The support console and the customers' identity links; absent in tests of the chat alone. */
+  readonly console?: Omit<ConsoleDeps, 'logger' | 'publicUrl' | 'trustProxy'>;
 }
+
+/** Paths whose POST is an HTML form: the consent and identity links' pages and the console. */
+const FORM_PATHS = /^\/(consent|verify)\/|^\/console(\/|$)/;
 
 /**
  * The checked body (activityProblem passed) as the adapter expects it: the time fields turned into Dates, as
@@ -60,7 +67,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
   limitConnections(server.server, { logger, trustProxy: config.webChat.trustProxy });
   // Our own body reader for every request (restify's bodyParser wrote multipart uploads to the temp folder).
-  server.pre(bodyReader({ logger, allowForm: (path) => path.startsWith('/consent/') }));
+  server.pre(bodyReader({ logger, allowForm: (path) => FORM_PATHS.test(path) }));
 
   server.post('/api/messages', async (req, res) => {
     const body: unknown = req.body;
@@ -122,6 +129,16 @@ export function createServer(deps: ServerDeps): restify.Server {
     support: config.supportEmail,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
+  if (deps.console) {
+    const publicUrl = config.publicUrl ?? '';
+    registerVerifyRoutes(server, {
+      verification: deps.console.services.verification,
+      logger,
+      support: config.supportEmail,
+      ...(publicUrl ? { publicUrl } : {}),
+    });
+    registerConsole(server, { ...deps.console, logger, publicUrl, trustProxy: config.webChat.trustProxy });
+  }
   registerWebRoutes(server, {
     ...config.webChat,
     supportEmail: config.supportEmail,

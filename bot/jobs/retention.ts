@@ -1,4 +1,5 @@
 import type { RequestStore } from '../../domain/ports.ts';
+import type { TicketRetention } from '../../domain/ticketRetention.ts';
 import { describeError } from '../log/describeError.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Outbox } from '../mail/outbox.ts';
@@ -10,19 +11,24 @@ const JOB = 'retention';
 export interface RetentionDeps {
   readonly conversations: ConversationStorage;
   readonly outbox: Outbox;
+  /** Deletes the admins' inbox records from before a time; returns how many. */
+  readonly inbox?: (before: Date) => Promise<number>;
   /** Where the day the job last ran is kept (a job mark), so each day's clean-up runs once. */
   readonly store: RequestStore;
   /** One instance at a time runs it (several may share the store). */
   readonly jobs: JobLock;
   readonly retentionDays: number;
+  /** Anonymises closed tickets after TICKET_RETENTION_DAYS. */
+  readonly tickets?: TicketRetention;
   readonly now: () => Date;
   readonly logger: Logger;
 }
 
 /**
- * Privacy by design: forgets idle conversation state and delivered mail after the retention period, daily. With
- * several instances on one store, each tries at start and every day; one runs it at a time (the store's job lock),
- * and a day already done (its job mark, written after the clean-up) is not done again.
+ * Privacy by design, daily: forgets idle conversation state, delivered mail and the admins' inbox records after
+ * RETENTION_DAYS, and the personal data of tickets closed longer than TICKET_RETENTION_DAYS. With several instances
+ * on one store, each tries at start and every day; one runs it at a time (the store's job lock), and a day already
+ * done (its job mark, written after the clean-up) is not done again.
  */
 export class RetentionJob {
   #timer: NodeJS.Timeout | undefined;
@@ -47,7 +53,7 @@ export class RetentionJob {
    */
   async runOnce(): Promise<'done' | 'already done today' | 'running elsewhere' | 'failed'> {
     const { jobs, store, logger } = this.deps;
-    let outcome: 'done' | 'already done today' | 'failed' = 'done';
+    let outcome: 'done' | 'already done today' = 'done';
     try {
       const ran = await jobs.runAlone(JOB, async () => {
         const day = this.deps.now().toISOString().slice(0, 10);
@@ -66,10 +72,13 @@ export class RetentionJob {
   }
 
   private async cleanUp(): Promise<void> {
-    const { conversations, outbox, retentionDays, now, logger } = this.deps;
+    const { conversations, outbox, inbox, retentionDays, now, logger } = this.deps;
     const before = new Date(now().getTime() - retentionDays * DAY_MS);
     const states = await conversations.pruneState(before);
     const mails = await outbox.prune(before);
-    if (states + mails > 0) logger.info({ states, mails }, 'expired data removed');
+    const questions = (await inbox?.(before)) ?? 0;
+    const tickets = (await this.deps.tickets?.run()) ?? 0;
+    if (states + mails + questions + tickets > 0)
+      logger.info({ states, mails, questions, tickets }, 'expired data removed');
   }
 }

@@ -14,6 +14,7 @@
  * with the same Message-ID so the duplicate is recognisable. Within one process a record is never sent twice.
  */
 import { InvalidAddressError, maskEmail, parseMailbox } from '../../domain/address.ts';
+import { appendAudit } from '../../domain/audit.ts';
 import { scrubSecrets } from '../../domain/outgoingMail.ts';
 import type { Clock, MailDelivery, RequestStore } from '../../domain/ports.ts';
 import type { OutboxRecord } from '../../domain/records.ts';
@@ -303,11 +304,22 @@ export class Outbox implements MailDelivery {
     }
   }
 
-  /** Idempotent: writing it again (after a failed write) changes nothing more. */
+  /**
+   * Idempotent: writing it again (after a failed write) changes nothing more. A request's mail (one with a `ref`) is
+   * audited as `mail.sent` under the request in the same unit of work.
+   */
   private async markSent(sent: SentMark): Promise<void> {
     await this.store.transaction(async (tx) => {
       const stored = await tx.outbox.get(sent.id);
-      if (!stored) return;
+      if (!stored || stored.status === 'sent') return;
+      if (stored.ref !== undefined) {
+        const details = { purpose: stored.purpose, outboxId: stored.id };
+        await appendAudit(
+          tx,
+          { actor: 'system', action: 'mail.sent', target: stored.ref, details },
+          new Date(sent.sentAt),
+        );
+      }
       await tx.outbox.replace({
         ...stored,
         status: 'sent',

@@ -6,6 +6,7 @@
 import type { Storage } from 'botbuilder';
 import type { RateCounter, RequestStore } from '../../domain/ports.ts';
 import type { OutboxRecord } from '../../domain/records.ts';
+import type { SignInThrottling, ThrottlePolicy } from '../../domain/signInThrottle.ts';
 import type { DirectLineSettings, DirectLineState } from '../directline/state.ts';
 
 /** Bot Framework conversation state, plus forgetting what has been idle too long. */
@@ -36,6 +37,8 @@ export interface Store {
   readonly conversations: ConversationStorage;
   readonly mailQueue: MailQueue;
   readonly counters: RateCounter;
+  /** The console's sign-in throttle (in the database with PostgreSQL: it holds across instances). */
+  signInThrottle(policy?: ThrottlePolicy): SignInThrottling;
   readonly jobs: JobLock;
   /** A 32-byte secret by name, the same for every instance (made on first use): the key of the client hashes. */
   secret(name: string): Promise<Buffer>;

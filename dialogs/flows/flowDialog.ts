@@ -18,6 +18,7 @@ import type { Reply } from '../replies/reply.ts';
 import { say, TEXTS, type TextKey } from '../replies/texts.ts';
 import { toActivity } from '../replies/toActivity.ts';
 import { type ConversationPrefs, defaultPrefs } from '../root/conversationPrefs.ts';
+import type { FlowObserver } from '../root/insights.ts';
 import { chosen, PROMPTS, YES } from './prompts.ts';
 import { assignRequestKey } from './requestOrigin.ts';
 
@@ -41,6 +42,14 @@ export interface FlowDeps {
   readonly policyAnswer: PolicyAnswerer;
   /** Where a flow reports a request it could not record (the customer is told separately). */
   readonly logFailure: (flow: string, error: unknown) => void;
+  /** Told when a flow completes, is cancelled and at which step, or gets a question instead of an answer. */
+  readonly events?: FlowObserver;
+}
+
+/** A step's name for the funnels, from its help text's key: `supportHelpEmail` → `email`. */
+export function stepName(help: TextKey | undefined): string {
+  const name = help?.replace(/^.*Help/, '').toLowerCase();
+  return name || 'start';
 }
 
 const CANCEL = new Set([
@@ -172,10 +181,12 @@ export abstract class FlowDialog<Values extends object = object> extends Compone
     const { context } = step;
     if (chosen(step.result) !== YES) {
       await context.sendActivity(say('notConfirmed', lang));
+      this.deps.events?.flowCancelled(this.id, 'confirm', lang);
       return step.endDialog();
     }
     try {
       const outcome = await record();
+      if (outcome.status !== 'limited') this.deps.events?.flowCompleted(this.id, lang);
       if (outcome.status === 'limited')
         await context.sendActivity(say('rateLimited', lang, { support: this.deps.supportEmail }));
       else if (outcome.status === 'existing')
@@ -215,6 +226,7 @@ export abstract class FlowDialog<Values extends object = object> extends Compone
     const said = command(text);
     if (CANCEL.has(said)) {
       await inner.context.sendActivity(say('cancelled', lang));
+      this.deps.events?.flowCancelled(this.id, stepName(this.currentHelp(inner)), lang);
       return inner.cancelAllDialogs();
     }
     if (HELP.has(said)) {
@@ -224,6 +236,7 @@ export abstract class FlowDialog<Values extends object = object> extends Compone
     }
     if (!looksLikeAnswer(inner, text)) {
       const reply = this.deps.policyAnswer(text, lang);
+      this.deps.events?.askedInFlow(this.id, stepName(this.currentHelp(inner)), text, lang, reply?.meta.entryId);
       if (reply) {
         await inner.context.sendActivity(toActivity({ ...reply, suggestions: [] }));
         return this.reprompt(inner);

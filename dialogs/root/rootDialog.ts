@@ -17,6 +17,7 @@ import { toActivity } from '../replies/toActivity.ts';
 import type { Answerer, AnswerOutcome } from './answerer.ts';
 import type { ConversationPrefs } from './conversationPrefs.ts';
 import { defaultPrefs } from './conversationPrefs.ts';
+import type { InsightLinks } from './insights.ts';
 import { LanguageMemory } from './languageMemory.ts';
 import type { VoteLimits } from './voteLimits.ts';
 
@@ -53,6 +54,7 @@ export class RootDialog extends ComponentDialog {
     flows: readonly Dialog[] = [],
     private readonly feedback?: FeedbackRecorder,
     private readonly languages = new LanguageMemory(),
+    private readonly insights?: InsightLinks,
   ) {
     super(ROOT_DIALOG);
     for (const flow of flows) this.addDialog(flow);
@@ -77,6 +79,7 @@ export class RootDialog extends ComponentDialog {
       const dc = await this.dialogContext(context, dialogState);
       const start: RootOptions = { flow: outcome.flow, options: { lang: outcome.lang, question: outcome.question } };
       this.observer.flowStarted(outcome.flow, outcome.lang);
+      this.insights?.flowStarted(outcome.flow, outcome.lang);
       await dc.beginDialog(this.id, start);
       return;
     }
@@ -99,6 +102,7 @@ export class RootDialog extends ComponentDialog {
     const id = context.activity.conversation.id;
     const prefs = (await this.prefs.get(context)) ?? defaultPrefs();
     const lang = this.languages.get(id) ?? prefs.lang;
+    this.insights?.incoming(id, context.activity.value);
     const outcome = this.answerer.handle({ text: context.activity.text ?? '', value: context.activity.value, lang });
     this.languages.set(id, outcome.lang);
     if (outcome.kind === 'flow' && prefs.lang !== outcome.lang)
@@ -125,6 +129,8 @@ export class RootDialog extends ComponentDialog {
     }
     await context.sendActivity(toActivity(outcome.reply));
     this.observer.answered(outcome.reply.meta, context.activity.text ?? '');
+    const { conversation, text, value } = context.activity;
+    this.insights?.replied(conversation.id, outcome.reply.meta, text ?? '', value);
   }
 
   /** Thanks only after the vote is on disk; says so truthfully when it could not be recorded. */
@@ -136,7 +142,9 @@ export class RootDialog extends ComponentDialog {
     const check = await this.votes.take(context.activity.conversation.id, clientKeyOf(context), outcome.entryId);
     if (check !== 'ok') return outcome.notCounted(check);
     try {
-      await this.feedback.record({ entryId: outcome.entryId, vote: outcome.vote, lang: outcome.lang });
+      const vote = { entryId: outcome.entryId, vote: outcome.vote, lang: outcome.lang };
+      await this.feedback.record(vote);
+      this.insights?.voted(context.activity.conversation.id, vote);
       return outcome.reply;
     } catch {
       return outcome.failed; // the recorder reports its own failures

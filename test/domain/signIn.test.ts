@@ -57,6 +57,19 @@ describe('domain/signIn: password, second factor, limits and audit', () => {
     expect(verifyAuditChain(entries).ok).to.equal(true);
   });
 
+  it("a sign-in ends the browser's earlier session (never reuses it); a failed one leaves it alone", async () => {
+    const { signIn, sessions } = await build(member(false));
+    const first = await signIn.signIn('alice@wowrack.co.id', 'correct horse battery', 'c1');
+    if (first.status !== 'signed-in') throw new Error(first.status);
+    expect((await signIn.signIn('alice@wowrack.co.id', 'wrong', 'c1', first.session.id)).status).to.equal('refused');
+    expect(await sessions.resolve(first.session.id)).not.to.equal(undefined);
+    const second = await signIn.signIn('alice@wowrack.co.id', 'correct horse battery', 'c1', first.session.id);
+    if (second.status !== 'signed-in') throw new Error(second.status);
+    expect(second.session.id).not.to.equal(first.session.id);
+    expect(await sessions.resolve(first.session.id)).to.equal(undefined);
+    expect(await sessions.resolve(second.session.id)).not.to.equal(undefined);
+  });
+
   it('refuses a wrong password and an unknown address alike, audits without the address, then throttles', async () => {
     const { signIn } = await build(member(false));
     const results: string[] = [];

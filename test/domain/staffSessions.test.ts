@@ -82,4 +82,17 @@ describe('domain/staffSessions: server-side console sessions', () => {
     expect((await sessions.resolve(full.id))?.session.pendingSecondFactor).to.equal(undefined);
     expect(await sessions.completeSecondFactor(full.id)).to.equal(undefined);
   });
+
+  it('a session waiting for the second factor ends 10 minutes after the password, however it is used', async () => {
+    const pending = await sessions.open(member.id, true);
+    at += 9 * 60_000;
+    expect(await sessions.resolve(pending.id)).not.to.equal(undefined);
+    at += 61_000;
+    expect(await sessions.resolve(pending.id)).to.equal(undefined);
+    expect(await sessions.completeSecondFactor(pending.id)).to.equal(undefined);
+    // A full session is not cut short by it.
+    const full = await sessions.open(member.id, false);
+    at += 60 * 60_000;
+    expect(await sessions.resolve(full.id)).not.to.equal(undefined);
+  });
 });

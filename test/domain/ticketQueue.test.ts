@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import type { TicketRecord, TicketStatus } from '../../domain/records.ts';
 import {
+  DUE_WINDOWS,
   dashboardCounts,
   filterTickets,
   hoursLeft,
+  inDueWindow,
   isOpen,
   isVerified,
   TICKET_STATUSES,
@@ -180,6 +182,41 @@ describe('domain/ticketQueue', () => {
         dueWithin24h: 2,
         overdue: 2,
       });
+    });
+
+    it("each deadline tile's number is the length of the list filtered by its window (the tile links there)", () => {
+      const tickets = [
+        ticket({ dueAt: '2026-12-02T16:59:59.000Z' }),
+        ticket({ dueAt: '2026-12-01T17:00:00.000Z', status: 'in-progress' }),
+        ticket({ dueAt: '2026-12-01T16:59:59.000Z', status: 'waiting-customer' }),
+        ticket({ dueAt: '2026-12-02T20:00:00.000Z' }),
+        ticket({ dueAt: inHours(48) }),
+        ticket({ dueAt: '2026-12-02T10:00:00.000Z', status: 'resolved' }),
+      ];
+      const counts = dashboardCounts(tickets, NOW);
+      const shown = (window: (typeof DUE_WINDOWS)[number]) =>
+        filterTickets(tickets, { status: 'open', due: { window, now: NOW } }).length;
+      expect([shown('today'), shown('within-24h'), shown('overdue')]).to.deep.equal([
+        counts.dueToday,
+        counts.dueWithin24h,
+        counts.overdue,
+      ]);
+      expect(ids(filterTickets(tickets, { due: { window: 'overdue', now: NOW } }))).to.deep.equal(
+        ids([tickets[2], tickets[1]].flatMap((t) => (t ? [t] : []))),
+      );
+    });
+
+    it("'due today' is the WIB calendar day: across WIB midnight (17:00 UTC) a ticket moves from tomorrow to today", () => {
+      const due = ticket({ dueAt: '2026-12-03T05:00:00.000Z' }); // 12:00 WIB on the 3rd
+      const beforeMidnight = new Date('2026-12-02T16:59:59.000Z'); // 23:59:59 WIB on the 2nd
+      const afterMidnight = new Date('2026-12-02T17:00:00.000Z'); // 00:00 WIB on the 3rd
+      expect(inDueWindow(due, 'today', beforeMidnight)).to.equal(false);
+      expect(inDueWindow(due, 'today', afterMidnight)).to.equal(true);
+      expect(inDueWindow(due, 'within-24h', beforeMidnight)).to.equal(true);
+      // Overdue from the due time on; a closed ticket is in no window.
+      expect(inDueWindow(due, 'overdue', new Date('2026-12-03T05:00:00.000Z'))).to.equal(true);
+      expect(inDueWindow(due, 'overdue', new Date('2026-12-03T04:59:59.000Z'))).to.equal(false);
+      expect(DUE_WINDOWS.some((w) => inDueWindow({ ...due, status: 'resolved' }, w, afterMidnight))).to.equal(false);
     });
 
     it('all zero for no tickets', () => {

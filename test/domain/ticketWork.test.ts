@@ -358,6 +358,22 @@ describe('domain/ticketWork', () => {
       expect(english).to.not.have.property('inReplyTo');
     });
 
+    it('the same form key again (a double click) records nothing more: one mail, one reply, one audit entry', async () => {
+      const first = await work.reply(ACCESS, 'Halo Budi', ACTOR, { key: 'k'.repeat(22) });
+      const second = await work.reply(ACCESS, 'Halo Budi', ACTOR, { key: 'k'.repeat(22) });
+      expect(first.repeated).to.equal(false);
+      expect(second).to.include({ repeated: true, outboxId: first.outboxId });
+      expect(db.snapshot().outbox).to.have.length(1);
+      expect(stored(ACCESS)?.replies?.map((r) => r.key)).to.deep.equal(['k'.repeat(22)]);
+      expect(db.snapshot().audit.filter((e) => e.action === 'ticket.replied')).to.have.length(1);
+      await work.reply(ACCESS, 'Halo Budi', ACTOR, { key: 'j'.repeat(22) });
+      expect(db.snapshot().outbox).to.have.length(2);
+      await work.addNote(ACCESS, 'dicek', ACTOR, { key: 'n'.repeat(22) });
+      await work.addNote(ACCESS, 'dicek', ACTOR, { key: 'n'.repeat(22) });
+      expect(stored(ACCESS)?.notes).to.have.length(1);
+      expect(db.snapshot().audit.filter((e) => e.action === 'ticket.note-added')).to.have.length(1);
+    });
+
     it('refuses an empty or too long reply, a closed and an unknown ticket, sending nothing', async () => {
       expect(await refusal(work.reply(ACCESS, '   ', ACTOR))).to.equal('text');
       expect(await refusal(work.reply(ACCESS, 'r'.repeat(20001), ACTOR))).to.equal('text');

@@ -51,6 +51,7 @@ describe('domain/tickets', () => {
       requests,
       supportEmail: SUPPORT,
       deadlines: { ...DEFAULT_DEADLINE_POLICY, questionDueHours: 48 },
+      publicUrl: 'https://chat.example.test/',
     });
   });
 
@@ -123,5 +124,24 @@ describe('domain/tickets', () => {
     const ids = db.snapshot().tickets.map((t) => t.id);
     expect(new Set(ids).size).to.equal(3);
     expect(db.snapshot().outbox).to.have.length(6);
+  });
+
+  it('keeps the question masked like the transcript, a link hash for the identity check, and audits the recording', async () => {
+    const outcome = await tickets.create(
+      input({ question: 'hubungi saya di budi.lain@contoh.id atau 0812 3456 7890' }),
+    );
+    if (outcome.status !== 'recorded') expect.fail(outcome.status);
+    const [ticket] = db.snapshot().tickets;
+    expect(ticket?.question).to.equal('hubungi saya di [email] atau [number]');
+    expect(ticket?.verification?.tokenHash).to.match(/^[0-9a-f]{64}$/);
+    expect(ticket?.verification?.expiresAt).to.equal('2026-12-04T20:15:00.000Z');
+    const ack = db.snapshot().outbox.find((m) => m.purpose === 'ticket-acknowledgement');
+    expect(ack?.text).to.match(/https:\/\/chat\.example\.test\/verify\/[A-Za-z0-9_-]{43}\n/);
+    expect(ack?.scrubAfterSend).to.equal(true);
+    expect(ack?.messageId).to.equal(ticket?.messageId);
+    const audit = db.snapshot().audit;
+    expect(audit.map((e) => [e.actor, e.action, e.target, e.details?.kind])).to.deep.equal([
+      ['customer', 'ticket.recorded', ticket?.id, 'access'],
+    ]);
   });
 });

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type App, type AppOptions, createApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
-import { createLogger } from '../../bot/log/logger.ts';
+import { createLogger, type Logger } from '../../bot/log/logger.ts';
 import { DATABASE_FILE_NAME } from '../../bot/store/lowdb/jsonDatabase.ts';
 import type { DatabaseShape } from '../../bot/store/lowdb/jsonDocument.ts';
 import { KNOWLEDGE_FILE } from './buildBot.ts';
@@ -29,12 +29,16 @@ export interface RunningApp {
   readonly dataDir: string;
 }
 
-/** The real app with the test addresses, LOG_LEVEL silent, listening on an ephemeral loopback port. */
+/**
+ * The real app with the test addresses, listening on an ephemeral loopback port; LOG_LEVEL silent unless a `logger`
+ * is given (captureLogger in mail.ts, for "never appears in a log" checks).
+ */
 export async function startApp(
   dataDir: string,
   smtpUrl: string,
   options: AppOptions = {},
   env: Readonly<Record<string, string>> = {},
+  logger: Logger = createLogger('silent'),
 ): Promise<RunningApp> {
   const config = loadConfig({
     PORT: '0',
@@ -50,7 +54,7 @@ export async function startApp(
     SERVICE_URL_ALLOWLIST: 'http://127.0.0.1:*',
     ...env,
   });
-  const app = await createApp(config, createLogger('silent'), options);
+  const app = await createApp(config, logger, options);
   const port = await app.listen(config.port);
   return { app, port, base: `http://127.0.0.1:${port}`, dataDir };
 }

@@ -6,7 +6,7 @@
  * a fresh temporary profile (playwright's default for launch()), removed when the browser closes.
  */
 import { delimiter, join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { TEXTS } from '../../dialogs/replies/texts.ts';
 import { executable } from './executable.ts';
 
@@ -45,6 +45,34 @@ export function chromiumMissing(env: NodeJS.ProcessEnv = process.env): string {
 
 export function launchChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+}
+
+/**
+ * A console page in a fresh context (desktop size, Indonesian, downloads on) that reports into `problems` every CSP
+ * violation, console error (4xx answers aside) and uncaught error, and accepts confirmation dialogs.
+ */
+export async function openCheckedPage(
+  browser: Browser,
+  problems: string[],
+): Promise<{ readonly context: BrowserContext; readonly page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'id-ID',
+    acceptDownloads: true,
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      // biome-ignore lint/suspicious/noConsole: runs in the page; its console is what the test listens to
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || '(inline)'}`);
+    });
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('status of 4')) problems.push(`console.error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('dialog', (dialog) => void dialog.accept());
+  return { context, page };
 }
 
 /** Web Chat 4.18 markup (class names and data-id are part of its styling/test surface). */

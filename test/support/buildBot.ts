@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { type Activity, MemoryStorage, type Storage, TestAdapter } from 'botbuilder';
 import { PrivacyBot } from '../../bot/channel/privacyBot.ts';
 import { MemoryRateCounter } from '../../bot/store/memory/rateCounter.ts';
-import { createAssistant } from '../../dialogs/assistant.ts';
+import { type Assistant, createAssistant } from '../../dialogs/assistant.ts';
 import type { FlowServices } from '../../dialogs/flows/registry.ts';
 import { FLOW_NAMES } from '../../dialogs/flows/registry.ts';
 import type { ReplyMeta } from '../../dialogs/replies/reply.ts';
+import type { FlowObserver, InsightObserver } from '../../dialogs/root/insights.ts';
 import type { FeedbackRecorder } from '../../dialogs/root/rootDialog.ts';
 import { KnowledgeService } from '../../knowledge/knowledgeService.ts';
 
@@ -26,6 +27,7 @@ export function loadRealKnowledge(): Promise<KnowledgeService> {
 
 export interface TestBot {
   readonly adapter: TestAdapter;
+  readonly assistant: Assistant;
   /** What the root dialog reported to its observer, in order. */
   readonly answered: { readonly meta: ReplyMeta; readonly question: string }[];
   /** Sends one activity (or a text message) from the user and returns everything the bot sent back in that turn. */
@@ -38,7 +40,12 @@ export interface TestBot {
  */
 export function buildBot(
   knowledge: KnowledgeService,
-  options: { services?: FlowServices; storage?: Storage; feedback?: FeedbackRecorder } = {},
+  options: {
+    services?: FlowServices;
+    storage?: Storage;
+    feedback?: FeedbackRecorder;
+    insights?: InsightObserver & FlowObserver;
+  } = {},
 ): TestBot {
   const answered: { meta: ReplyMeta; question: string }[] = [];
   const assistant = createAssistant({
@@ -48,6 +55,7 @@ export function buildBot(
     services: options.services ?? {},
     ...(options.feedback ? { feedback: options.feedback } : {}),
     counters: new MemoryRateCounter(),
+    ...(options.insights ? { insights: options.insights } : {}),
     observer: {
       answered: (meta, question) => answered.push({ meta, question }),
       flowStarted: () => undefined,
@@ -59,6 +67,7 @@ export function buildBot(
 
   return {
     adapter,
+    assistant,
     answered,
     async send(activity) {
       adapter.activeQueue.splice(0);

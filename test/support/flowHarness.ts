@@ -10,6 +10,7 @@ import { type Activity, type CardAction, TestAdapter } from 'botbuilder';
 import { pino } from 'pino';
 import { turnErrorHandler } from '../../bot/channel/adapter.ts';
 import { PrivacyBot } from '../../bot/channel/privacyBot.ts';
+import { DEFAULT_CONSOLE_CONFIG } from '../../bot/config.ts';
 import { Outbox } from '../../bot/mail/outbox.ts';
 import type { MailTransport, OutgoingMail } from '../../bot/mail/transport.ts';
 import { buildServices, type DomainServices } from '../../bot/services.ts';
@@ -173,6 +174,7 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
       publicUrl: PUBLIC_URL,
       mail: { marketingEmail: MARKETING_EMAIL },
       deadlines: DEFAULT_DEADLINE_POLICY,
+      console: DEFAULT_CONSOLE_CONFIG,
     },
     store,
     outbox,

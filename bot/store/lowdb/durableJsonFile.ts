@@ -6,10 +6,10 @@
  * A file that exists but cannot be understood is never overwritten, renamed or "repaired": read() throws
  * DatabaseCorruptError and the adapter refuses every later write, so an operator can inspect or restore it.
  */
-import { randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { hasCode, writeFileDurably } from '../durableWrite.ts';
 
 /** The JSON file exists but is not a database this code can use. Its bytes were left exactly as they were. */
 export class DatabaseCorruptError extends Error {
@@ -55,13 +55,6 @@ interface Batch {
   serialize: () => string;
   readonly waiters: Waiter[];
 }
-
-const hasCode = (error: unknown, ...codes: string[]): boolean =>
-  typeof error === 'object' &&
-  error !== null &&
-  'code' in error &&
-  typeof error.code === 'string' &&
-  codes.includes(error.code);
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -205,36 +198,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async #writeNow(text: string): Promise<void> {
-    const temp = join(this.#dir, `.${this.#base}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    let renamed = false;
-    try {
-      const file = await open(temp, 'wx', this.#mode);
-      try {
-        const bytes = Buffer.from(text, 'utf8');
-        for (let offset = 0; offset < bytes.length; ) offset += (await file.write(bytes, offset)).bytesWritten;
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, this.path);
-      renamed = true;
-      this.#writes++;
-    } finally {
-      if (!renamed) await unlink(temp).catch(() => {});
-    }
-    await this.#syncDirectory();
-  }
-
-  /** Makes the rename itself durable. Windows cannot open directories; some file systems refuse to fsync them. */
-  async #syncDirectory(): Promise<void> {
-    if (process.platform === 'win32') return;
-    const dir = await open(this.#dir, 'r');
-    try {
-      await dir.sync();
-    } catch (error) {
-      if (!hasCode(error, 'EINVAL', 'ENOTSUP')) throw error;
-    } finally {
-      await dir.close();
-    }
+    await writeFileDurably(this.path, text, this.#mode);
+    this.#writes++;
   }
 }

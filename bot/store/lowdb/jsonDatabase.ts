@@ -26,7 +26,17 @@ const isPlainObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Lists added after the first release: a file written before them lacks them and gets them, empty, when opened. */
-const ADDED_COLLECTIONS = ['feedback', 'consentTexts', 'staff', 'sessions', 'audit', 'jobMarks'] as const;
+const ADDED_COLLECTIONS = [
+  'feedback',
+  'consentTexts',
+  'staff',
+  'sessions',
+  'audit',
+  'jobMarks',
+  'inbox',
+  'dailyStats',
+  'knowledgeTests',
+] as const;
 
 const COLLECTIONS = ['tickets', 'unsubscribes', 'consents', 'outbox', ...ADDED_COLLECTIONS] as const;
 

@@ -2,7 +2,10 @@ import type {
   AuditEntry,
   ConsentRecord,
   ConsentTextRecord,
+  DailyStatsRecord,
   FeedbackRecord,
+  InboxRecord,
+  KnowledgeTestCaseRecord,
   OutboxRecord,
   StaffRecord,
   StaffSessionRecord,
@@ -33,6 +36,9 @@ export const emptyDatabase = (): DatabaseShape => ({
   sessions: [],
   audit: [],
   jobMarks: [],
+  inbox: [],
+  dailyStats: [],
+  knowledgeTests: [],
   state: {},
 });
 
@@ -62,5 +68,8 @@ export interface DatabaseShape {
   sessions: StaffSessionRecord[];
   audit: AuditEntry[];
   jobMarks: JobMark[];
+  inbox: InboxRecord[];
+  dailyStats: DailyStatsRecord[];
+  knowledgeTests: KnowledgeTestCaseRecord[];
   state: Record<string, StateItem>;
 }

@@ -8,8 +8,11 @@ import type {
   AuditRepository,
   ConsentRepository,
   ConsentTextRepository,
+  DailyStatsRepository,
   FeedbackRepository,
+  InboxRepository,
   JobMarkRepository,
+  KnowledgeTestCaseRepository,
   OutboxRepository,
   RequestStore,
   SentMailFact,
@@ -196,6 +199,68 @@ function feedback(draft: Draft): FeedbackRepository {
   };
 }
 
+function inbox(draft: Draft): InboxRepository {
+  return {
+    add: async (records, keepNewest) => {
+      const list = draft.edit('inbox');
+      list.push(...records.map(copy));
+      const excess = list.length - keepNewest;
+      if (excess > 0) list.splice(0, excess);
+    },
+    setChoice: async (id, choice) => {
+      const stored = draft.list('inbox').find((r) => r.id === id);
+      if (stored) replaceIn(draft, 'inbox', (r) => r.id === id, { ...stored, choice });
+    },
+    list: async () => draft.list('inbox').map(copy),
+    remove: async (ids) => {
+      const drop = new Set(ids);
+      const list = draft.list('inbox');
+      const keep = list.filter((r) => !drop.has(r.id));
+      if (keep.length !== list.length) draft.replace('inbox', keep);
+      return list.length - keep.length;
+    },
+    prune: async (before) => {
+      const limit = before.getTime();
+      const list = draft.list('inbox');
+      const keep = list.filter((r) => Date.parse(r.at) >= limit);
+      if (keep.length !== list.length) draft.replace('inbox', keep);
+      return list.length - keep.length;
+    },
+  };
+}
+
+function dailyStats(draft: Draft): DailyStatsRepository {
+  return {
+    get: async (day) => found(draft.list('dailyStats').find((d) => d.day === day)),
+    put: async (record) => {
+      if (!replaceIn(draft, 'dailyStats', (d) => d.day === record.day, record)) {
+        const list = draft.edit('dailyStats');
+        list.push(copy(record));
+        list.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+      }
+    },
+    list: async (from, to) =>
+      draft
+        .list('dailyStats')
+        .filter((d) => d.day >= from && d.day <= to)
+        .map(copy),
+  };
+}
+
+function knowledgeTests(draft: Draft): KnowledgeTestCaseRepository {
+  return {
+    list: async () => draft.list('knowledgeTests').map(copy),
+    add: async (record) => void draft.edit('knowledgeTests').push(copy(record)),
+    remove: async (id) => {
+      const list = draft.list('knowledgeTests');
+      const keep = list.filter((t) => t.id !== id);
+      if (keep.length === list.length) return false;
+      draft.replace('knowledgeTests', keep);
+      return true;
+    },
+  };
+}
+
 function outbox(draft: Draft, claims: Map<string, number>): OutboxRepository {
   const find = (id: string) => draft.list('outbox').find((r) => r.id === id);
   return {
@@ -278,6 +343,9 @@ export class LowdbRequestStore implements RequestStore {
         sessions: sessions(draft),
         audit: audit(draft),
         jobMarks: jobMarks(draft),
+        inbox: inbox(draft),
+        dailyStats: dailyStats(draft),
+        knowledgeTests: knowledgeTests(draft),
       };
       const result = await work(tx);
       if (draft.changed) await this.doc.update((data) => draft.commit(data));

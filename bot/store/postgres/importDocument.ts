@@ -11,7 +11,16 @@ import { pgText } from './recordTable.ts';
 /** How many of each were imported. */
 export type ImportCounts = Readonly<Record<Exclude<keyof DatabaseShape, 'version'>, number>>;
 
-const RECORD_TABLES = ['tickets', 'unsubscribes', 'consents', 'outbox', 'staff', 'audit', 'bot_state'] as const;
+const RECORD_TABLES = [
+  'tickets',
+  'unsubscribes',
+  'consents',
+  'outbox',
+  'staff',
+  'audit',
+  'inbox',
+  'bot_state',
+] as const;
 
 export async function importDocument(database: PostgresDatabase, doc: DatabaseShape): Promise<ImportCounts> {
   return database.readCommitted(async (client) => {
@@ -33,6 +42,9 @@ export async function importDocument(database: PostgresDatabase, doc: DatabaseSh
     for (const session of doc.sessions) await tx.sessions.add(session);
     for (const entry of doc.audit) await tx.audit.append(entry);
     for (const mark of doc.jobMarks) await tx.jobMarks.set(mark.name, mark.value);
+    if (doc.inbox.length > 0) await tx.inbox.add(doc.inbox, doc.inbox.length);
+    for (const day of doc.dailyStats) await tx.dailyStats.put(day);
+    for (const test of doc.knowledgeTests) await tx.knowledgeTests.add(test);
     // Votes as they are, oldest first (FeedbackRepository.add would trim after each one).
     for (const vote of doc.feedback)
       await client.query('INSERT INTO feedback (data) VALUES ($1)', [JSON.stringify(vote)]);
@@ -54,6 +66,9 @@ export async function importDocument(database: PostgresDatabase, doc: DatabaseSh
       sessions: doc.sessions.length,
       audit: doc.audit.length,
       jobMarks: doc.jobMarks.length,
+      inbox: doc.inbox.length,
+      dailyStats: doc.dailyStats.length,
+      knowledgeTests: doc.knowledgeTests.length,
       state: Object.keys(doc.state).length,
     };
   });

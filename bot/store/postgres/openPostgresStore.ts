@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Clock } from '../../../domain/ports.ts';
+import { DEFAULT_THROTTLE_POLICY } from '../../../domain/signInThrottle.ts';
 import { describeError } from '../../log/describeError.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { Store } from '../store.ts';
@@ -11,6 +12,7 @@ import { migrate, SchemaVersionError } from './migrations.ts';
 import { PostgresRequestStore } from './postgresRequestStore.ts';
 import { PostgresRateCounter } from './rateCounter.ts';
 import { PostgresSecrets } from './secrets.ts';
+import { PostgresSignInThrottle } from './signInThrottle.ts';
 import { PostgresStateStorage } from './stateStorage.ts';
 
 /** How often ended rate windows are deleted. */
@@ -36,17 +38,20 @@ export async function openPostgresStore(
     ...options,
   });
   let counters: PostgresRateCounter;
+  let rateKey: Buffer;
   const secrets = new PostgresSecrets(database);
   try {
     await migrate(database, logger);
-    counters = new PostgresRateCounter(database, await secrets.secret('rate-key'), () => now().getTime());
+    rateKey = await secrets.secret('rate-key');
+    counters = new PostgresRateCounter(database, rateKey, () => now().getTime());
   } catch (error) {
     await database.close();
     if (error instanceof SchemaVersionError) throw error;
     throw new DatabaseUnavailableError(`PostgreSQL at ${database.location} could not be used: ${describeError(error)}`);
   }
+  const throttle = new PostgresSignInThrottle(database, rateKey, now, DEFAULT_THROTTLE_POLICY);
   const sweeper = setInterval(() => {
-    counters.sweep(new Date(now().getTime() - 60_000)).catch((error: unknown) => {
+    Promise.all([counters.sweep(new Date(now().getTime() - 60_000)), throttle.sweep()]).catch((error: unknown) => {
       logger.warn({ error: describeError(error) }, 'rate windows could not be swept');
     });
   }, SWEEP_MS);
@@ -57,6 +62,8 @@ export async function openPostgresStore(
     conversations: new PostgresStateStorage(database, now),
     mailQueue: new PostgresMailQueue(database),
     counters,
+    signInThrottle: (policy) =>
+      policy === undefined ? throttle : new PostgresSignInThrottle(database, rateKey, now, policy),
     jobs: new PostgresJobLock(database),
     secret: (name) => secrets.secret(name),
     directLine: (settings) => new PostgresDirectLineState(database, settings, logger),

@@ -8,8 +8,11 @@ import type {
   AuditRepository,
   ConsentRepository,
   ConsentTextRepository,
+  DailyStatsRepository,
   FeedbackRepository,
+  InboxRepository,
   JobMarkRepository,
+  KnowledgeTestCaseRepository,
   OutboxRepository,
   RequestStore,
   SentMailFact,
@@ -22,7 +25,19 @@ import type {
 import type { FeedbackRecord } from '../../../domain/records.ts';
 import type { PostgresDatabase, Queryable } from './database.ts';
 import { fromPgText, pgText, RecordTable } from './recordTable.ts';
-import { AUDIT, CONSENT_TEXTS, CONSENTS, OUTBOX, SESSIONS, STAFF, TICKETS, UNSUBSCRIBES } from './tables.ts';
+import {
+  AUDIT,
+  CONSENT_TEXTS,
+  CONSENTS,
+  DAILY_STATS,
+  INBOX,
+  KNOWLEDGE_TESTS,
+  OUTBOX,
+  SESSIONS,
+  STAFF,
+  TICKETS,
+  UNSUBSCRIBES,
+} from './tables.ts';
 
 function tickets(db: Queryable): TicketRepository {
   const table = new RecordTable(TICKETS, db);
@@ -174,6 +189,46 @@ function outbox(db: Queryable): OutboxRepository {
   };
 }
 
+function inbox(db: Queryable): InboxRepository {
+  const table = new RecordTable(INBOX, db);
+  return {
+    add: async (records, keepNewest) => {
+      for (const record of records) await table.insert(record);
+      await db.query('DELETE FROM inbox WHERE ord <= (SELECT ord FROM inbox ORDER BY ord DESC OFFSET $1 LIMIT 1)', [
+        Math.max(1, keepNewest),
+      ]);
+    },
+    setChoice: async (id, choice) => {
+      const stored = await table.get(id);
+      if (stored) await table.update({ ...stored, choice });
+    },
+    list: () => table.list(),
+    remove: async (ids) =>
+      (await db.query('DELETE FROM inbox WHERE id = ANY ($1::text[])', [ids.map(pgText)])).rowCount ?? 0,
+    prune: (before) => table.delete('WHERE at < $1', [before.toISOString()]),
+  };
+}
+
+function dailyStats(db: Queryable): DailyStatsRepository {
+  const table = new RecordTable(DAILY_STATS, db);
+  return {
+    get: (day) => table.get(day),
+    put: async (record) => {
+      if (!(await table.update(record))) await table.insert(record);
+    },
+    list: (from, to) => table.list('WHERE day >= $1 AND day <= $2', [from, to]),
+  };
+}
+
+function knowledgeTests(db: Queryable): KnowledgeTestCaseRepository {
+  const table = new RecordTable(KNOWLEDGE_TESTS, db);
+  return {
+    list: () => table.list(),
+    add: (record) => table.insert(record),
+    remove: async (id) => (await table.delete('WHERE id = $1', [id])) > 0,
+  };
+}
+
 /** The repositories of one unit of work, on its connection. */
 export function transactionOn(db: Queryable): Transaction {
   return {
@@ -187,6 +242,9 @@ export function transactionOn(db: Queryable): Transaction {
     sessions: sessions(db),
     audit: audit(db),
     jobMarks: jobMarks(db),
+    inbox: inbox(db),
+    dailyStats: dailyStats(db),
+    knowledgeTests: knowledgeTests(db),
   };
 }
 

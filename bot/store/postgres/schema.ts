@@ -175,7 +175,44 @@ CREATE TABLE dl_tokens (
 CREATE INDEX dl_tokens_expires_at ON dl_tokens (expires_at);
 `;
 
+/** The admins' side (issue 11): the inbox of what went wrong, the daily counts, the labelled test questions. */
+const V3_KNOWLEDGE_ADMIN = `
+CREATE TABLE inbox (
+  id text PRIMARY KEY,
+  ord bigserial NOT NULL,
+  at timestamptz NOT NULL,
+  data json NOT NULL
+);
+CREATE INDEX inbox_ord ON inbox (ord);
+CREATE INDEX inbox_at ON inbox (at);
+
+CREATE TABLE daily_stats (
+  day text PRIMARY KEY,
+  data json NOT NULL
+);
+
+CREATE TABLE knowledge_tests (
+  id text PRIMARY KEY,
+  ord bigserial NOT NULL,
+  data json NOT NULL
+);
+CREATE INDEX knowledge_tests_ord ON knowledge_tests (ord);
+`;
+
+/** The console's sign-in throttle, counted for every instance (keys are keyed hashes). */
+const V4_SIGNIN_THROTTLE = `
+CREATE TABLE signin_failures (
+  key text PRIMARY KEY,
+  failures integer NOT NULL,
+  last_failure_at timestamptz NOT NULL,
+  blocked_until timestamptz
+);
+CREATE INDEX signin_failures_last_failure_at ON signin_failures (last_failure_at);
+`;
+
 export const SCHEMA: readonly Migration[] = [
   { version: 1, name: 'requests, console, state, counters', sql: V1_REQUESTS + V1_CONSOLE + V1_INFRASTRUCTURE },
   { version: 2, name: 'built-in Direct Line', sql: V2_DIRECT_LINE },
+  { version: 3, name: 'inbox, daily counts, test questions', sql: V3_KNOWLEDGE_ADMIN },
+  { version: 4, name: 'sign-in throttle', sql: V4_SIGNIN_THROTTLE },
 ];

@@ -3,6 +3,9 @@ import type {
   AuditEntry,
   ConsentRecord,
   ConsentTextRecord,
+  DailyStatsRecord,
+  InboxRecord,
+  KnowledgeTestCaseRecord,
   OutboxRecord,
   StaffRecord,
   StaffSessionRecord,
@@ -83,4 +86,23 @@ export const OUTBOX: TableSpec<OutboxRecord> = {
     conversation_id: (r) => r.conversationId ?? null,
     client_key: (r) => r.clientKey ?? null,
   },
+};
+
+export const INBOX: TableSpec<InboxRecord> = {
+  table: 'inbox',
+  key: 'id',
+  columns: { id: (r) => r.id, at: (r) => r.at },
+};
+
+export const DAILY_STATS: TableSpec<DailyStatsRecord> = {
+  table: 'daily_stats',
+  key: 'day',
+  columns: { day: (d) => d.day },
+  order: 'day',
+};
+
+export const KNOWLEDGE_TESTS: TableSpec<KnowledgeTestCaseRecord> = {
+  table: 'knowledge_tests',
+  key: 'id',
+  columns: { id: (t) => t.id },
 };

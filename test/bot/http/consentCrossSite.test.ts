@@ -16,6 +16,7 @@ import {
   sleep,
   startApp,
 } from '../../support/appHarness.ts';
+import { forgedOrigins } from '../../support/crossSite.ts';
 import { mailFiles } from '../directline/client.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -53,15 +54,7 @@ describe('consent decisions refuse cross-site POSTs (Origin / Sec-Fetch-Site)', 
   it('refuses another site, a same-site sibling, and an opaque origin with 403; the link still decides afterwards', async () => {
     const token = await consentToken('csrf-1', 'maya.csrf1@example.test');
     const path = `/consent/${token}`;
-    const forged: readonly Record<string, string>[] = [
-      { origin: 'http://evil.example' },
-      { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
-      { 'sec-fetch-site': 'cross-site' },
-      { 'sec-fetch-site': 'same-site', origin: 'http://other.assistant.example.test' },
-      { origin: 'null' },
-      { origin: `http://127.0.0.1:${running.port + 1}` },
-    ];
-    for (const headers of forged) {
+    for (const headers of forgedOrigins(running.port)) {
       const res = await rawRequest(running.port, 'POST', path, 'decision=approve', { ...FORM, ...headers });
       expect(res.status, JSON.stringify(headers)).to.equal(403);
       expect(res.headers['content-type']).to.equal('text/html; charset=utf-8');

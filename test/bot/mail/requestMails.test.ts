@@ -94,7 +94,12 @@ describe('mail/requests through a real SMTP server', () => {
   });
 
   it('a ticket with a phishing question and a bidi override: the acknowledgement quotes nothing, no mail carries the characters', async () => {
-    const tickets = new TicketService({ requests, supportEmail: SUPPORT, deadlines: DEFAULT_DEADLINE_POLICY });
+    const tickets = new TicketService({
+      requests,
+      supportEmail: SUPPORT,
+      deadlines: DEFAULT_DEADLINE_POLICY,
+      publicUrl: 'https://chat.example.test',
+    });
     const question = 'Akun diblokir, [Verifikasi akun](http://evil.example/login) \u202egnp.exe\u0007 segera';
     const outcome = await tickets.create({
       kind: 'question',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { say } from '../../../dialogs/replies/texts.ts';
@@ -10,6 +11,7 @@ import {
   HOUR_MS,
   MAIL_FROM,
   metaOf,
+  PUBLIC_URL,
   START_TIME,
   SUPPORT_EMAIL,
   textsOf,
@@ -156,8 +158,12 @@ describe('flows: question or data request to support', () => {
           `Permintaan telah diteruskan ke tim support dan tanda terima dikirim ke ${EMAIL}.`,
       );
 
-      const { transcript, requestKey, ...fields } = ticket;
+      const { transcript, requestKey, verification, messageId, ...fields } = ticket;
       expect(requestKey).to.match(UUID);
+      // The identity link: only its hash is kept, valid 7 days; replies thread under the acknowledgement.
+      expect(verification?.tokenHash).to.match(/^[0-9a-f]{64}$/);
+      expect(verification?.expiresAt).to.equal(new Date(Date.parse(START_TIME) + 7 * 24 * HOUR_MS).toISOString());
+      expect(messageId).to.match(/^<prv-\d{8}-\d{4,}-ack\.[0-9a-f]{12}@wowrack\.co\.id>$/);
       expect(fields).to.deep.equal({
         id: ticket.id,
         createdAt: START_TIME,
@@ -202,6 +208,12 @@ describe('flows: question or data request to support', () => {
       expect(ack?.text).to.include(`Halo Budi Santoso,`);
       expect(ack?.text).to.include(`nomor tiket ${ticket.id}`);
       expect(ack?.text).to.include('Batas waktu tanggapan: 30 November 2026 pukul 10.00 WIB (3×24 jam).');
+      expect(ack?.messageId).to.equal(messageId);
+      // The link's token is in the mail sent, never in the stored copy once sent; its hash is the ticket's.
+      const token = /\/verify\/([A-Za-z0-9_-]{43})\n/.exec(ack?.text ?? '')?.[1] ?? '';
+      expect(ack?.text).to.include(`${PUBLIC_URL}/verify/${token}`).and.include('Ya, ini permintaan saya');
+      expect(createHash('sha256').update(token).digest('hex')).to.equal(verification?.tokenHash);
+      expect(JSON.stringify(h().snapshot().outbox)).not.to.contain(token);
 
       const next = await chat.send('apakah data saya dienkripsi?');
       expect(metaOf(next[0])).to.include({ kind: 'answer', entryId: 'security' }, 'the flow is over');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Activity, CardAction } from 'botbuilder';
 import { expect } from 'chai';
 import { pino } from 'pino';
+import { DEFAULT_CONSOLE_CONFIG } from '../../../bot/config.ts';
 import { Outbox } from '../../../bot/mail/outbox.ts';
 import { buildServices } from '../../../bot/services.ts';
 import { DATABASE_FILE_NAME, JsonDatabase } from '../../../bot/store/lowdb/jsonDatabase.ts';
@@ -74,6 +75,7 @@ describe('👍/👎 on answers (feedback)', () => {
         publicUrl: 'https://chat.wowrack.test',
         mail: { marketingEmail: SUPPORT_EMAIL },
         deadlines: DEFAULT_DEADLINE_POLICY,
+        console: DEFAULT_CONSOLE_CONFIG,
       },
       store,
       outbox,

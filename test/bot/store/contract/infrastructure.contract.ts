@@ -110,6 +110,61 @@ export function infrastructureContract(subject: StoreSubject): void {
       });
   });
 
+  describe('sign-in throttle', () => {
+    let at: number;
+    let store: Store;
+    const keys = ['account:a@example.test', 'client:c1'];
+    const policy = { freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 };
+    const now = () => new Date(at);
+
+    beforeEach(async () => {
+      at = Date.parse('2026-12-02T03:00:00Z');
+      store = await subject.open(now);
+    });
+
+    it('lets the first failures through, then doubles the wait after each further one up to the cap', async () => {
+      const throttle = store.signInThrottle(policy);
+      for (let i = 0; i < 3; i += 1) await throttle.failed(keys);
+      expect(await throttle.waitMs(keys)).to.equal(0);
+      const waits: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        await throttle.failed(keys);
+        waits.push(await throttle.waitMs(keys));
+      }
+      expect(waits).to.deep.equal([1000, 2000, 4000, 8000, 8000]);
+      at += 3000;
+      expect(await throttle.waitMs(keys)).to.equal(5000);
+    });
+
+    it('counts per key: another account from the same client is held back too, a fresh client with a fresh account is not', async () => {
+      const throttle = store.signInThrottle(policy);
+      for (let i = 0; i < 4; i += 1) await throttle.failed(keys);
+      expect(await throttle.waitMs(['account:b@example.test', 'client:c1'])).to.equal(1000);
+      expect(await throttle.waitMs(['account:b@example.test', 'client:c2'])).to.equal(0);
+      expect(await throttle.waitMs(['account:a@example.test', 'client:c2'])).to.equal(1000);
+    });
+
+    it('a success clears the count; an old count is forgotten', async () => {
+      const throttle = store.signInThrottle(policy);
+      for (let i = 0; i < 4; i += 1) await throttle.failed(keys);
+      await throttle.succeeded(keys);
+      expect(await throttle.waitMs(keys)).to.equal(0);
+      for (let i = 0; i < 4; i += 1) await throttle.failed(keys);
+      at += 61_000;
+      expect(await throttle.waitMs(keys)).to.equal(0);
+      await throttle.failed(keys);
+      expect(await throttle.waitMs(keys)).to.equal(0);
+    });
+
+    if (subject.shared)
+      it('counts in one place for every instance', async () => {
+        const other = await subject.open(now);
+        for (let i = 0; i < 4; i += 1) await (i % 2 ? store : other).signInThrottle(policy).failed(keys);
+        expect(await store.signInThrottle(policy).waitMs(keys)).to.equal(1000);
+        expect(await other.signInThrottle(policy).waitMs(keys)).to.equal(1000);
+      });
+  });
+
   describe('daily job lock', () => {
     it('runs a job unless the same job is running (here or on another instance)', async () => {
       const store = await subject.open(() => new Date(T0));

@@ -8,7 +8,12 @@ import type { Store } from '../../../../bot/store/store.ts';
 import { appendAudit, verifyAuditChain } from '../../../../domain/audit.ts';
 import { MailQuota } from '../../../../domain/mailQuota.ts';
 import type { Transaction } from '../../../../domain/ports.ts';
-import type { FeedbackRecord } from '../../../../domain/records.ts';
+import type {
+  DailyStatsRecord,
+  FeedbackRecord,
+  InboxRecord,
+  KnowledgeTestCaseRecord,
+} from '../../../../domain/records.ts';
 import { type PreparedMail, RequestRecorder } from '../../../../domain/requestMail.ts';
 import { rejectionOf } from '../../../support/tempDir.ts';
 import { at, consent, mail, session, staffMember, T0, ticket, unsubscribe } from './records.ts';
@@ -206,6 +211,79 @@ export function requestStoreContract(subject: StoreSubject): void {
         expect(await unit((tx) => tx.feedback.list())).to.deep.equal([vote(3), vote(4), vote(5)]);
         await unit((tx) => tx.feedback.add(vote(6), 1));
         expect(await unit((tx) => tx.feedback.list())).to.deep.equal([vote(6)]);
+      });
+    });
+
+    describe('the admins’ inbox, daily counts and test questions', () => {
+      const record = (n: number, extra: Partial<InboxRecord> = {}): InboxRecord => ({
+        id: `inbox-${n}`,
+        kind: 'none',
+        at: at(n * 60),
+        lang: 'id',
+        question: `pertanyaan ${n}`,
+        ...extra,
+      });
+
+      it('inbox: adds in order keeping the newest, records a choice, removes by id and by age', async () => {
+        await unit((tx) => tx.inbox.add([record(1), record(2, { kind: 'suggest', offered: ['a', 'b'] })], 10));
+        await unit((tx) => tx.inbox.add([record(3), record(4), record(5)], 4));
+        expect((await unit((tx) => tx.inbox.list())).map((r) => r.id)).to.deep.equal([
+          'inbox-2',
+          'inbox-3',
+          'inbox-4',
+          'inbox-5',
+        ]);
+        await unit(async (tx) => {
+          await tx.inbox.setChoice('inbox-2', 'b');
+          await tx.inbox.setChoice('inbox-9', 'a');
+        });
+        expect(await unit(async (tx) => (await tx.inbox.list())[0])).to.deep.equal(
+          record(2, { kind: 'suggest', offered: ['a', 'b'], choice: 'b' }),
+        );
+        expect(await unit((tx) => tx.inbox.remove(['inbox-3', 'inbox-9']))).to.equal(1);
+        expect(await unit((tx) => tx.inbox.prune(new Date(at(4 * 60))))).to.equal(1); // inbox-2 (3 is gone)
+        expect((await unit((tx) => tx.inbox.list())).map((r) => r.id)).to.deep.equal(['inbox-4', 'inbox-5']);
+      });
+
+      it('daily counts: one record per day, replaced when put again, listed by day within a range', async () => {
+        const day = (d: string, answers: number): DailyStatsRecord => ({
+          day: d,
+          replies: { answer: answers },
+          entries: { share: answers },
+          votes: { share: { up: 1, down: 0 } },
+          langs: { id: answers },
+          flows: { support: { started: 2, completed: 1, cancelled: { name: 1 } } },
+        });
+        await unit(async (tx) => {
+          await tx.dailyStats.put(day('2025-05-03', 3));
+          await tx.dailyStats.put(day('2025-05-01', 1));
+          await tx.dailyStats.put(day('2025-05-02', 2));
+          await tx.dailyStats.put(day('2025-05-02', 20));
+        });
+        expect(await unit((tx) => tx.dailyStats.get('2025-05-02'))).to.deep.equal(day('2025-05-02', 20));
+        expect(await unit((tx) => tx.dailyStats.get('2025-05-09'))).to.equal(undefined);
+        expect((await unit((tx) => tx.dailyStats.list('2025-05-01', '2025-05-02'))).map((d) => d.day)).to.deep.equal([
+          '2025-05-01',
+          '2025-05-02',
+        ]);
+      });
+
+      it('test questions: added in order, removed by id', async () => {
+        const test = (n: number): KnowledgeTestCaseRecord => ({
+          id: `test-${n}`,
+          q: `apakah data saya dijual ${n}?`,
+          expect: n === 2 ? 'out_of_scope' : ['share'],
+          addedAt: at(n),
+          addedBy: 'staff:1',
+        });
+        await unit(async (tx) => {
+          await tx.knowledgeTests.add(test(1));
+          await tx.knowledgeTests.add(test(2));
+        });
+        expect(await unit((tx) => tx.knowledgeTests.list())).to.deep.equal([test(1), test(2)]);
+        expect(await unit((tx) => tx.knowledgeTests.remove('test-1'))).to.equal(true);
+        expect(await unit((tx) => tx.knowledgeTests.remove('test-1'))).to.equal(false);
+        expect(await unit((tx) => tx.knowledgeTests.list())).to.deep.equal([test(2)]);
       });
     });
 

@@ -1,0 +1,139 @@
+/**
+ * The entry editor: alternates, keywords, related entries, the offered flow, the question and the answers. The
+ * Indonesian answer must quote the statement (a sentence it lacks is named); every save is a checked knowledge change.
+ */
+import { SHEET_COLUMNS } from '../../../../domain/knowledgeSheet.ts';
+import type { KnowledgeEntry } from '../../../../knowledge/types.ts';
+import { type EntryPatch, editEntries } from '../../../../knowledge/yamlEdit.ts';
+import { ConsoleInputError, field, sendHtml } from '../consoleHttp.ts';
+import type { ConsoleRouter } from '../consoleRouter.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { both, csrfField, page } from '../layout.ts';
+import type { KnowledgeConsoleDeps } from './deps.ts';
+import { outcomeView, postedFields, tabs } from './views.ts';
+
+/** The editor's fields: the spreadsheet's columns but the entry's id and kind (those are not edited). */
+const FIELDS = SHEET_COLUMNS.filter(
+  (c): c is Exclude<(typeof SHEET_COLUMNS)[number], 'id' | 'kind'> => c !== 'id' && c !== 'kind',
+);
+
+const lines = (text: string): string[] =>
+  text
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+const commas = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The editor's fields as a patch of the entry (an empty flow removes it). */
+export function patchFromForm(get: (name: (typeof FIELDS)[number]) => string, entry: KnowledgeEntry): EntryPatch {
+  const flow = get('flow');
+  return {
+    section: get('section'),
+    question: { id: get('question_id'), en: get('question_en') },
+    alternates: { id: lines(get('alternates_id')), en: lines(get('alternates_en')) },
+    keywords: commas(get('keywords')),
+    related: commas(get('related')),
+    ...(flow ? { flow } : entry.flow ? { flow: null } : {}),
+    ...(entry.answer ? { answer: { id: get('answer_id'), en: get('answer_en') } } : {}),
+  };
+}
+
+/** The entry as the form describes it (to show a refused edit again). */
+function withPatch(entry: KnowledgeEntry, patch: EntryPatch): KnowledgeEntry {
+  const { flow: _flow, ...rest } = entry;
+  return {
+    ...rest,
+    section: patch.section ?? entry.section,
+    question: { ...entry.question, ...patch.question },
+    alternates: { ...entry.alternates, ...patch.alternates },
+    keywords: patch.keywords ?? entry.keywords,
+    related: patch.related ?? entry.related,
+    ...(patch.flow ? { flow: patch.flow } : patch.flow === null ? {} : entry.flow ? { flow: entry.flow } : {}),
+    ...(entry.answer ? { answer: { ...entry.answer, ...patch.answer } } : {}),
+  };
+}
+
+function editor(entry: KnowledgeEntry, flows: readonly string[], csrf: string, problems: SafeHtml): SafeHtml {
+  const area = (name: string, label: SafeHtml, value: string, rows = 6) =>
+    html`<label>${label}<textarea name="${name}" rows="${rows}">${value}</textarea></label>`;
+  return html`${problems}<form method="post" action="/console/knowledge/entries/${entry.id}" class="card editor">${csrfField(csrf)}
+<p>${both('Jenis', 'Kind')}: <code>${entry.kind}</code></p>
+<label>${both('Bagian pernyataan', 'Statement section')}<input type="text" name="section" value="${entry.section}" maxlength="4000"></label>
+<label>${both('Pertanyaan (id)', 'Question (id)')}<input type="text" name="question_id" value="${entry.question.id}" maxlength="4000"></label>
+<label>${both('Pertanyaan (en)', 'Question (en)')}<input type="text" name="question_en" value="${entry.question.en}" maxlength="4000"></label>
+${area('alternates_id', both('Alternatif (id), satu per baris', 'Alternates (id), one per line'), entry.alternates.id.join('\n'), 10)}
+${area('alternates_en', both('Alternatif (en), satu per baris', 'Alternates (en), one per line'), entry.alternates.en.join('\n'), 6)}
+<label>${both('Kata kunci, dipisah koma', 'Keywords, comma-separated')}<input type="text" name="keywords" value="${entry.keywords.join(', ')}"></label>
+<label>${both('Entri terkait, dipisah koma', 'Related entries, comma-separated')}<input type="text" name="related" value="${entry.related.join(', ')}"></label>
+<label>${both('Alur yang ditawarkan', 'Offered flow')}<select name="flow"><option value="">—</option>${flows.map((f) => html`<option value="${f}"${f === entry.flow ? html` selected` : ''}>${f}</option>`)}</select></label>
+${entry.answer ? html`${area('answer_id', both('Jawaban (id): kutipan kata demi kata dari pernyataan', 'Answer (id): quoted word for word from the statement'), entry.answer.id)}${area('answer_en', both('Jawaban (en): terjemahan yang setia', 'Answer (en): a faithful translation'), entry.answer.en)}` : ''}
+<button type="submit" class="primary">${both('Simpan', 'Save')}</button></form>`;
+}
+
+export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsoleDeps): void {
+  const admin = { role: 'admin' } as const;
+  const find = (id: string) => deps.knowledge.knowledge.entries.find((e) => e.id === id);
+
+  router.page(
+    '/console/knowledge/entries',
+    async ({ res, frame }) => {
+      const entries = deps.knowledge.knowledge.entries;
+      const body = html`${tabs('/console/knowledge/entries')}<div class="table-wrap"><table><thead><tr><th>ID</th><th>${both('Jenis', 'Kind')}</th><th>${both('Pertanyaan', 'Question')}</th><th>${both('Alternatif', 'Alternates')}</th><th>${both('Alur', 'Flow')}</th></tr></thead>
+<tbody>${entries.map((e) => html`<tr><td><a href="/console/knowledge/entries/${e.id}">${e.id}</a></td><td>${e.kind}</td><td>${e.question.id}</td><td>${e.alternates.id.length + e.alternates.en.length}</td><td>${e.flow ?? ''}</td></tr>`)}</tbody></table></div>`;
+      sendHtml(res, 200, page(frame('knowledge'), 'Entri · Entries', body));
+    },
+    admin,
+  );
+
+  router.page(
+    '/console/knowledge/entries/:id',
+    async ({ req, res, frame, active }) => {
+      const entry = find(String(req.params.id ?? ''));
+      if (!entry) throw new ConsoleInputError('Entri tidak dikenal · Unknown entry', 404);
+      const body = html`${tabs('/console/knowledge/entries')}${editor(entry, deps.flows, active.session.csrfToken, html``)}`;
+      sendHtml(res, 200, page(frame('knowledge'), `${entry.id}`, body));
+    },
+    admin,
+  );
+
+  router.action(
+    '/console/knowledge/entries/:id',
+    async ({ req, res, frame, actor, active }) => {
+      const entry = find(String(req.params.id ?? ''));
+      if (!entry) throw new ConsoleInputError('Entri tidak dikenal · Unknown entry', 404);
+      const patch = patchFromForm((name) => field(req, name), entry);
+      const outcome = await deps.editor.change({
+        actor,
+        summary: `entry ${entry.id} edited`,
+        target: entry.id,
+        edit: (text) => editEntries(text, new Map([[entry.id, patch]])),
+        confirmDrop: field(req, 'confirm', 10) === 'drop',
+      });
+      const view = outcomeView(outcome, {
+        action: `/console/knowledge/entries/${entry.id}`,
+        fields: postedFields(req.body, FIELDS),
+        csrf: active.session.csrfToken,
+      });
+      // Saved: the entry as it serves now; otherwise what the admin typed, to correct it.
+      const shown = outcome.status === 'saved' ? (find(entry.id) ?? entry) : withPatch(entry, patch);
+      const status =
+        outcome.status === 'saved' || outcome.status === 'unchanged' || outcome.status === 'needs-confirmation'
+          ? 200
+          : 400;
+      sendHtml(
+        res,
+        status,
+        page(
+          frame('knowledge'),
+          entry.id,
+          html`${tabs('/console/knowledge/entries')}${editor(shown, deps.flows, active.session.csrfToken, view)}`,
+        ),
+      );
+    },
+    admin,
+  );
+}

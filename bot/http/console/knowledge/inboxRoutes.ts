@@ -1,0 +1,135 @@
+/** The inbox of what went wrong: groups by count, one-click actions, CSV export. */
+import type { InboxAction } from '../../../../domain/inbox.ts';
+import { formatTime } from '../../../../domain/time.ts';
+import { field, queryParam, redirect, sendCsv, sendHtml } from '../consoleHttp.ts';
+import type { ConsoleRouter } from '../consoleRouter.ts';
+import { html } from '../html.ts';
+import { both, csrfField, page } from '../layout.ts';
+import type { KnowledgeConsoleDeps } from './deps.ts';
+import { entryOptions, outcomeView, postedFields, tabs } from './views.ts';
+
+const KIND_LABELS: Readonly<Record<string, string>> = {
+  none: 'tidak terjawab · no answer',
+  suggest: 'maksud Anda · did you mean',
+  offtopic: 'di luar cakupan · off-topic',
+  downvote: '👎',
+  midflow: 'di tengah alur · mid-flow',
+  cancelled: 'alur dibatalkan · flow cancelled',
+};
+
+const counts = (map: Readonly<Record<string, number | undefined>>): string =>
+  Object.entries(map)
+    .map(([k, n]) => `${KIND_LABELS[k] ?? k} ${n}`)
+    .join(', ');
+
+export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsoleDeps): void {
+  const admin = { role: 'admin' } as const;
+
+  router.page(
+    '/console/knowledge/inbox',
+    async ({ req, res, frame, active }) => {
+      const done = queryParam(req, 'done', 10);
+      const groups = await deps.inbox.groups();
+      const entries = deps.knowledge.knowledge.entries;
+      const policy = entries.filter((e) => e.kind === 'policy');
+      const offtopic = entries.filter((e) => e.kind === 'offtopic');
+      const csrf = active.session.csrfToken;
+      const rows = groups.map((g) => {
+        const guess = g.guesses[0]?.entryId;
+        const actions = g.question
+          ? html`<form method="post" action="/console/knowledge/inbox/act" class="inline">${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="action" value="alternate">
+<select name="entry" aria-label="Entri · Entry">${
+              g.guesses.length > 0
+                ? html`<optgroup label="Tebakan · Guesses">${entryOptions(
+                    policy.filter((e) => g.guesses.some((x) => x.entryId === e.id)),
+                    guess,
+                  )}</optgroup>`
+                : ''
+            }<optgroup label="Semua · All">${entryOptions(policy)}</optgroup></select>
+<button type="submit" class="primary" data-test="add-alternate">${both('Jadikan alternatif', 'Add as alternate')}</button></form>
+<form method="post" action="/console/knowledge/inbox/act" class="inline">${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="action" value="out-of-scope">
+<select name="entry" aria-label="Entri di luar cakupan · Off-topic entry">${entryOptions(offtopic, g.offtopicGuess ?? 'offtopic-other-privacy')}</select>
+<button type="submit">${both('Di luar cakupan', 'Out of scope')}</button></form>`
+          : '';
+        return html`<tr data-key="${g.key}"><td><b class="question">${g.question || (g.flow ? `${g.flow} → ${g.step}` : '')}</b>${g.variants.length > 0 ? html`<br><small>${g.variants.join(' · ')}</small>` : ''}</td>
+<td>${g.count}</td><td><small>${counts(g.kinds)}${Object.keys(g.downvoted).length > 0 ? html`<br>👎 ${Object.keys(g.downvoted).join(', ')}` : ''}${
+          Object.keys(g.choices).length > 0
+            ? html`<br>${both('diklik', 'clicked')}: ${Object.entries(g.choices)
+                .map(([c, n]) => `${c} ${n}`)
+                .join(', ')}`
+            : ''
+        }</small></td>
+<td><small>${formatTime(g.firstSeen, 'id')}<br>${formatTime(g.lastSeen, 'id')}</small></td><td>${Object.entries(g.langs)
+          .map(([l, n]) => `${l} ${n}`)
+          .join(', ')}</td>
+<td>${actions}<form method="post" action="/console/knowledge/inbox/act" class="inline">${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="action" value="ignore"><button type="submit">${both('Abaikan', 'Ignore')}</button></form></td></tr>`;
+      });
+      const notice =
+        done === 'saved'
+          ? html`<p class="notice ok" role="status">${both('Disimpan: pertanyaan yang sama kini mendapat jawaban baru.', 'Saved: the same question now gets the new answer.')}</p>`
+          : done === 'ignored'
+            ? html`<p class="notice ok" role="status">${both('Kelompok diabaikan.', 'Group ignored.')}</p>`
+            : '';
+      const body = html`${tabs('/console/knowledge/inbox')}${notice}
+<p>${both(
+        'Yang ditanyakan pelanggan dan tidak terjawab, dikelompokkan menurut kata yang dinormalkan (data pribadi disamarkan, hanya jamnya, tanpa id percakapan).',
+        'What customers asked and did not get, grouped by normalised words (personal data masked, the hour only, no conversation ids).',
+      )} <a href="/console/export/inbox.csv">${both('Ekspor CSV', 'Export CSV')}</a></p>
+<div class="table-wrap"><table class="inbox"><thead><tr><th>${both('Pertanyaan', 'Question')}</th><th>${both('Jumlah', 'Count')}</th><th>${both('Jenis', 'Kinds')}</th><th>${both('Pertama / terakhir', 'First / last')}</th><th>${both('Bahasa', 'Language')}</th><th>${both('Tindakan', 'Action')}</th></tr></thead>
+<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="6">${both('Kotak masuk kosong.', 'The inbox is empty.')}</td></tr>`}</tbody></table></div>`;
+      sendHtml(res, 200, page(frame('knowledge'), 'Kotak masuk · Inbox', body));
+    },
+    admin,
+  );
+
+  router.action(
+    '/console/knowledge/inbox/act',
+    async ({ req, res, frame, actor, active }) => {
+      const key = field(req, 'key', 2000);
+      const kind = field(req, 'action', 20);
+      const entryId = field(req, 'entry', 64);
+      const confirmDrop = field(req, 'confirm', 10) === 'drop';
+      const action: InboxAction | undefined =
+        kind === 'ignore'
+          ? { action: 'ignore' }
+          : kind === 'alternate' || kind === 'out-of-scope'
+            ? { action: kind, entryId, ...(confirmDrop ? { confirmDrop: true } : {}) }
+            : undefined;
+      if (!action) {
+        redirect(res, '/console/knowledge/inbox');
+        return;
+      }
+      const outcome = await deps.inbox.act(actor, key, action);
+      if (outcome.status === 'saved' || outcome.status === 'ignored' || outcome.status === 'unchanged') {
+        redirect(res, `/console/knowledge/inbox?done=${outcome.status}`);
+        return;
+      }
+      const view =
+        outcome.status === 'no-group'
+          ? html`<p class="notice info">${both('Kelompok ini sudah tidak ada.', 'This group is gone already.')}</p>`
+          : outcomeView(outcome, {
+              action: '/console/knowledge/inbox/act',
+              fields: postedFields(req.body, ['key', 'action', 'entry']),
+              csrf: active.session.csrfToken,
+            });
+      sendHtml(
+        res,
+        outcome.status === 'needs-confirmation' || outcome.status === 'no-group' ? 200 : 400,
+        page(
+          frame('knowledge'),
+          'Kotak masuk · Inbox',
+          html`${tabs('/console/knowledge/inbox')}${view}<p><a href="/console/knowledge/inbox">${both('Kembali ke kotak masuk', 'Back to the inbox')}</a></p>`,
+        ),
+      );
+    },
+    admin,
+  );
+
+  router.download(
+    '/console/export/inbox.csv',
+    async ({ res, actor }) => {
+      sendCsv(res, 'inbox.csv', await deps.inbox.csv(actor));
+    },
+    admin,
+  );
+}

@@ -1,0 +1,107 @@
+/** Pieces the knowledge pages share: the knowledge's state, a change's outcome, the entry pickers. */
+import type { ChangeOutcome } from '../../../../domain/knowledgeEditor.ts';
+import type { RegressionComparison } from '../../../../domain/regression.ts';
+import { formatTime } from '../../../../domain/time.ts';
+import type { KnowledgeStatus } from '../../../../knowledge/knowledgeService.ts';
+import type { KnowledgeEntry } from '../../../../knowledge/types.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { both, csrfField } from '../layout.ts';
+
+export const KNOWLEDGE_TABS: readonly { href: string; id: string; en: string }[] = [
+  { href: '/console/knowledge', id: 'Ringkasan', en: 'Overview' },
+  { href: '/console/knowledge/inbox', id: 'Kotak masuk', en: 'Inbox' },
+  { href: '/console/knowledge/test', id: 'Uji pesan', en: 'Test pane' },
+  { href: '/console/knowledge/entries', id: 'Entri', en: 'Entries' },
+  { href: '/console/knowledge/versions', id: 'Versi', en: 'Versions' },
+  { href: '/console/knowledge/lint', id: 'Pemeriksaan', en: 'Lint' },
+  { href: '/console/knowledge/sheet', id: 'Spreadsheet', en: 'Spreadsheet' },
+  { href: '/console/knowledge/analytics', id: 'Analitik', en: 'Analytics' },
+];
+
+export const tabs = (current: string): SafeHtml =>
+  html`<nav class="subnav" aria-label="Pengetahuan · Knowledge"><ul>${KNOWLEDGE_TABS.map(
+    (t) =>
+      html`<li><a href="${t.href}"${t.href === current ? html` aria-current="page"` : ''}>${both(t.id, t.en)}</a></li>`,
+  )}</ul></nav>`;
+
+/** The knowledge file's problems while the files on disk are broken (the last good version serves meanwhile). */
+export function knowledgeErrorBanner(status: KnowledgeStatus): SafeHtml {
+  const error = status.lastError;
+  if (!error?.current) return html``;
+  return html`<section class="notice error" role="alert" id="knowledge-error"><p><b>${both(
+    'File pengetahuan tidak valid: versi terakhir yang baik tetap dipakai.',
+    'The knowledge file is invalid: the last good version keeps serving.',
+  )}</b> (${both('sejak', 'since')} ${formatTime(error.at, 'id')}, ${both('versi yang dipakai', 'serving')} ${status.version})</p>
+<ul>${error.problems.map(
+    (p) =>
+      html`<li><code>${p.file.split('/').at(-1)}</code>${p.entry ? html` · ${both('entri', 'entry')} <code>${p.entry}</code>` : ''} · ${both('kolom', 'field')} <code>${p.field}</code>: ${p.message}</li>`,
+  )}</ul></section>`;
+}
+
+export function regressionSummary(r: RegressionComparison): SafeHtml {
+  const pct = (n: number, d: number) => (d === 0 ? '–' : `${((100 * n) / d).toFixed(1)}%`);
+  const list = (items: RegressionComparison['newlyWrong']) =>
+    html`<ul>${items.slice(0, 30).map((c) => html`<li>“${c.q}” → <code>${c.now}</code> (${both('seharusnya', 'expected')} ${c.expect === 'out_of_scope' ? 'out_of_scope' : c.expect.join(', ')})</li>`)}</ul>`;
+  return html`<div class="card regression"><p>${both('Pertanyaan berlabel benar', 'Labelled questions right')}: <b>${r.before.right}</b> → <b>${r.after.right}</b> / ${r.after.total}
+(${pct(r.before.right, r.before.total)} → ${pct(r.after.right, r.after.total)}; ${both('dalam cakupan', 'in scope')} ${r.before.inScope.right} → ${r.after.inScope.right}, ${both('di luar cakupan', 'out of scope')} ${r.before.outOfScope.right} → ${r.after.outOfScope.right}; ${Math.round(r.ms)} ms)</p>
+${r.newlyWrong.length > 0 ? html`<p>${both('Menjadi salah', 'Now wrong')}:</p>${list(r.newlyWrong)}` : ''}
+${r.newlyRight.length > 0 ? html`<p>${both('Menjadi benar', 'Now right')}:</p>${list(r.newlyRight)}` : ''}</div>`;
+}
+
+/** Hidden copies of the posted fields, to post them again (with the confirmation). */
+function repost(fields: Readonly<Record<string, string>>): SafeHtml {
+  return html`${Object.entries(fields)
+    .filter(([name]) => name !== 'csrf' && name !== 'confirm')
+    .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}`;
+}
+
+/** What became of a change; a drop shows the questions and a form to confirm it. */
+export function outcomeView(
+  outcome: ChangeOutcome,
+  again: { readonly action: string; readonly fields: Readonly<Record<string, string>>; readonly csrf: string },
+): SafeHtml {
+  switch (outcome.status) {
+    case 'saved':
+      return html`<p class="notice ok" role="status">${both('Disimpan dan langsung dipakai', 'Saved and serving now')}: ${outcome.version.summary} (${outcome.version.id})</p>${regressionSummary(outcome.regression)}`;
+    case 'unchanged':
+      return html`<p class="notice info" role="status">${both('Tidak ada perubahan.', 'Nothing changed.')}</p>`;
+    case 'refused':
+      return html`<p class="notice error" role="alert">${outcome.reason}</p>`;
+    case 'invalid':
+      return html`<div class="notice error" role="alert"><p>${both('Perubahan tidak valid, tidak disimpan', 'The change is invalid and was not saved')}:</p><ul>${outcome.problems.map(
+        (p) =>
+          html`<li>${p.entry ? html`${both('entri', 'entry')} <code>${p.entry}</code> · ` : ''}${both('kolom', 'field')} <code>${p.field}</code>: ${p.message}</li>`,
+      )}</ul></div>`;
+    case 'unquoted':
+      return html`<div class="notice error" role="alert" id="unquoted"><p>${both(
+        'Jawaban Indonesia harus mengutip pernyataan privasi kata demi kata. Kalimat ini tidak ditemukan:',
+        'The Indonesian answer must quote the privacy statement word for word. Not found in it:',
+      )}</p><ul>${outcome.problems.map((p) => html`<li><code>${p.entry}</code>: “${p.sentence}”</li>`)}</ul></div>`;
+    case 'needs-confirmation':
+      return html`<div class="notice error" role="alert" id="needs-confirmation"><p>${both(
+        'Perubahan ini membuat lebih sedikit pertanyaan berlabel dijawab benar. Simpan tetap? (dicatat di audit)',
+        'This change answers fewer labelled questions right. Save anyway? (noted in the audit trail)',
+      )}</p></div>${regressionSummary(outcome.regression)}
+<form method="post" action="${again.action}">${csrfField(again.csrf)}${repost(again.fields)}<input type="hidden" name="confirm" value="drop">
+<button type="submit" class="danger">${both('Ya, simpan walau akurasi turun', 'Yes, save despite the drop')}</button></form>`;
+  }
+}
+
+/** <option>s of entries, `selected` first. */
+export function entryOptions(entries: readonly KnowledgeEntry[], selected?: string): SafeHtml {
+  return html`${entries.map(
+    (e) =>
+      html`<option value="${e.id}"${e.id === selected ? html` selected` : ''}>${e.id} — ${e.question.id.slice(0, 60)}</option>`,
+  )}`;
+}
+
+/** The posted form as plain fields (for reposting). */
+export function postedFields(body: unknown, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof body !== 'object' || body === null) return out;
+  for (const name of names) {
+    const value = Reflect.get(body, name);
+    if (typeof value === 'string') out[name] = value;
+  }
+  return out;
+}

@@ -1,0 +1,237 @@
+/**
+ * The admins' inbox: what customers asked and did not get, grouped by meaning (the same normalised words), with
+ * counts, first and last seen, languages and the matcher's guesses, most frequent first. Each group is resolved in
+ * one action: its question added as an alternate to an entry (a policy entry, or an off-topic one to mark it out of
+ * scope), or ignored; the group's records are then removed. Adding is a knowledge change like any other (checked,
+ * guarded, kept, audited, served at once).
+ */
+import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
+import type { Lang } from '../knowledge/types.ts';
+import { addAlternate } from '../knowledge/yamlEdit.ts';
+import { type AuditActor, appendAudit } from './audit.ts';
+import { toCsv } from './csv.ts';
+import type { InboxRecorder } from './inboxRecorder.ts';
+import type { ChangeOutcome, KnowledgeEditor } from './knowledgeEditor.ts';
+import type { Clock, RequestStore } from './ports.ts';
+import type { InboxKind, InboxRecord } from './records.ts';
+
+export interface InboxGroup {
+  /** The normalised words the group's questions share (`flow:<name>:<step>` for cancelled flows). */
+  readonly key: string;
+  /** The most frequent wording (masked), the one an action adds. */
+  readonly question: string;
+  /** Other wordings, most frequent first (at most 5). */
+  readonly variants: readonly string[];
+  readonly count: number;
+  readonly kinds: Readonly<Partial<Record<InboxKind, number>>>;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly langs: Readonly<Partial<Record<Lang, number>>>;
+  /** The language most of its questions were in (where an alternate goes). */
+  readonly lang: Lang;
+  /** Answers voted down, and what customers clicked after a "did you mean" (`none-of-these`, `(nothing)`). */
+  readonly downvoted: Readonly<Record<string, number>>;
+  readonly choices: Readonly<Record<string, number>>;
+  readonly flow?: string;
+  readonly step?: string;
+  /** The matcher's best policy entries for the question now (pre-selected: the first) and best off-topic entry. */
+  readonly guesses: readonly { readonly entryId: string; readonly score: number }[];
+  readonly offtopicGuess?: string;
+  readonly ids: readonly string[];
+}
+
+export type InboxAction =
+  | { readonly action: 'alternate'; readonly entryId: string; readonly confirmDrop?: boolean }
+  | { readonly action: 'out-of-scope'; readonly entryId: string; readonly confirmDrop?: boolean }
+  | { readonly action: 'ignore' };
+
+export type InboxActionOutcome = ChangeOutcome | { readonly status: 'ignored' } | { readonly status: 'no-group' };
+
+const count = <K extends string>(map: Partial<Record<K, number>>, key: K): void => {
+  map[key] = (map[key] ?? 0) + 1;
+};
+
+export class Inbox {
+  constructor(
+    private readonly deps: {
+      readonly store: RequestStore;
+      readonly recorder: InboxRecorder;
+      readonly knowledge: KnowledgeService;
+      readonly editor: KnowledgeEditor;
+      readonly now: Clock;
+    },
+  ) {}
+
+  /** The groups, most frequent first (ties: most recent first). */
+  async groups(): Promise<InboxGroup[]> {
+    await this.deps.recorder.flush();
+    const records = await this.deps.store.transaction((tx) => tx.inbox.list());
+    return this.group(records);
+  }
+
+  /**
+   * Groups records by their normalised words under the knowledge now serving. An off-topic reply to a question that
+   * is one of that off-topic entry's own phrasings is what an admin decided: not shown.
+   */
+  group(records: readonly InboxRecord[]): InboxGroup[] {
+    const matcher = this.deps.knowledge.matcher;
+    const decided = this.#outOfScopeKeys();
+    const byKey = new Map<string, InboxRecord[]>();
+    for (const r of records) {
+      const key = r.question === undefined ? `flow:${r.flow ?? '?'}:${r.step ?? '?'}` : this.keyOf(r.question);
+      if (r.kind === 'offtopic' && decided.has(`${r.entryId}\u0000${key}`)) continue;
+      const list = byKey.get(key);
+      if (list) list.push(r);
+      else byKey.set(key, [r]);
+    }
+    const groups = [...byKey].map(([key, list]): InboxGroup => {
+      const texts = new Map<string, number>();
+      const kinds: Partial<Record<InboxKind, number>> = {};
+      const langs: Partial<Record<Lang, number>> = {};
+      const downvoted: Record<string, number> = {};
+      const choices: Record<string, number> = {};
+      for (const r of list) {
+        if (r.question !== undefined) texts.set(r.question, (texts.get(r.question) ?? 0) + 1);
+        count(kinds, r.kind);
+        count(langs, r.lang);
+        if (r.kind === 'downvote' && r.entryId) count(downvoted, r.entryId);
+        if (r.kind === 'suggest') count(choices, r.choice ?? '(nothing)');
+      }
+      const wordings = [...texts].sort((a, b) => b[1] - a[1]).map(([t]) => t);
+      const question = wordings[0] ?? '';
+      const ranked = question ? matcher.rankAll(question) : [];
+      const offtopic = ranked.find((c) => c.entry.kind === 'offtopic');
+      const first = list[0] as InboxRecord;
+      const flowRecord = list.find((r) => r.flow);
+      return {
+        key,
+        question,
+        variants: wordings.slice(1, 6),
+        count: list.length,
+        kinds,
+        firstSeen: list.map((r) => r.at).sort()[0] ?? first.at,
+        lastSeen:
+          list
+            .map((r) => r.at)
+            .sort()
+            .at(-1) ?? first.at,
+        langs,
+        lang: (langs.en ?? 0) > (langs.id ?? 0) ? 'en' : 'id',
+        downvoted,
+        choices,
+        ...(flowRecord?.flow ? { flow: flowRecord.flow } : {}),
+        ...(flowRecord?.step ? { step: flowRecord.step } : {}),
+        guesses: ranked
+          .filter((c) => c.entry.kind === 'policy')
+          .slice(0, 3)
+          .map((c) => ({ entryId: c.entry.id, score: Math.round(c.score * 1000) / 1000 })),
+        ...(offtopic ? { offtopicGuess: offtopic.entry.id } : {}),
+        ids: list.map((r) => r.id),
+      };
+    });
+    return groups.sort((a, b) => b.count - a.count || (a.lastSeen > b.lastSeen ? -1 : 1));
+  }
+
+  #decided: { version: string; keys: Set<string> } | undefined;
+
+  /** `<off-topic entry id>\0<key>` of every phrasing of the off-topic entries (cached per knowledge version). */
+  #outOfScopeKeys(): Set<string> {
+    const version = this.deps.knowledge.status.version;
+    if (this.#decided?.version === version) return this.#decided.keys;
+    const keys = new Set<string>();
+    for (const e of this.deps.knowledge.knowledge.entries)
+      if (e.kind === 'offtopic')
+        for (const text of [...e.alternates.id, ...e.alternates.en]) keys.add(`${e.id}\u0000${this.keyOf(text)}`);
+    this.#decided = { version, keys };
+    return keys;
+  }
+
+  /** The group key of a question: its normalised tokens (typo-corrected), sorted, each once. */
+  keyOf(question: string): string {
+    const tokens = this.deps.knowledge.matcher.match(question).tokens;
+    const key = [...new Set(tokens)].sort().join(' ');
+    return key || question.toLowerCase().replace(/\s+/g, ' ').trim();
+  }
+
+  /**
+   * Resolves a group: its question becomes an alternate of `entryId` (which must be a policy entry for
+   * `alternate` and an off-topic one for `out-of-scope`), or the group is ignored. The group's records are removed
+   * once the change is saved; a change refused or waiting for a confirmation leaves them.
+   */
+  async act(actor: `staff:${string}`, key: string, action: InboxAction): Promise<InboxActionOutcome> {
+    const group = (await this.groups()).find((g) => g.key === key);
+    if (!group) return { status: 'no-group' };
+    if (action.action === 'ignore') {
+      await this.deps.store.transaction(async (tx) => {
+        await tx.inbox.remove(group.ids);
+        await appendAudit(
+          tx,
+          { actor, action: 'inbox.ignored', target: key.slice(0, 200), details: { records: String(group.ids.length) } },
+          this.deps.now(),
+        );
+      });
+      return { status: 'ignored' };
+    }
+    const entry = this.deps.knowledge.knowledge.entries.find((e) => e.id === action.entryId);
+    const wanted = action.action === 'alternate' ? 'policy' : 'offtopic';
+    if (!entry || entry.kind !== wanted || !group.question)
+      return { status: 'refused', reason: `"${action.entryId}" is not a ${wanted} entry` };
+    const outcome = await this.deps.editor.change({
+      actor,
+      summary:
+        action.action === 'alternate'
+          ? `inbox: "${group.question}" added as an alternate of ${entry.id}`
+          : `inbox: "${group.question}" marked out of scope (${entry.id})`,
+      target: entry.id,
+      edit: (text) => addAlternate(text, entry.id, group.lang, group.question),
+      ...(action.confirmDrop ? { confirmDrop: true } : {}),
+    });
+    if (outcome.status === 'saved' || outcome.status === 'unchanged')
+      await this.deps.store.transaction((tx) => tx.inbox.remove(group.ids));
+    return outcome;
+  }
+
+  /** The inbox as CSV (one row per group), audited as an export. */
+  async csv(actor: AuditActor): Promise<string> {
+    const groups = await this.groups();
+    await this.deps.store.transaction((tx) =>
+      appendAudit(tx, { actor, action: 'export.inbox', details: { rows: String(groups.length) } }, this.deps.now()),
+    );
+    return toCsv(
+      [
+        'question',
+        'count',
+        'kinds',
+        'first_seen',
+        'last_seen',
+        'languages',
+        'best_guess',
+        'voted_down',
+        'clicked',
+        'flow_step',
+        'variants',
+      ],
+      groups.map((g) => [
+        g.question,
+        g.count,
+        Object.entries(g.kinds)
+          .map(([k, n]) => `${k}:${n}`)
+          .join(' '),
+        g.firstSeen,
+        g.lastSeen,
+        Object.entries(g.langs)
+          .map(([k, n]) => `${k}:${n}`)
+          .join(' '),
+        g.guesses[0]?.entryId,
+        Object.entries(g.downvoted)
+          .map(([k, n]) => `${k}:${n}`)
+          .join(' '),
+        Object.entries(g.choices)
+          .map(([k, n]) => `${k}:${n}`)
+          .join(' '),
+        g.flow ? `${g.flow}:${g.step ?? ''}` : undefined,
+        g.variants.join(' | '),
+      ]),
+    );
+  }
+}
