@@ -7,7 +7,7 @@
  *    assistant's own work costs.
  *
  * Options: --json (machine-readable summary on stdout; progress stays on stderr), --duration <s> (measured seconds per
- * round, default 5), --rounds <n> (default 4), --only matcher|http.
+ * round, default 5), --rounds <n> (default 4), --only matcher|http|store (store: section 4 alone).
  *
  * Process layout for the HTTP part (2 cores in CI): each server runs in its own child process (`node <flags of npm
  * start> bench/target.ts`) and the load generator runs here, in the main process.
@@ -93,7 +93,7 @@ function options(): Options {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--json] [--duration <1-20 s>] [--rounds <1-5>] [--only matcher|http]\n',
+      'usage: npm run bench -- [--json] [--duration <1-20 s>] [--rounds <1-5>] [--only matcher|http|store]\n',
     );
     process.exit(0);
   }
@@ -101,14 +101,14 @@ function options(): Options {
   const rounds = Number(values.rounds);
   if (!Number.isFinite(duration) || duration < 1 || duration > 20) throw new Error('--duration must be 1..20 seconds');
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 5) throw new Error('--rounds must be 1..5');
-  if (values.only !== undefined && values.only !== 'matcher' && values.only !== 'http')
-    throw new Error('--only must be "matcher" or "http"');
+  if (values.only !== undefined && !['matcher', 'http', 'store'].includes(values.only))
+    throw new Error('--only must be "matcher", "http" or "store"');
   return {
     json: values.json,
     durationMs: duration * 1000,
     rounds,
-    matcher: values.only !== 'http',
-    http: values.only !== 'matcher',
+    matcher: values.only === undefined || values.only === 'matcher',
+    http: values.only === undefined || values.only === 'http',
   };
 }
 
@@ -837,6 +837,8 @@ async function main(): Promise<void> {
     );
   }
   const targetChecks = checks(matcher, http);
+  // The sections run after this one (web chat, store) have their own time limits.
+  clearTimeout(watchdog);
   const elapsedS = (Date.now() - started) / 1000;
   const maxOtherCores = Math.max(
     0,
@@ -892,5 +894,13 @@ main().catch(async (err: unknown) => {
   await Promise.all([...running].map(stopChild));
 });
 
-// [web bench] section 3, the website chat in headless Chromium, after the sections above (see bench/webBench.ts).
-process.once('beforeExit', () => void import('./webBench.ts').then((web) => web.afterMainBench()));
+// Section 3, the website chat in headless Chromium (bench/webBench.ts), then section 4, the store
+// (bench/storeBench.ts), after the sections above and one after the other.
+process.once(
+  'beforeExit',
+  () =>
+    void import('./webBench.ts')
+      .then((web) => web.afterMainBench())
+      .then(() => import('./storeBench.ts'))
+      .then((store) => store.afterMainBench()),
+);

@@ -12,7 +12,7 @@ import { type Clock, systemClock } from '../domain/ports.ts';
 import type { ScryptCost } from '../domain/staff.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
 import { buildChannel } from './channel/buildChannel.ts';
-import { ClientKeys } from './channel/clientKeys.ts';
+import { CLIENT_KEY_SECRET, ClientKeys } from './channel/clientKeys.ts';
 import { ControlSocket } from './cli/controlSocket.ts';
 import { runStaffCommand } from './cli/staffCommand.ts';
 import type { Config } from './config.ts';
@@ -78,13 +78,14 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const watcher =
     options.knowledgeWatch === false ? undefined : new KnowledgeWatcher(knowledge, logger, options.knowledgeWatch);
 
-  const store = await openStore(config, now);
-  const mail = buildMail(config, store.requests, logger, { now, ...options });
+  const store = await openStore(config, now, logger);
+  const mail = buildMail(config, store, logger, { now, ...options });
   logger.info({ db: store.location, mail: mail.destination }, 'store and mail ready');
   const services = buildServices(config, store.requests, mail.outbox, {
     now,
     deliveryWaitMs: options.deliveryWaitMs ?? 3000,
     ...(options.scryptCost ? { scryptCost: options.scryptCost } : {}),
+    signInThrottle: store.signInThrottle(),
   });
   const logStoreFailure = (what: string) => (error: unknown) =>
     logger.error({ error: describeError(error) }, `${what} could not be stored`);
@@ -99,15 +100,23 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     services,
     feedback: services.feedback,
     observer: conversationLog(logger),
+    counters: store.counters,
     insights: recorder,
   });
-  const clientKeys = await ClientKeys.load(config.dataDir);
-  const channel = buildChannel(config, logger, assistant, { now, clientKeys, ...options });
+  const clientKeys = new ClientKeys(await store.secret(CLIENT_KEY_SECRET));
+  const channel = buildChannel(config, logger, assistant, {
+    now,
+    clientKeys,
+    counters: store.counters,
+    directLineState: (settings) => store.directLine(settings),
+    ...options,
+  });
   const server = createServer({
     config,
     channel,
     logger,
     consents: services.consents,
+    counters: store.counters,
     console: {
       services: services.console,
       delivery: mail.outbox,
@@ -139,20 +148,22 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     conversations: store.conversations,
     outbox: mail.outbox,
     inbox: (before) => store.requests.transaction((tx) => tx.inbox.prune(before)),
+    store: store.requests,
+    jobs: store.jobs,
     retentionDays: config.retentionDays,
     tickets: services.console.ticketRetention,
     now,
     logger,
   });
-  // The staff command reaches this running assistant here (bot/cli): one writer per DATA_DIR.
-  const control = new ControlSocket(
-    config.dataDir,
-    (request) => runStaffCommand(services.console.staff, request),
-    logger,
-  );
+  // The staff command reaches this running assistant here (bot/cli): one writer per DATA_DIR. With a shared store
+  // (PostgreSQL) the command writes to the database itself.
+  const control = store.shared
+    ? undefined
+    : new ControlSocket(config.dataDir, (request) => runStaffCommand(services.console.staff, request), logger);
   const reminders = new ReminderJob({
     reminders: services.console.reminders,
     delivery: mail.outbox,
+    jobs: store.jobs,
     logger,
     ...(options.reminderIntervalMs ? { intervalMs: options.reminderIntervalMs } : {}),
   });
@@ -178,15 +189,15 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
         });
       });
       await reminders.start();
-      await control.start();
+      await control?.start();
       return bound;
     },
     close: async () => {
       await watcher?.stop();
       retention.stop();
       reminders.stop();
-      await control.stop();
-      channel.directLine?.close();
+      await control?.stop();
+      await channel.directLine?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mail.outbox.stop();
       await mail.transport.close();

@@ -13,6 +13,13 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface Config {
   readonly port: number;
   readonly dataDir: string;
+  /** The shared store; an empty url: the embedded one (a JSON file in dataDir, one instance). */
+  readonly database: {
+    /** DATABASE_URL: postgres://user:password@host:5432/db (never logged: it may carry a password). */
+    readonly url: string;
+    /** Connections each instance keeps open at most. */
+    readonly poolSize: number;
+  };
   readonly knowledgeFile: string;
   readonly logLevel: LogLevel;
   readonly supportEmail: string;
@@ -22,6 +29,8 @@ export interface Config {
     readonly marketingEmail: string;
     /** Sender of every mail: `address` or `Display Name <address>` (checked by parseMailbox()). */
     readonly from: string;
+    /** How long a delivery worker holds a mail it is sending; another instance takes it over after that. */
+    readonly claimSeconds: number;
   };
   /** Base of links in e-mails (consent links), without a trailing slash. */
   readonly publicUrl: string;
@@ -123,6 +132,31 @@ function directLineEndpointOf(text: string, problems: string[]): string {
   return endpoint;
 }
 
+/** DATABASE_URL (postgres:// or postgresql://, with a host and a database) and DATABASE_POOL_SIZE (1 to 100). */
+function databaseOf(url: string, poolText: string, problems: string[]): Config['database'] {
+  const poolSize = Number(poolText || '10');
+  if (!/^\d+$/.test(poolText || '10') || poolSize < 1 || poolSize > 100)
+    problems.push(`DATABASE_POOL_SIZE must be a whole number from 1 to 100, not "${poolText.slice(0, 40)}"`);
+  if (!url) return { url, poolSize };
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  const usable =
+    parsed !== undefined &&
+    (parsed.protocol === 'postgres:' || parsed.protocol === 'postgresql:') &&
+    (parsed.hostname !== '' || parsed.searchParams.has('host')) &&
+    parsed.pathname.length > 1;
+  // The URL is never repeated: it may carry a password.
+  if (!usable)
+    problems.push(
+      'DATABASE_URL must look like postgres://user:password@host:5432/database (empty: the embedded store in DATA_DIR)',
+    );
+  return { url, poolSize };
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -149,6 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`);
 
   const dataDir = resolve(get('DATA_DIR') || './data');
+  const database = databaseOf(get('DATABASE_URL'), get('DATABASE_POOL_SIZE'), problems);
   const knowledgeFile = resolve(get('KNOWLEDGE_FILE') || './knowledge/faq.yaml');
   if (!existsSync(knowledgeFile)) problems.push(`KNOWLEDGE_FILE "${knowledgeFile}" does not exist`);
 
@@ -167,6 +202,13 @@ export function loadConfig(env: Env = process.env): Config {
   const smtpUrl = get('SMTP_URL');
   if (smtpUrl && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl))
     problems.push('SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465');
+
+  const claimText = get('MAIL_CLAIM_SECONDS') || '300';
+  const claimSeconds = Number(claimText);
+  if (!/^\d+$/.test(claimText) || claimSeconds < 1 || claimSeconds > 3600)
+    problems.push(
+      `MAIL_CLAIM_SECONDS must be a whole number of seconds from 1 to 3600, not "${claimText.slice(0, 40)}"`,
+    );
 
   const publicUrl = (get('PUBLIC_URL') || `http://localhost:${Number.isFinite(port) ? port : 3978}`).replace(
     /\/+$/,
@@ -238,10 +280,11 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port,
     dataDir,
+    database,
     knowledgeFile,
     logLevel: logLevel as LogLevel,
     supportEmail,
-    mail: { smtpUrl, marketingEmail, from: mailFrom },
+    mail: { smtpUrl, marketingEmail, from: mailFrom, claimSeconds },
     publicUrl,
     retentionDays,
     deadlines: { deletionDueDays, questionDueHours },

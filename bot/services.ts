@@ -8,7 +8,7 @@ import type { Clock, MailDelivery, RequestStore } from '../domain/ports.ts';
 import { ReminderService } from '../domain/reminders.ts';
 import { RequestRecorder } from '../domain/requestMail.ts';
 import { SignInService } from '../domain/signIn.ts';
-import { SignInThrottle } from '../domain/signInThrottle.ts';
+import { SignInThrottle, type SignInThrottling } from '../domain/signInThrottle.ts';
 import { type ScryptCost, StaffService } from '../domain/staff.ts';
 import { StaffSessionService } from '../domain/staffSessions.ts';
 import { SuppressionListService } from '../domain/suppressionList.ts';
@@ -47,13 +47,20 @@ export interface ServiceSeams {
   readonly deliveryWaitMs: number;
   /** Tests hash passwords cheaply. */
   readonly scryptCost?: ScryptCost;
+  /** Where failed sign-ins are counted (the store's: shared by every instance with PostgreSQL); memory if absent. */
+  readonly signInThrottle?: SignInThrottling;
 }
 
 const HOUR_MS = 3_600_000;
 
+/** What the services read of the config; of the mail settings only the marketing mailbox (the rest may be there). */
+type ServicesConfig = Pick<Config, 'supportEmail' | 'publicUrl' | 'deadlines' | 'console'> & {
+  readonly mail: Pick<Config['mail'], 'marketingEmail'> & Partial<Config['mail']>;
+};
+
 /** The domain's services on the store and the mail delivery, with the configured addresses. */
 export function buildServices(
-  config: Pick<Config, 'supportEmail' | 'publicUrl' | 'mail' | 'deadlines' | 'console'>,
+  config: ServicesConfig,
   store: RequestStore,
   delivery: MailDelivery,
   seams: ServiceSeams,
@@ -73,14 +80,14 @@ export function buildServices(
 }
 
 /** The mail caps: our own support and marketing mailboxes are not capped. */
-const mailQuotaOf = (config: Pick<Config, 'supportEmail' | 'mail'>): MailQuota =>
+const mailQuotaOf = (config: Pick<ServicesConfig, 'supportEmail' | 'mail'>): MailQuota =>
   new MailQuota([config.supportEmail, config.mail.marketingEmail]);
 
 /** The console's services (also what the staff and audit commands work with, bot/cli). */
 export function buildConsoleServices(
-  config: Pick<Config, 'supportEmail' | 'publicUrl' | 'deadlines' | 'console' | 'mail'>,
+  config: ServicesConfig,
   store: RequestStore,
-  seams: Pick<ServiceSeams, 'now' | 'scryptCost'>,
+  seams: Pick<ServiceSeams, 'now' | 'scryptCost' | 'signInThrottle'>,
 ): ConsoleServices {
   const { now } = seams;
   const { supportEmail, publicUrl, deadlines } = config;
@@ -89,7 +96,13 @@ export function buildConsoleServices(
   return {
     staff,
     sessions,
-    signIn: new SignInService({ store, now, credentials: staff, sessions, throttle: new SignInThrottle(now) }),
+    signIn: new SignInService({
+      store,
+      now,
+      credentials: staff,
+      sessions,
+      throttle: seams.signInThrottle ?? new SignInThrottle(now),
+    }),
     tickets: new TicketWorkService({ store, now, supportEmail, deadlines }),
     verification: new TicketVerificationService({ store, now, quota: mailQuotaOf(config), supportEmail, publicUrl }),
     consents: new ConsentQueryService({ store, now }),

@@ -1,6 +1,8 @@
-import { ConversationState, type StatePropertyAccessor, type Storage } from 'botbuilder';
+import type { ConversationState, StatePropertyAccessor, Storage } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import type { RateCounter } from '../domain/ports.ts';
 import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
+import { CheckedConversationState } from './checkedConversationState.ts';
 import type { FlowDeps } from './flows/flowDialog.ts';
 import { FLOWS, type FlowServices } from './flows/registry.ts';
 import { ReplyComposer } from './replies/composer.ts';
@@ -9,6 +11,7 @@ import type { ConversationPrefs } from './root/conversationPrefs.ts';
 import { type FlowObserver, InsightLinks, type InsightObserver } from './root/insights.ts';
 import { type AnswerObserver, type FeedbackRecorder, RootDialog } from './root/rootDialog.ts';
 import { TranscriptRecorder } from './root/transcriptRecorder.ts';
+import { VoteLimits } from './root/voteLimits.ts';
 
 export interface AssistantDeps {
   readonly knowledge: KnowledgeService;
@@ -19,6 +22,8 @@ export interface AssistantDeps {
   /** Where 👍/👎 on answers are recorded; without it answers offer no votes. */
   readonly feedback?: FeedbackRecorder;
   readonly observer: AnswerObserver & { flowFailed(flow: string, error: unknown): void };
+  /** Where the vote limits count (the store's RateCounter: shared by every instance with PostgreSQL). */
+  readonly counters: RateCounter;
   /** The admins' inbox and analytics (domain/inboxRecorder.ts); without it nothing is recorded for them. */
   readonly insights?: InsightObserver & FlowObserver;
 }
@@ -38,7 +43,7 @@ export interface Assistant {
 /** Builds the conversation layer: state, replies, and the root dialog with the flows whose services are there. */
 export function createAssistant(deps: AssistantDeps): Assistant {
   const { knowledge, services, supportEmail, observer } = deps;
-  const conversationState = new ConversationState(deps.storage);
+  const conversationState = new CheckedConversationState(deps.storage);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const prefs = conversationState.createProperty<ConversationPrefs>('prefs');
   const transcript = new TranscriptRecorder();
@@ -76,9 +81,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     built,
     prefs,
     observer,
+    new VoteLimits(deps.counters),
     flows.map(({ dialog }) => dialog),
     feedback,
-    undefined,
     undefined,
     deps.insights ? new InsightLinks(deps.insights) : undefined,
   );

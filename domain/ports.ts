@@ -111,6 +111,8 @@ export interface JobMarkRepository {
 export interface FeedbackRepository {
   /** Adds a vote and drops the oldest beyond the newest `keepNewest`. */
   add(record: FeedbackRecord, keepNewest: number): Promise<void>;
+  /** The votes kept, oldest first (for the answers' statistics). */
+  list(): Promise<readonly FeedbackRecord[]>;
 }
 
 /**
@@ -175,11 +177,12 @@ export interface OutboxRepository {
   get(id: string): Promise<OutboxRecord | undefined>;
   /** Mails queued at or after `since` (any status), for the caps. */
   createdSince(since: Date): Promise<readonly SentMailFact[]>;
-  /** The oldest pending mail due at `now` whose id is not in `skip`. */
-  nextDue(now: Date, skip: ReadonlySet<string>): Promise<OutboxRecord | undefined>;
   /** Pending mails, oldest first. */
   pending(): Promise<readonly OutboxRecord[]>;
-  /** Replaces the stored mail with the same id (status, attempts, text after scrubbing). */
+  /**
+   * Replaces the stored mail with the same id (status, attempts, text after scrubbing). Written back by a delivery
+   * worker, it also ends that worker's claim on the mail (bot/store's MailQueue).
+   */
   replace(record: OutboxRecord): Promise<void>;
   /** Deletes sent and failed mails queued before `before`; returns how many. */
   prune(before: Date): Promise<number>;
@@ -205,10 +208,30 @@ export interface Transaction {
 /**
  * The store of requests. `transaction` runs `work` as one unit: the writes it makes reach durable storage together
  * once it resolves, or none of them when it throws (a request and its mails are recorded atomically). Units that
- * touch the same records do not interleave.
+ * touch the same records do not interleave, also across several instances of the assistant on one database.
+ *
+ * A store may run `work` more than once (PostgreSQL aborts a unit that collided with a concurrent one, and the store
+ * runs it again from the start): `work` must read and write only through `tx` and keep no other effect.
  */
 export interface RequestStore {
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+}
+
+/** The outcome of counting one event against a rate limit. */
+export type RateCheck =
+  | { readonly allowed: true; readonly remaining: number }
+  | { readonly allowed: false; readonly retryAfterSeconds: number };
+
+/**
+ * Counts events per key in fixed windows, for rate limits. With a shared store (PostgreSQL) every instance of the
+ * assistant counts in the same place, so a limit holds however the load balancer spreads the requests.
+ */
+export interface RateCounter {
+  /**
+   * Counts one event for `key` if fewer than `limit` were counted in its current window (which starts at the first
+   * event after the previous window ended and lasts `windowMs`); says whether it was allowed.
+   */
+  take(key: string, limit: number, windowMs: number): Promise<RateCheck>;
 }
 
 /** Delivery of the mails a unit of work recorded (the outbox worker in bot/mail). */

@@ -7,7 +7,7 @@ import { emailKey } from './address.ts';
 import { appendAudit } from './audit.ts';
 import type { Clock, RequestStore } from './ports.ts';
 import type { StaffRecord } from './records.ts';
-import type { SignInThrottle } from './signInThrottle.ts';
+import type { SignInThrottling } from './signInThrottle.ts';
 import type { OpenedSession, StaffSessionService } from './staffSessions.ts';
 
 /** What sign-in needs of the staff accounts (StaffService). */
@@ -28,7 +28,7 @@ export interface SignInDeps {
   readonly now: Clock;
   readonly credentials: StaffCredentials;
   readonly sessions: StaffSessionService;
-  readonly throttle: SignInThrottle;
+  readonly throttle: SignInThrottling;
 }
 
 /** An audit target for an address that names no account: a short hash, never the address. */
@@ -50,21 +50,21 @@ export class SignInService {
     const { credentials, sessions, throttle } = this.deps;
     const account = `account:${emailKey(email) ?? email.slice(0, 320).toLowerCase()}`;
     const keys = [account, `client:${client}`];
-    const wait = throttle.waitMs(keys);
+    const wait = await throttle.waitMs(keys);
     if (wait > 0) {
       await this.#audit('signin.throttled', addressTag(email));
       return { status: 'throttled', retryAfterSeconds: Math.ceil(wait / 1000) };
     }
     const staff = await credentials.checkPassword(email, password);
     if (!staff) {
-      throttle.failed(keys);
+      await throttle.failed(keys);
       await this.#audit('signin.failed', addressTag(email), { reason: 'password' });
       return { status: 'refused' };
     }
     const second = staff.totpEnabled === true;
     if (previousSessionId !== undefined) await sessions.close(previousSessionId);
     const session = await sessions.open(staff.id, second);
-    if (!second) throttle.succeeded(keys);
+    if (!second) await throttle.succeeded(keys);
     await this.#audit(second ? 'signin.password-accepted' : 'signin.succeeded', staff.id, {}, `staff:${staff.id}`);
     return { status: second ? 'second-factor' : 'signed-in', session, staff };
   }
@@ -73,16 +73,16 @@ export class SignInService {
   async secondFactor(sessionId: string, code: string, client: string, staff: StaffRecord): Promise<SignInResult> {
     const { credentials, sessions, throttle } = this.deps;
     const keys = [`account:${staff.email}`, `client:${client}`];
-    const wait = throttle.waitMs(keys);
+    const wait = await throttle.waitMs(keys);
     if (wait > 0) return { status: 'throttled', retryAfterSeconds: Math.ceil(wait / 1000) };
     if (!(await credentials.checkTotp(staff.id, code.replace(/\s+/g, '')))) {
-      throttle.failed(keys);
+      await throttle.failed(keys);
       await this.#audit('signin.failed', staff.id, { reason: 'second-factor' });
       return { status: 'refused' };
     }
     const session = await sessions.completeSecondFactor(sessionId);
     if (!session) return { status: 'refused' };
-    throttle.succeeded(keys);
+    await throttle.succeeded(keys);
     await this.#audit('signin.succeeded', staff.id, { factor: 'totp' }, `staff:${staff.id}`);
     return { status: 'signed-in', session, staff };
   }

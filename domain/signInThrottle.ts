@@ -1,8 +1,9 @@
 /**
  * Limits guessing of console passwords: failed sign-ins are counted per account and per client, and after a few
  * the next attempt must wait, twice as long after each further failure (up to a cap). A success clears the
- * account's and the client's count. Kept in memory (one process): with several instances each counts its own
- * (the shared store of a later issue can hold the counters).
+ * account's and the client's count. SignInThrottle keeps the counts in memory (one instance); with several
+ * instances on PostgreSQL the store's implementation counts in the database (bot/store/postgres/signInThrottle.ts),
+ * with the same policy (delayAfter).
  */
 import type { Clock } from './ports.ts';
 
@@ -23,6 +24,22 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
   forgetAfterMs: 60 * 60_000,
 };
 
+/** What sign-in asks of the throttle, wherever the counts are kept. */
+export interface SignInThrottling {
+  /** Milliseconds until any of these keys may try again (0: now). */
+  waitMs(keys: readonly string[]): Promise<number>;
+  /** Counts a failure against each key. */
+  failed(keys: readonly string[]): Promise<void>;
+  /** Clears the keys' counts. */
+  succeeded(keys: readonly string[]): Promise<void>;
+}
+
+/** How long a key must wait after its `failures`-th failure in a row (0: not yet). */
+export function delayAfter(failures: number, policy: ThrottlePolicy): number {
+  const over = failures - policy.freeFailures;
+  return over > 0 ? Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(over - 1, 30)) : 0;
+}
+
 interface Count {
   failures: number;
   lastFailureAt: number;
@@ -30,7 +47,7 @@ interface Count {
 }
 
 /** Keys: e.g. `account:<address>` and `client:<keyed hash of the address>`. */
-export class SignInThrottle {
+export class SignInThrottle implements SignInThrottling {
   readonly #counts = new Map<string, Count>();
 
   constructor(
@@ -40,8 +57,7 @@ export class SignInThrottle {
     private readonly maxKeys = 50_000,
   ) {}
 
-  /** Milliseconds until any of these keys may try again (0: now). */
-  waitMs(keys: readonly string[]): number {
+  async waitMs(keys: readonly string[]): Promise<number> {
     const at = this.now().getTime();
     let wait = 0;
     for (const key of keys) {
@@ -51,16 +67,14 @@ export class SignInThrottle {
     return Math.max(0, wait);
   }
 
-  /** Counts a failure against each key. */
-  failed(keys: readonly string[]): void {
+  async failed(keys: readonly string[]): Promise<void> {
     const at = this.now().getTime();
-    const { freeFailures, baseDelayMs, maxDelayMs } = this.policy;
     for (const key of keys) {
       const count = this.#current(key, at) ?? { failures: 0, lastFailureAt: at, blockedUntil: 0 };
       count.failures += 1;
       count.lastFailureAt = at;
-      const over = count.failures - freeFailures;
-      count.blockedUntil = over > 0 ? at + Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(over - 1, 30)) : 0;
+      const delay = delayAfter(count.failures, this.policy);
+      count.blockedUntil = delay > 0 ? at + delay : 0;
       this.#counts.delete(key);
       this.#counts.set(key, count);
     }
@@ -71,7 +85,7 @@ export class SignInThrottle {
     }
   }
 
-  succeeded(keys: readonly string[]): void {
+  async succeeded(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.#counts.delete(key);
   }
 

@@ -17,14 +17,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ASSISTANT_ARGS, assistantEnv, ROOT } from '../../test/support/assistantProcess.ts';
 import { memoryFlood, refreshFlood, slowSockets } from './directLine.ts';
 import { type AttackResult, HTTP_ATTACKS } from './http.ts';
 import { mailAttacks } from './mail.ts';
 import { duplicateConfirmations, ssrf, ticketFlood, voteFlood } from './requests.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RUN_BUDGET_MS = 170_000;
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -69,18 +68,9 @@ async function startTarget(env: Readonly<Record<string, string>> = {}): Promise<
   const dataDir = await mkdtemp(join(tmpdir(), 'wowrack-attack-'));
   const logFile = join(dataDir, 'assistant.log');
   const out = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/index.ts'], {
+  const child = spawn(process.execPath, ASSISTANT_ARGS, {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? tmpdir(),
-      ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      DATA_DIR: dataDir,
-      SERVICE_URL_ALLOWLIST: '',
-      ...env,
-    },
+    env: assistantEnv({ DATA_DIR: dataDir, SERVICE_URL_ALLOWLIST: '', ...env }),
     stdio: ['ignore', out, 'pipe'],
   });
   closeSync(out);

@@ -3,6 +3,7 @@ import type { Assistant } from '../../dialogs/assistant.ts';
 import { toActivity } from '../../dialogs/replies/toActivity.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log/logger.ts';
+import { StateConflictError } from '../store/stateItems.ts';
 import { CONNECTOR_TIMEOUT_MS, TimeLimitedAuthentication } from './timeLimitedAuthentication.ts';
 
 /** CloudAdapter that can also run a turn for an activity that did not arrive over HTTP (the built-in Direct Line). */
@@ -36,10 +37,9 @@ export class AssistantAdapter extends CloudAdapter {
 export function createAdapter(
   config: Config,
   logger: Logger,
-  assistant: Pick<Assistant, 'conversationState' | 'composer'>,
+  assistant: Pick<Assistant, 'conversationState' | 'composer' | 'prefs'>,
   connectorTimeoutMs = CONNECTOR_TIMEOUT_MS,
 ): AssistantAdapter {
-  const { conversationState, composer } = assistant;
   const auth = new TimeLimitedAuthentication(
     {
       MicrosoftAppId: config.bot.appId,
@@ -50,7 +50,32 @@ export function createAdapter(
     connectorTimeoutMs,
   );
   const adapter = new AssistantAdapter(auth);
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+  adapter.onTurnError = turnErrorHandler(logger, assistant);
+  return adapter;
+}
+
+/**
+ * What a failed turn does. A turn refused because another turn of the conversation saved its state first (here or on
+ * another instance) keeps that state and asks the customer to send the message again; any other failure says sorry
+ * and drops the conversation's dialog state, so a broken step cannot fail every following turn.
+ */
+export function turnErrorHandler(
+  logger: Logger,
+  assistant: Pick<Assistant, 'conversationState' | 'composer' | 'prefs'>,
+): (context: TurnContext, error: Error) => Promise<void> {
+  const { conversationState, composer, prefs } = assistant;
+  return async (context: TurnContext, error: Error) => {
+    if (error instanceof StateConflictError) {
+      // Another turn of this conversation (here or on another instance) wrote its state first: that state stands.
+      logger.warn({ conversation: context.activity.conversation?.id }, 'turn overlapped another turn: state not saved');
+      try {
+        const lang = (await prefs.get(context))?.lang ?? 'id';
+        await context.sendActivity(toActivity(composer.crossed(lang)));
+      } catch (sendError) {
+        logger.warn({ err: String(sendError) }, 'could not tell the customer about the overlapping turn');
+      }
+      return;
+    }
     logger.error(
       {
         err: { name: error.name, message: error.message, stack: error.stack },
@@ -70,5 +95,4 @@ export function createAdapter(
       logger.warn({ err: String(deleteError) }, 'could not reset conversation state');
     }
   };
-  return adapter;
 }

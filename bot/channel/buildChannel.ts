@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Assistant } from '../../dialogs/assistant.ts';
 import { setClientKey, setReachableLater } from '../../dialogs/flows/requestOrigin.ts';
-import type { ConsentNotifier } from '../../domain/ports.ts';
+import type { ConsentNotifier, RateCounter } from '../../domain/ports.ts';
 import type { Config } from '../config.ts';
 import { type DirectLineOptions, DirectLineService } from '../directline/directLineService.ts';
 import type { Logger } from '../log/logger.ts';
@@ -38,8 +38,12 @@ export function buildChannel(
   seams: {
     readonly now: () => Date;
     readonly clientKeys: ClientKeys;
+    /** Where the rate limits count (the store's). */
+    readonly counters: RateCounter;
     readonly connectorTimeoutMs?: number;
     readonly directLine?: Pick<DirectLineOptions, 'tokenTtlMs' | 'idleMs'>;
+    /** Where the built-in Direct Line keeps tokens and conversations (the store's; memory if absent). */
+    readonly directLineState?: DirectLineOptions['state'];
   },
 ): Channel {
   const bot = new PrivacyBot(assistant);
@@ -48,22 +52,27 @@ export function buildChannel(
     Boolean(config.bot.appId),
     parseServiceUrlAllowlist(config.serviceUrlAllowlist).rules,
   );
-  const runTurn = (context: TurnContext, facts: TurnFacts) => {
-    setClientKey(context, seams.clientKeys.keyOf(facts.clientAddress));
-    setReachableLater(context, facts.reachableLater);
+  const run = (context: TurnContext, clientKey: string, reachableLater: boolean) => {
+    setClientKey(context, clientKey);
+    setReachableLater(context, reachableLater);
     return bot.run(context);
   };
+  const runTurn = (context: TurnContext, facts: TurnFacts) =>
+    run(context, seams.clientKeys.keyOf(facts.clientAddress), facts.reachableLater);
   // The built-in Direct Line serves the website chat without Azure; with an Azure Bot (app id) Azure's is used.
   const directLine = config.bot.appId
     ? undefined
     : new DirectLineService({
         adapter,
         // Built-in conversations are reached in-process, never over HTTP: always reachable later.
-        runTurn: (context, clientAddress) => runTurn(context, { clientAddress, reachableLater: true }),
+        runTurn: (context, clientKey) => run(context, clientKey, true),
+        clientKeyOf: (address) => seams.clientKeys.keyOf(address),
         logger,
+        counters: seams.counters,
         bot: { id: 'wowrack-privacy-assistant', name: 'Asisten Privasi Wowrack' },
         now: () => seams.now().getTime(),
         ...seams.directLine,
+        ...(seams.directLineState ? { state: seams.directLineState } : {}),
       });
   const notifier = new ProactiveConsentNotifier({
     adapter,

@@ -1,37 +1,15 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
 
-const SECRET_FILE = 'client-key.secret';
+/** The name of the secret the client keys are made with (DATA_DIR/client-key.secret, or the database's). */
+export const CLIENT_KEY_SECRET = 'client-key';
 
 /**
- * Turns a client's address into the key the per-client caps count by: an HMAC with a secret kept in DATA_DIR, so
- * the stored key cannot be turned back into the address by trying all of them (IPv4 has only 2^32), and stays the
- * same across restarts.
+ * Turns a client's address into the key the per-client caps count by: an HMAC with a secret of the store, so the
+ * stored key cannot be turned back into the address by trying all of them (IPv4 has only 2^32), and stays the same
+ * across restarts, and across instances when the store is shared.
  */
 export class ClientKeys {
-  private constructor(private readonly secret: Buffer) {}
-
-  /** Reads the secret from DATA_DIR, creating it (0600) on first start. */
-  static async load(dataDir: string): Promise<ClientKeys> {
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    const file = join(dataDir, SECRET_FILE);
-    try {
-      const secret = await readFile(file);
-      if (secret.length >= 32) return new ClientKeys(secret);
-    } catch (error) {
-      if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) throw error;
-    }
-    const secret = randomBytes(32);
-    // 'wx': two processes starting at once cannot both write it (the loser reads the winner's).
-    try {
-      await writeFile(file, secret, { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'EEXIST') return ClientKeys.load(dataDir);
-      throw error;
-    }
-    return new ClientKeys(secret);
-  }
+  constructor(private readonly secret: Buffer) {}
 
   /** A fixed secret (tests). */
   static of(secret: string): ClientKeys {

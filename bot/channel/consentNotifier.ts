@@ -3,6 +3,7 @@ import { say } from '../../dialogs/replies/texts.ts';
 import type { ConsentNotifier } from '../../domain/ports.ts';
 import type { ConsentRecord } from '../../domain/records.ts';
 import type { DirectLineService } from '../directline/directLineService.ts';
+import { describeError } from '../log/describeError.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ServiceUrlPolicy } from './serviceUrlPolicy.ts';
 
@@ -27,7 +28,13 @@ export class ProactiveConsentNotifier implements ConsentNotifier {
     const text = say(key, consent.lang, { id: consent.id, support: this.deps.supportEmail });
     // A website chat on the built-in Direct Line gets the message in-process, never over HTTP.
     if (this.deps.directLine?.owns(reference)) {
-      const delivered = this.deps.directLine.deliver(reference.conversation.id, { type: 'message', text });
+      let delivered = false;
+      try {
+        delivered = await this.deps.directLine.deliver(reference.conversation.id, { type: 'message', text });
+      } catch (error) {
+        this.deps.logger.warn({ consent: consent.id, error: describeError(error) }, 'could not notify the chat');
+        return;
+      }
       if (!delivered)
         this.deps.logger.info({ consent: consent.id }, 'chat conversation no longer open; notice sent by e-mail only');
       return;

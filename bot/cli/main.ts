@@ -4,6 +4,8 @@
  * staff: with no assistant on DATA_DIR the command takes the DATA_DIR lock itself (marked as the command's, so an
  * assistant starting meanwhile waits for it) and writes through the same store code; with one running, it hands the
  * command to that assistant over DATA_DIR/control.sock and the assistant writes it. Either way there is one writer.
+ * With DATABASE_URL (PostgreSQL, shared by several instances) it writes to the database itself, in a unit of work
+ * like any instance.
  *
  * audit verify: reads the database file on disk (written atomically, so always one whole version) and walks the hash
  * chain: `OK` or the first broken entry; exit code 0 or 1. `audit verify FILE` checks a copy (a backup).
@@ -13,7 +15,8 @@ import { join } from 'node:path';
 import { verifyAuditChain } from '../../domain/audit.ts';
 import { systemClock } from '../../domain/ports.ts';
 import type { AuditEntry } from '../../domain/records.ts';
-import { ConfigError, loadConfig, loadDotEnv } from '../config.ts';
+import { type Config, ConfigError, loadConfig, loadDotEnv } from '../config.ts';
+import { createLogger } from '../log/logger.ts';
 import { buildConsoleServices } from '../services.ts';
 import { DataDirLockedError } from '../store/lowdb/dataDirLock.ts';
 import { DATABASE_FILE_NAME } from '../store/lowdb/jsonDatabase.ts';
@@ -38,7 +41,7 @@ async function staff(request: StaffRequest): Promise<CommandResult> {
   for (let attempt = 0; ; attempt += 1) {
     let store: Awaited<ReturnType<typeof openStore>>;
     try {
-      store = await openStore(config, systemClock, { holder: 'cli' });
+      store = await openStore(config, systemClock, createLogger('warn'), { holder: 'cli' });
     } catch (error) {
       if (!(error instanceof DataDirLockedError)) throw error;
       try {
@@ -59,12 +62,28 @@ async function staff(request: StaffRequest): Promise<CommandResult> {
   }
 }
 
+/** The trail in the shared database (DATABASE_URL), read in one unit of work (one consistent snapshot). */
+async function databaseTrail(config: Config): Promise<readonly AuditEntry[]> {
+  const store = await openStore(config, systemClock, createLogger('warn'));
+  try {
+    return await store.requests.transaction((tx) => tx.audit.list());
+  } finally {
+    await store.close();
+  }
+}
+
 async function audit(args: readonly string[]): Promise<CommandResult> {
   if (args[0] !== 'verify') return { code: 2, lines: ['usage: npm run --silent audit -- verify [FILE]'] };
-  const file = args[1] ?? join(loadConfig().dataDir, DATABASE_FILE_NAME);
-  const data: unknown = JSON.parse(await readFile(file, 'utf8'));
-  const entries = typeof data === 'object' && data !== null && 'audit' in data ? data.audit : undefined;
-  if (!Array.isArray(entries)) return { code: 1, lines: [`${file} has no audit trail`] };
+  const config = loadConfig();
+  let entries: unknown;
+  if (args[1] === undefined && config.database.url) entries = await databaseTrail(config);
+  else {
+    const file = args[1] ?? join(config.dataDir, DATABASE_FILE_NAME);
+    const data: unknown = JSON.parse(await readFile(file, 'utf8'));
+    entries = typeof data === 'object' && data !== null && 'audit' in data ? data.audit : undefined;
+    if (!Array.isArray(entries)) return { code: 1, lines: [`${file} has no audit trail`] };
+  }
+  if (!Array.isArray(entries)) return { code: 1, lines: ['no audit trail'] };
   // The chain check reads every field it hashes; an entry of the wrong shape fails it as changed.
   const check = verifyAuditChain(entries as AuditEntry[]);
   return check.ok

@@ -6,16 +6,12 @@ import {
   type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
+import type { RateCounter } from '../../domain/ports.ts';
 import type { AssistantAdapter } from '../channel/adapter.ts';
-import { FixedWindowRateLimiter } from '../http/rateLimit.ts';
+import { RateLimit } from '../http/rateLimit.ts';
+import { describeError } from '../log/describeError.ts';
 import type { Logger } from '../log/logger.ts';
-import {
-  type ActivityListener,
-  type ConversationLimits,
-  type ConversationStats,
-  ConversationStore,
-  type DirectLineConversation,
-} from './conversations.ts';
+import { DEFAULT_CONVERSATION_LIMITS } from './conversations.ts';
 import {
   MAX_LIVE_TOKENS,
   MAX_SOCKETS_PER_CONVERSATION,
@@ -23,7 +19,18 @@ import {
   REFRESHES_PER_ADDRESS,
   REFRESHES_PER_CONVERSATION,
 } from './limits.ts';
-import { type TokenGrant, TokenStore } from './tokens.ts';
+import { MemoryDirectLineState } from './memoryState.ts';
+import type {
+  ActivityListener,
+  ConversationRef,
+  DirectLineSettings,
+  DirectLineState,
+  DirectLineStats,
+  StateLimits,
+  TokenGrant,
+} from './state.ts';
+
+export type { DirectLineStats } from './state.ts';
 
 /**
  * The serviceUrl of built-in Direct Line conversations. A reserved name that never resolves: replies travel in-process
@@ -34,26 +41,27 @@ export const DIRECT_LINE_CHANNEL = 'directline';
 
 export interface DirectLineOptions {
   readonly adapter: AssistantAdapter;
-  /** Runs the bot for a turn; `clientAddress` is the address the conversation counts against. */
-  readonly runTurn: (context: TurnContext, clientAddress: string) => Promise<void>;
+  /** Runs the bot for a turn; `clientKey` is the key of the client the conversation counts against. */
+  readonly runTurn: (context: TurnContext, clientKey: string) => Promise<void>;
+  /** The key a client's address counts by (a keyed hash): the endpoint keeps no address. */
+  readonly clientKeyOf: (address: string) => string;
   readonly logger: Logger;
+  /** Where the refresh limits count (shared by every instance with PostgreSQL). */
+  readonly counters: RateCounter;
   readonly bot: { readonly id: string; readonly name: string };
   readonly tokenTtlMs?: number;
   readonly idleMs?: number;
   readonly now?: () => number;
   /** Smaller limits for tests; the defaults are in limits.ts. */
   readonly limits?: Partial<DirectLineLimits>;
+  /** Where tokens and conversations are kept (the store's: shared by every instance with PostgreSQL); memory if absent. */
+  readonly state?: (settings: DirectLineSettings) => DirectLineState;
 }
 
-export interface DirectLineLimits extends ConversationLimits {
-  readonly maxTokens: number;
+export interface DirectLineLimits extends StateLimits {
   readonly refreshesPerConversation: number;
   readonly refreshesPerAddress: number;
   readonly maxSocketsPerConversation: number;
-}
-
-export interface DirectLineStats extends ConversationStats {
-  readonly tokens: number;
 }
 
 export type DirectLineError = {
@@ -90,47 +98,69 @@ const SERVER_FULL = (): Result<never> =>
 const ADDRESS_FULL = (): Result<never> =>
   fail(429, 'TooManyConversations', 'too many open conversations from this address; try again later', 300);
 
+/** A stream this instance holds: how to stop listening, and how to close its socket (when replaced). */
+interface LocalStream {
+  readonly unsubscribe: () => void;
+  readonly close?: () => void;
+}
+
 /**
  * A Direct Line 3.0 service inside the assistant, for the website chat without an Azure account. Each token opens
- * exactly one conversation; turns run through the Bot Framework adapter in-process, one at a time per conversation,
- * and their replies are captured from the turn (expectReplies) instead of being posted to a serviceUrl.
+ * exactly one conversation; turns run through the Bot Framework adapter in-process, one at a time per conversation on
+ * this instance, and their replies are captured from the turn (expectReplies) instead of being posted to a
+ * serviceUrl. Tokens and conversations are kept in its DirectLineState: with PostgreSQL, any instance serves any
+ * request of any conversation, and a stream on one instance hears what another appended.
  */
 export class DirectLineService {
-  readonly tokens: TokenStore;
-  private readonly conversations: ConversationStore;
+  private readonly state: DirectLineState;
+  private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
   private readonly closers = new Set<() => void>();
-  private readonly refreshesByConversation: FixedWindowRateLimiter;
-  private readonly refreshesByAddress: FixedWindowRateLimiter;
-  /** How to close each stream (for the oldest when a conversation opens one too many). */
-  private readonly streamClosers = new WeakMap<ActivityListener, () => void>();
+  private readonly refreshesByConversation: RateLimit;
+  private readonly refreshesByAddress: RateLimit;
+  /** This instance's streams, per conversation, oldest first (for the cap on streams per conversation). */
+  private readonly streams = new Map<string, Map<ActivityListener, LocalStream>>();
+  /** This instance's turns, one after another per conversation (the last one queued). */
+  private readonly queues = new Map<string, Promise<void>>();
   private readonly maxSockets: number;
 
   constructor(private readonly options: DirectLineOptions) {
-    const now = options.now ?? Date.now;
+    this.now = options.now ?? Date.now;
     const limits = options.limits ?? {};
-    this.tokens = new TokenStore(options.tokenTtlMs ?? 30 * 60_000, now, limits.maxTokens ?? MAX_LIVE_TOKENS);
-    this.conversations = new ConversationStore(options.idleMs ?? 30 * 60_000, now, limits);
-    this.refreshesByConversation = new FixedWindowRateLimiter({
-      limit: limits.refreshesPerConversation ?? REFRESHES_PER_CONVERSATION,
-      windowMs: REFRESH_WINDOW_MS,
-      now,
-    });
-    this.refreshesByAddress = new FixedWindowRateLimiter({
-      limit: limits.refreshesPerAddress ?? REFRESHES_PER_ADDRESS,
-      windowMs: REFRESH_WINDOW_MS,
-      now,
-    });
+    const settings: DirectLineSettings = {
+      tokenTtlMs: options.tokenTtlMs ?? 30 * 60_000,
+      idleMs: options.idleMs ?? 30 * 60_000,
+      now: this.now,
+      limits: { ...DEFAULT_CONVERSATION_LIMITS, maxTokens: MAX_LIVE_TOKENS, ...limits },
+    };
+    this.state = options.state ? options.state(settings) : new MemoryDirectLineState(settings);
+    this.refreshesByConversation = new RateLimit(
+      options.counters,
+      'dl-refresh-conversation',
+      limits.refreshesPerConversation ?? REFRESHES_PER_CONVERSATION,
+      REFRESH_WINDOW_MS,
+    );
+    this.refreshesByAddress = new RateLimit(
+      options.counters,
+      'dl-refresh-address',
+      limits.refreshesPerAddress ?? REFRESHES_PER_ADDRESS,
+      REFRESH_WINDOW_MS,
+    );
     this.maxSockets = limits.maxSocketsPerConversation ?? MAX_SOCKETS_PER_CONVERSATION;
-    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((error: unknown) =>
+        options.logger.warn({ error: describeError(error) }, 'direct line sweep failed'),
+      );
+    }, 60_000);
     this.sweeper.unref();
   }
 
-  /** Stops the sweeper and runs the close hooks (the open streams are closed, so the HTTP server can stop). */
-  close(): void {
+  /** Stops the sweeper, closes the open streams (so the HTTP server can stop) and lets go of the state. */
+  async close(): Promise<void> {
     clearInterval(this.sweeper);
     for (const closer of this.closers) closer();
     this.closers.clear();
+    await this.state.close();
   }
 
   /** Registers something to end when the service closes. */
@@ -138,28 +168,31 @@ export class DirectLineService {
     this.closers.add(closer);
   }
 
-  /** Lets go of conversations idle for longer than idleMs (runs every minute); returns how many. */
-  sweep(): number {
-    this.tokens.dropExpired();
-    return this.conversations.sweep();
+  /** Lets go of expired tokens and of conversations idle for longer than idleMs (runs every minute); returns how many. */
+  sweep(): Promise<number> {
+    return this.state.sweep();
   }
 
   /** What the endpoint holds (counts and history bytes), for tests and the attack replay. */
-  stats(): DirectLineStats {
-    this.tokens.dropExpired();
-    return { ...this.conversations.stats(), tokens: this.tokens.size };
+  stats(): Promise<DirectLineStats> {
+    return this.state.stats();
+  }
+
+  /** The grant of a live token (for tests). */
+  verifyToken(token: string): Promise<TokenGrant | undefined> {
+    return this.state.verifyToken(token);
   }
 
   /**
    * A new conversation and a token for it (POST /tokens/generate), counted against the client's address. Refused
-   * (429) when the address holds its share of conversations, (503) when the server holds all it may.
+   * (429) when the address holds its share of conversations, (503) when the endpoint holds all it may.
    */
-  generateToken(address = ''): Result<ConversationInfo & { readonly userId: string }> {
+  async generateToken(address = ''): Promise<Result<ConversationInfo & { readonly userId: string }>> {
     const userId = `dl_${randomBytes(12).toString('base64url')}`;
-    const conversation = this.conversations.tryCreate(userId, address);
+    const conversation = await this.state.createConversation(userId, this.options.clientKeyOf(address));
     if (conversation === 'full') return SERVER_FULL();
     if (conversation === 'address') return ADDRESS_FULL();
-    const issued = this.tokens.issue(conversation.id, userId, address);
+    const issued = await this.state.issueToken(conversation.id, userId, conversation.address);
     if (!issued) return SERVER_FULL();
     return ok({ conversationId: conversation.id, token: issued.token, expires_in: issued.expiresIn, userId });
   }
@@ -168,13 +201,13 @@ export class DirectLineService {
    * POST /tokens/refresh: a new token for the conversation, replacing the old one (which stops working at once).
    * Limited per client address and per conversation (429 with Retry-After).
    */
-  refreshToken(token: string | undefined, address = ''): Result<ConversationInfo> {
-    const byAddress = this.refreshesByAddress.take(address);
+  async refreshToken(token: string | undefined, address = ''): Promise<Result<ConversationInfo>> {
+    const byAddress = await this.refreshesByAddress.take(this.options.clientKeyOf(address));
     if (!byAddress.allowed)
       return fail(429, 'TooManyRequests', 'too many token refreshes from this address', byAddress.retryAfterSeconds);
-    const grant = token ? this.tokens.verify(token) : undefined;
+    const grant = token ? await this.state.verifyToken(token) : undefined;
     if (!grant || !token) return fail(403, 'TokenExpired', 'the token is unknown or expired');
-    const byConversation = this.refreshesByConversation.take(grant.conversationId);
+    const byConversation = await this.refreshesByConversation.take(grant.conversationId);
     if (!byConversation.allowed)
       return fail(
         429,
@@ -182,7 +215,7 @@ export class DirectLineService {
         'too many token refreshes for this conversation',
         byConversation.retryAfterSeconds,
       );
-    const refreshed = this.tokens.refresh(token);
+    const refreshed = await this.state.refreshToken(token);
     if (!refreshed) return fail(403, 'TokenExpired', 'the token is unknown or expired');
     return ok({
       conversationId: refreshed.grant.conversationId,
@@ -191,16 +224,15 @@ export class DirectLineService {
     });
   }
 
-  /** POST /conversations: starts the token's conversation (the bot greets) and returns where to stream it. */
+  /** POST /conversations: starts the token's conversation (the bot greets, once) and returns where to stream it. */
   async startConversation(token: string | undefined, streamBase: string): Promise<Result<ConversationInfo>> {
-    const grant = token ? this.tokens.verify(token) : undefined;
+    const grant = token ? await this.state.verifyToken(token) : undefined;
     if (!grant || !token) return fail(403, 'TokenExpired', 'a valid token is required');
-    const found = this.conversationOf(grant);
+    const found = await this.conversationOf(grant);
     if (!found.ok) return found;
     const conversation = found.value;
-    if (!conversation.started) {
-      conversation.started = true;
-      await this.enqueue(conversation, () =>
+    if (await this.state.markStarted(conversation.id)) {
+      await this.enqueue(conversation.id, () =>
         this.runTurn(conversation, {
           type: ActivityTypes.ConversationUpdate,
           membersAdded: [
@@ -217,16 +249,16 @@ export class DirectLineService {
    * GET /conversations/:id?watermark=: reconnect to the token's own conversation. The new stream replays what came
    * after the watermark; without one, only what comes after this request (as Azure's Direct Line does).
    */
-  reconnect(
+  async reconnect(
     token: string | undefined,
     conversationId: string,
     streamBase: string,
     watermark?: number,
-  ): Result<ConversationInfo> {
-    const checked = this.authorize(token, conversationId);
+  ): Promise<Result<ConversationInfo>> {
+    const checked = await this.authorize(token, conversationId);
     if (!checked.ok) return checked;
     const { grant, conversation } = checked.value;
-    const from = watermark ?? conversation.dropped + conversation.activities.length;
+    const from = watermark ?? (await this.state.watermark(conversation.id)) ?? 0;
     return ok(this.info(conversation, token ?? '', grant, streamBase, from));
   }
 
@@ -234,8 +266,12 @@ export class DirectLineService {
    * POST /conversations/:id/activities: records the customer's activity and answers with its id at once; the turn
    * runs afterwards and its replies reach the client through the stream or the next poll.
    */
-  postActivity(token: string | undefined, conversationId: string, incoming: Partial<Activity>): Result<{ id: string }> {
-    const checked = this.authorize(token, conversationId);
+  async postActivity(
+    token: string | undefined,
+    conversationId: string,
+    incoming: Partial<Activity>,
+  ): Promise<Result<{ id: string }>> {
+    const checked = await this.authorize(token, conversationId);
     if (!checked.ok) return checked;
     const { grant, conversation } = checked.value;
     const activity: Partial<Activity> = {
@@ -246,46 +282,53 @@ export class DirectLineService {
       recipient: { id: this.options.bot.id, name: this.options.bot.name, role: 'bot' },
       serviceUrl: BUILTIN_SERVICE_URL,
     };
-    const [id = ''] = this.conversations.append(conversation, [activity]);
+    const [id] = await this.state.append(conversation.id, [activity]);
+    if (id === undefined) return fail(403, 'TokenExpired', 'the conversation is no longer open');
     if (activity.type !== ActivityTypes.Typing) {
-      void this.enqueue(conversation, () => this.runTurn(conversation, { ...activity, id }));
+      void this.enqueue(conversation.id, () => this.runTurn(conversation, { ...activity, id }));
     }
     return ok({ id });
   }
 
   /** GET /conversations/:id/activities?watermark= (polling). */
-  activities(token: string | undefined, conversationId: string, watermark: number | undefined) {
-    const checked = this.authorize(token, conversationId);
+  async activities(token: string | undefined, conversationId: string, watermark: number | undefined) {
+    const checked = await this.authorize(token, conversationId);
     if (!checked.ok) return checked;
-    const { activities, watermark: next } = this.conversations.since(checked.value.conversation, watermark);
+    const { activities, watermark: next } = await this.state.since(checked.value.conversation.id, watermark);
     return ok({ activities, watermark: String(next) });
   }
 
   /**
-   * Streams a conversation: sends what is after `watermark` now, then every new activity. Returns the unsubscribe.
-   * A conversation has at most maxSocketsPerConversation streams: a new one closes the oldest (`close`).
+   * Streams a conversation: sends what is after `watermark` now (everything kept, without one), then every new
+   * activity, whichever instance added it. Returns the unsubscribe. A conversation has at most
+   * maxSocketsPerConversation streams on this instance: a new one closes the oldest (`close`).
    */
-  subscribe(
+  async subscribe(
     token: string | undefined,
     conversationId: string,
     watermark: number | undefined,
     listener: ActivityListener,
     close?: () => void,
-  ): Result<() => void> {
-    const checked = this.authorize(token, conversationId);
+  ): Promise<Result<() => void>> {
+    const checked = await this.authorize(token, conversationId);
     if (!checked.ok) return checked;
-    const { conversation } = checked.value;
+    const id = checked.value.conversation.id;
+    const streams = this.streams.get(id) ?? new Map<ActivityListener, LocalStream>();
+    this.streams.set(id, streams);
     // One too many: the oldest stream goes (a reloaded tab's old socket may not have noticed it is dead).
-    for (const oldest of conversation.listeners) {
-      if (conversation.listeners.size < this.maxSockets) break;
-      conversation.listeners.delete(oldest);
-      this.streamClosers.get(oldest)?.();
+    for (const [oldest, stream] of streams) {
+      if (streams.size < this.maxSockets) break;
+      streams.delete(oldest);
+      stream.unsubscribe();
+      stream.close?.();
     }
-    const backlog = this.conversations.since(conversation, watermark);
-    if (backlog.activities.length > 0) listener(backlog.activities, backlog.watermark);
-    conversation.listeners.add(listener);
-    if (close) this.streamClosers.set(listener, close);
-    return ok(() => conversation.listeners.delete(listener));
+    const unsubscribe = this.state.listen(id, watermark ?? 0, listener);
+    streams.set(listener, { unsubscribe, ...(close ? { close } : {}) });
+    return ok(() => {
+      unsubscribe();
+      streams.delete(listener);
+      if (streams.size === 0 && this.streams.get(id) === streams) this.streams.delete(id);
+    });
   }
 
   /** Whether a conversation reference belongs to this built-in endpoint. */
@@ -293,61 +336,69 @@ export class DirectLineService {
     return reference.serviceUrl === BUILTIN_SERVICE_URL && reference.channelId === DIRECT_LINE_CHANNEL;
   }
 
-  /** Delivers a proactive message (e.g. a parent's decision) into a built-in conversation; false if it is gone. */
-  deliver(conversationId: string, activity: Partial<Activity>): boolean {
-    const conversation = this.conversations.get(conversationId);
+  /**
+   * Delivers a proactive message (e.g. a parent's decision) into a built-in conversation, whichever instance holds its
+   * stream; false if the conversation is gone.
+   */
+  async deliver(conversationId: string, activity: Partial<Activity>): Promise<boolean> {
+    const conversation = await this.state.conversation(conversationId);
     if (!conversation) return false;
-    this.conversations.append(conversation, [this.fromBot(conversation, activity)]);
-    return true;
+    const ids = await this.state.append(conversation.id, [this.fromBot(conversation, activity)]);
+    return ids.length > 0;
   }
 
-  private authorize(
+  private async authorize(
     token: string | undefined,
     conversationId: string,
-  ): Result<{ grant: TokenGrant; conversation: DirectLineConversation }> {
-    const grant = token ? this.tokens.verify(token) : undefined;
+  ): Promise<Result<{ grant: TokenGrant; conversation: ConversationRef }>> {
+    const grant = token ? await this.state.verifyToken(token) : undefined;
     if (!grant) return fail(403, 'TokenExpired', 'a valid token is required');
     // A token opens only its own conversation.
     if (grant.conversationId !== conversationId)
       return fail(403, 'BadArgument', 'the token is not valid for this conversation');
-    const conversation = this.conversationOf(grant);
+    const conversation = await this.conversationOf(grant);
     if (!conversation.ok) return conversation;
     return ok({ grant, conversation: conversation.value });
   }
 
   /**
-   * The token's conversation; one dropped while idle comes back empty (its bot state is still in the store), within
+   * The token's conversation; one let go while idle comes back empty (its bot state is still in the store), within
    * the same caps as a new one.
    */
-  private conversationOf(grant: TokenGrant): Result<DirectLineConversation> {
-    const found = this.conversations.get(grant.conversationId);
+  private async conversationOf(grant: TokenGrant): Promise<Result<ConversationRef>> {
+    const found = await this.state.conversation(grant.conversationId);
     if (found) return ok(found);
-    const created = this.conversations.tryCreate(grant.userId, grant.address, grant.conversationId);
+    const created = await this.state.createConversation(grant.userId, grant.address, grant.conversationId);
     if (created === 'full') return SERVER_FULL();
     if (created === 'address') return ADDRESS_FULL();
     return ok(created);
   }
 
   private info(
-    conversation: DirectLineConversation,
+    conversation: ConversationRef,
     token: string,
     grant: TokenGrant,
     streamBase: string,
     watermark?: number,
   ): ConversationInfo {
-    const expiresIn = Math.max(0, Math.floor((grant.expiresAt - (this.options.now ?? Date.now)()) / 1000));
+    const expiresIn = Math.max(0, Math.floor((grant.expiresAt - this.now()) / 1000));
     const from = watermark === undefined ? '' : `&watermark=${watermark}`;
     const streamUrl = `${streamBase}/conversations/${encodeURIComponent(conversation.id)}/stream?t=${encodeURIComponent(token)}${from}`;
     return { conversationId: conversation.id, token, expires_in: expiresIn, streamUrl };
   }
 
-  private enqueue(conversation: DirectLineConversation, work: () => Promise<void>): Promise<void> {
-    const next = conversation.queue.then(work, work);
-    conversation.queue = next.catch(() => undefined);
+  private enqueue(conversationId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.queues.set(conversationId, settled);
+    void settled.then(() => {
+      if (this.queues.get(conversationId) === settled) this.queues.delete(conversationId);
+    });
     return next;
   }
 
-  private async runTurn(conversation: DirectLineConversation, activity: Partial<Activity>): Promise<void> {
+  private async runTurn(conversation: ConversationRef, activity: Partial<Activity>): Promise<void> {
     const inbound: Partial<Activity> = {
       channelId: DIRECT_LINE_CHANNEL,
       serviceUrl: BUILTIN_SERVICE_URL,
@@ -366,10 +417,7 @@ export class DirectLineService {
         this.options.runTurn(context, conversation.address),
       );
     } catch (error) {
-      this.options.logger.error(
-        { error: error instanceof Error ? error.message : String(error) },
-        'direct line turn failed',
-      );
+      this.options.logger.error({ error: describeError(error) }, 'direct line turn failed');
       return;
     }
     const body: unknown = response?.body;
@@ -377,14 +425,18 @@ export class DirectLineService {
       typeof body === 'object' && body !== null && 'activities' in body && Array.isArray(body.activities)
         ? body.activities
         : [];
-    if (replies.length > 0)
-      this.conversations.append(
-        conversation,
+    if (replies.length === 0) return;
+    try {
+      await this.state.append(
+        conversation.id,
         replies.map((reply: Partial<Activity>) => this.fromBot(conversation, reply)),
       );
+    } catch (error) {
+      this.options.logger.error({ error: describeError(error) }, 'direct line replies could not be kept');
+    }
   }
 
-  private fromBot(conversation: DirectLineConversation, activity: Partial<Activity>): Partial<Activity> {
+  private fromBot(conversation: ConversationRef, activity: Partial<Activity>): Partial<Activity> {
     return {
       ...activity,
       channelId: DIRECT_LINE_CHANNEL,

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Activity } from 'botbuilder';
 import type restify from 'restify';
 import { WebSocketServer } from 'ws';
+import { describeError } from '../log/describeError.ts';
 import type { Logger } from '../log/logger.ts';
 import { readClientActivity } from './clientActivity.ts';
 import type { DirectLineError, DirectLineService, Result } from './directLineService.ts';
@@ -49,7 +50,7 @@ function streamBase(req: IncomingMessage): string {
 
 export interface DirectLineRouteOptions {
   /** Checked before a token is generated for an anonymous visitor; false → 429. */
-  readonly allowNewToken?: (req: restify.Request) => boolean;
+  readonly allowNewToken?: (req: restify.Request) => Promise<boolean>;
   /** The client's address, for the per-address caps (default: the socket's peer address). */
   readonly clientAddress?: (req: IncomingMessage) => string;
 }
@@ -66,18 +67,18 @@ export function registerDirectLineRoutes(
   const address = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
 
   server.post(`${BASE}/tokens/generate`, async (req, res) => {
-    if (options.allowNewToken && !options.allowNewToken(req)) {
+    if (options.allowNewToken && !(await options.allowNewToken(req))) {
       res.header('Retry-After', '60');
       res.send(429, {
         error: { code: 'TooManyRequests', message: 'too many new conversations; try again in a minute' },
       });
       return;
     }
-    reply(res, service.generateToken(address(req)));
+    reply(res, await service.generateToken(address(req)));
   });
 
   server.post(`${BASE}/tokens/refresh`, async (req, res) => {
-    reply(res, service.refreshToken(token(req), address(req)));
+    reply(res, await service.refreshToken(token(req), address(req)));
   });
 
   server.post(`${BASE}/conversations`, async (req, res) => {
@@ -87,7 +88,7 @@ export function registerDirectLineRoutes(
   server.get(`${BASE}/conversations/:conversationId`, async (req, res) => {
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
     const watermark = watermarkOf(query.get('watermark') ?? undefined);
-    reply(res, service.reconnect(token(req), conversationId(req), streamBase(req), watermark));
+    reply(res, await service.reconnect(token(req), conversationId(req), streamBase(req), watermark));
   });
 
   server.post(`${BASE}/conversations/:conversationId/activities`, async (req, res) => {
@@ -96,12 +97,15 @@ export function registerDirectLineRoutes(
       sendError(res, { status: 400, code: 'BadArgument', message: read.problem });
       return;
     }
-    reply(res, service.postActivity(token(req), conversationId(req), read.activity));
+    reply(res, await service.postActivity(token(req), conversationId(req), read.activity));
   });
 
   server.get(`${BASE}/conversations/:conversationId/activities`, async (req, res) => {
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
-    reply(res, service.activities(token(req), conversationId(req), watermarkOf(query.get('watermark') ?? undefined)));
+    reply(
+      res,
+      await service.activities(token(req), conversationId(req), watermarkOf(query.get('watermark') ?? undefined)),
+    );
   });
 
   // WebSocket stream: the primary transport of Web Chat. The token travels in the URL (t=), as with Azure's streamUrl.
@@ -110,7 +114,7 @@ export function registerDirectLineRoutes(
   service.onClose(() => {
     for (const ws of sockets.clients) ws.close(1001, 'server shutting down');
   });
-  server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = STREAM_PATH.exec(url.pathname);
     if (!match?.[1]) {
@@ -121,7 +125,8 @@ export function registerDirectLineRoutes(
     const streamToken = url.searchParams.get('t') ?? undefined;
     const watermark = watermarkOf(url.searchParams.get('watermark') ?? undefined);
     // Authorise before the upgrade, so a bad token gets a plain 403 and no socket.
-    const probe = service.activities(streamToken, id, undefined);
+    const probe = await service.activities(streamToken, id, undefined);
+    if (socket.destroyed) return;
     if (!probe.ok) {
       const { status, retryAfter } = probe.error;
       const retry = retryAfter === undefined ? '' : `Retry-After: ${retryAfter}\r\n`;
@@ -141,15 +146,10 @@ export function registerDirectLineRoutes(
         ws.send(frame);
       };
       const replaced = () => ws.close(STREAM_REPLACED.code, STREAM_REPLACED.reason);
-      const subscribed = service.subscribe(streamToken, id, watermark, send, replaced);
-      if (!subscribed.ok) {
-        ws.close(1008, 'forbidden');
-        return;
-      }
+      // Registered before subscribing: a socket that closes meanwhile must not leave a listener behind.
+      let unsubscribe: (() => void) | undefined;
+      let closed = false;
       let alive = true;
-      ws.on('pong', () => {
-        alive = true;
-      });
       const heartbeat = setInterval(() => {
         if (!alive) {
           ws.terminate();
@@ -159,13 +159,35 @@ export function registerDirectLineRoutes(
         ws.ping();
       }, HEARTBEAT_MS);
       heartbeat.unref();
+      ws.on('pong', () => {
+        alive = true;
+      });
       ws.on('close', () => {
+        closed = true;
         clearInterval(heartbeat);
-        subscribed.value();
+        unsubscribe?.();
       });
       ws.on('error', (error) => logger.debug({ error: error.message }, 'direct line socket error'));
       // Clients only listen on this socket; anything they send is ignored.
       ws.on('message', () => undefined);
+      service.subscribe(streamToken, id, watermark, send, replaced).then(
+        (subscribed) => {
+          if (!subscribed.ok) ws.close(1008, 'forbidden');
+          else if (closed) subscribed.value();
+          else unsubscribe = subscribed.value;
+        },
+        (error: unknown) => {
+          logger.warn({ error: describeError(error) }, 'direct line stream could not subscribe');
+          ws.close(1011, 'unavailable');
+        },
+      );
+    });
+  };
+  server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', (error) => logger.debug({ error: error.message }, 'direct line upgrade socket error'));
+    upgrade(req, socket, head).catch((error: unknown) => {
+      logger.warn({ error: describeError(error) }, 'direct line stream could not be opened');
+      if (!socket.destroyed) socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
     });
   });
 }

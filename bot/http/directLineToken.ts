@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type restify from 'restify';
 import type { Logger } from '../log/logger.ts';
-import { clientIp, type FixedWindowRateLimiter } from './rateLimit.ts';
+import { clientIp, type RateLimit } from './rateLimit.ts';
 
 export interface DirectLineTokenOptions {
   /** Azure Direct Line secret; empty: the route answers 404 not_configured (the page uses the built-in endpoint). */
   readonly secret: string;
   /** e.g. https://directline.botframework.com/v3/directline (no trailing slash). */
   readonly endpoint: string;
-  readonly limiter: FixedWindowRateLimiter;
+  readonly limiter: RateLimit;
   readonly trustProxy?: boolean;
   readonly logger: Logger;
   /** How long Azure may take (default 5 s). */
@@ -91,7 +91,7 @@ export function registerDirectLineTokenRoute(server: restify.Server, options: Di
       res.send(404, { error: 'not_configured', message: 'no Direct Line secret is configured; use the built-in one' });
       return;
     }
-    const allowed = limiter.take(clientIp(req, options.trustProxy));
+    const allowed = await limiter.take(clientIp(req, options.trustProxy));
     if (!allowed.allowed) {
       res.header('Retry-After', String(allowed.retryAfterSeconds));
       res.send(429, { error: 'too_many_requests', message: 'too many chat sessions started; try again later' });

@@ -1,74 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import { isIPv4, isIPv6 } from 'node:net';
-
-export interface RateLimitOptions {
-  /** Requests allowed per key in one window. */
-  readonly limit: number;
-  readonly windowMs: number;
-  /** At most this many keys are tracked; beyond it the oldest windows are forgotten (memory stays bounded). */
-  readonly maxKeys?: number;
-  readonly now?: () => number;
-}
-
-export type RateLimitResult =
-  | { readonly allowed: true; readonly remaining: number }
-  | { readonly allowed: false; readonly retryAfterSeconds: number };
-
-interface Window {
-  readonly startedAt: number;
-  count: number;
-}
+import type { RateCheck, RateCounter } from '../../domain/ports.ts';
 
 /**
- * A tiny in-memory fixed-window rate limiter (per process: enough for one instance). Windows live in a Map in the
- * order they started, so expired ones are dropped from its front in O(1) per request.
+ * One rate limit, counted by the store's RateCounter (in the database with PostgreSQL, so it holds across instances;
+ * in memory with the embedded store). `name` keeps its keys apart from the other limits'.
  */
-export class FixedWindowRateLimiter {
-  readonly #windows = new Map<string, Window>();
-  readonly #limit: number;
-  readonly #windowMs: number;
-  readonly #maxKeys: number;
-  readonly #now: () => number;
+export class RateLimit {
+  constructor(
+    private readonly counter: RateCounter,
+    private readonly name: string,
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
 
-  constructor(options: RateLimitOptions) {
-    if (!(options.limit >= 1 && options.windowMs >= 1)) throw new RangeError('limit and windowMs must be at least 1');
-    this.#limit = options.limit;
-    this.#windowMs = options.windowMs;
-    this.#maxKeys = Math.max(1, options.maxKeys ?? 100_000);
-    this.#now = options.now ?? Date.now;
-  }
-
-  /** Counts one request for `key`; says whether it is allowed, or after how many seconds the key may try again. */
-  take(key: string): RateLimitResult {
-    const now = this.#now();
-    this.#sweep(now);
-    let window = this.#windows.get(key);
-    if (!window) {
-      window = { startedAt: now, count: 0 };
-      this.#windows.set(key, window);
-      if (this.#windows.size > this.#maxKeys) {
-        const oldest = this.#windows.keys().next().value;
-        if (oldest !== undefined) this.#windows.delete(oldest);
-      }
-    }
-    if (window.count >= this.#limit) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((window.startedAt + this.#windowMs - now) / 1000));
-      return { allowed: false, retryAfterSeconds };
-    }
-    window.count += 1;
-    return { allowed: true, remaining: this.#limit - window.count };
-  }
-
-  /** How many keys are tracked (for tests). */
-  get size(): number {
-    return this.#windows.size;
-  }
-
-  #sweep(now: number): void {
-    for (const [key, window] of this.#windows) {
-      if (window.startedAt + this.#windowMs > now) break;
-      this.#windows.delete(key);
-    }
+  take(key: string): Promise<RateCheck> {
+    return this.counter.take(`${this.name}:${key}`, this.limit, this.windowMs);
   }
 }
 

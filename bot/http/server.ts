@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Activity } from 'botbuilder';
 import restify from 'restify';
 import type { ConsentService } from '../../domain/consent.ts';
+import type { RateCounter } from '../../domain/ports.ts';
 import { activityProblem, claimsBuiltInDirectLine } from '../channel/activityGuard.ts';
 import type { Channel } from '../channel/buildChannel.ts';
 import type { Config } from '../config.ts';
@@ -13,7 +14,7 @@ import { limitConnections } from './connectionLimit.ts';
 import { registerConsentRoutes } from './consentRoutes.ts';
 import { type ConsoleDeps, registerConsole } from './console/registerConsole.ts';
 import { loggablePath } from './loggablePath.ts';
-import { clientIp, FixedWindowRateLimiter } from './rateLimit.ts';
+import { clientIp, RateLimit } from './rateLimit.ts';
 import { registerVerifyRoutes } from './verifyRoutes.ts';
 import { registerWebRoutes } from './webRoutes.ts';
 
@@ -23,6 +24,8 @@ export interface ServerDeps {
   readonly logger: Logger;
   readonly health: () => Promise<Record<string, unknown>>;
   readonly consents: ConsentService;
+  /** Where the rate limits count (shared by every instance with PostgreSQL). */
+  readonly counters: RateCounter;
   /** The support console and the customers' identity links; absent in tests of the chat alone. */
   readonly console?: Omit<ConsoleDeps, 'logger' | 'publicUrl' | 'trustProxy'>;
 }
@@ -141,10 +144,11 @@ export function createServer(deps: ServerDeps): restify.Server {
     supportEmail: config.supportEmail,
     builtInDirectLine: directLine !== undefined,
     logger,
+    counters: deps.counters,
   });
   if (directLine)
     registerDirectLineRoutes(server, directLine, logger, {
-      allowNewToken: newConversationLimit(config.webChat.trustProxy),
+      allowNewToken: newConversationLimit(deps.counters, config.webChat.trustProxy),
       clientAddress: (req) => clientIp(req, config.webChat.trustProxy),
     });
   else {
@@ -184,7 +188,7 @@ export function createServer(deps: ServerDeps): restify.Server {
 }
 
 /** Anonymous visitors may open at most 20 new chat conversations a minute per address (each holds memory). */
-function newConversationLimit(trustProxy: boolean): (req: restify.Request) => boolean {
-  const limiter = new FixedWindowRateLimiter({ limit: 20, windowMs: 60_000 });
-  return (req) => limiter.take(clientIp(req, trustProxy)).allowed;
+function newConversationLimit(counters: RateCounter, trustProxy: boolean): (req: restify.Request) => Promise<boolean> {
+  const limit = new RateLimit(counters, 'dl-new', 20, 60_000);
+  return async (req) => (await limit.take(clientIp(req, trustProxy))).allowed;
 }

@@ -2,10 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type restify from 'restify';
+import type { RateCounter } from '../../domain/ports.ts';
 import type { Logger } from '../log/logger.ts';
 import { type ChatPageAssets, chatPageCsp, chatPageHtml, type DirectLineMode } from './chatPage.ts';
 import { registerDirectLineTokenRoute } from './directLineToken.ts';
-import { FixedWindowRateLimiter } from './rateLimit.ts';
+import { RateLimit } from './rateLimit.ts';
 import { type AssetOptions, StaticAsset, webChatBundlePath } from './staticAssets.ts';
 
 /** The website chat's settings (from Config.webChat); every field has a safe default. */
@@ -84,6 +85,7 @@ export function registerWebRoutes(
     readonly logger: Logger;
     readonly supportEmail: string;
     readonly builtInDirectLine?: boolean;
+    readonly counters: RateCounter;
   },
 ): void {
   const assets = loadAssets();
@@ -143,7 +145,7 @@ export function registerWebRoutes(
   registerDirectLineTokenRoute(server, {
     secret,
     endpoint,
-    limiter: new FixedWindowRateLimiter({ limit: options.tokenRequestsPerMinute ?? 20, windowMs: 60_000 }),
+    limiter: new RateLimit(options.counters, 'azure-token', options.tokenRequestsPerMinute ?? 20, 60_000),
     trustProxy: options.trustProxy ?? false,
     logger: options.logger,
   });

@@ -2,10 +2,13 @@ import type { MailDelivery } from '../../domain/ports.ts';
 import type { ReminderService } from '../../domain/reminders.ts';
 import { describeError } from '../log/describeError.ts';
 import type { Logger } from '../log/logger.ts';
+import type { JobLock } from '../store/store.ts';
 
 export interface ReminderJobDeps {
   readonly reminders: ReminderService;
   readonly delivery: MailDelivery;
+  /** With several instances on one store, one looks at a time (what it sends is recorded once either way). */
+  readonly jobs?: JobLock;
   readonly logger: Logger;
   /** How often to look (default 5 minutes): the digest's hour and the 12-hour alerts are met within that. */
   readonly intervalMs?: number;
@@ -35,13 +38,17 @@ export class ReminderJob {
 
   /** One look; failures are logged, never thrown. */
   async runOnce(): Promise<void> {
-    const { reminders, delivery, logger } = this.deps;
-    try {
+    const { reminders, delivery, jobs, logger } = this.deps;
+    const look = async (): Promise<void> => {
       const run = await reminders.run();
       if (run.digest || run.alerts > 0) {
         logger.info(run, 'reminders recorded');
         delivery.wake();
       }
+    };
+    try {
+      if (jobs) await jobs.runAlone('reminders', look);
+      else await look();
     } catch (error) {
       logger.error({ error: describeError(error) }, 'reminders failed');
     }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import type { Clock, RequestStore } from '../../domain/ports.ts';
+import type { Clock } from '../../domain/ports.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log/logger.ts';
+import type { Store } from '../store/store.ts';
 import { Outbox, type RetryPolicy } from './outbox.ts';
 import { createMailTransport, type MailTransport } from './transport.ts';
 
@@ -15,7 +16,7 @@ export interface Mail {
 /** The transport SMTP_URL names (or .eml files in DATA_DIR/mail) and the outbox worker that delivers through it. */
 export function buildMail(
   config: Pick<Config, 'dataDir' | 'mail'>,
-  store: RequestStore,
+  store: Pick<Store, 'requests' | 'mailQueue'>,
   logger: Logger,
   seams: { readonly now: Clock; readonly transport?: MailTransport; readonly retry?: Partial<RetryPolicy> },
 ): Mail {
@@ -24,7 +25,9 @@ export function buildMail(
     seams.transport ??
     createMailTransport({ ...(config.mail.smtpUrl ? { smtpUrl: config.mail.smtpUrl } : {}), mailDir });
   const outbox = new Outbox({
-    store,
+    store: store.requests,
+    queue: store.mailQueue,
+    claimMs: config.mail.claimSeconds * 1000,
     transport,
     logger,
     from: config.mail.from,

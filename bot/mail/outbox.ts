@@ -6,9 +6,12 @@
  * A permanent refusal (an SMTP 5xx reply, or a message the transport refuses as invalid) is not retried: the record is
  * marked 'failed' at once and an error naming its outbox id and purpose is logged, for support to follow up.
  *
+ * Several workers (one per instance of the assistant) may share one store: each mail is claimed by one worker at a
+ * time (the store's MailQueue) for CLAIM_MS, and writing it back ends the claim, so no two workers send the same mail.
+ *
  * Delivery is at-least-once: if the process dies between the SMTP server accepting a message and the 'sent' status
- * reaching the disk, the message is sent again after the restart, with the same Message-ID so the duplicate is
- * recognisable. Within one process a record is never sent twice. Run one Outbox per database.
+ * reaching the store, the message is sent again (after a restart, or by another instance once the claim expired),
+ * with the same Message-ID so the duplicate is recognisable. Within one process a record is never sent twice.
  */
 import { InvalidAddressError, maskEmail, parseMailbox } from '../../domain/address.ts';
 import { appendAudit } from '../../domain/audit.ts';
@@ -17,6 +20,7 @@ import type { Clock, MailDelivery, RequestStore } from '../../domain/ports.ts';
 import type { OutboxRecord } from '../../domain/records.ts';
 import { describeError } from '../log/describeError.ts';
 import type { Logger } from '../log/logger.ts';
+import type { MailQueue } from '../store/store.ts';
 import { InvalidMailError, type MailTransport, type OutgoingMail } from './transport.ts';
 
 export interface RetryPolicy {
@@ -34,8 +38,21 @@ export const DEFAULT_RETRY: RetryPolicy = {
   giveUpAfterMs: 72 * 60 * 60_000,
 };
 
+/**
+ * How long a worker holds a mail it is sending. Far longer than one send can take (every SMTP step times out after
+ * 10 s), so another instance takes the mail over only when the one that claimed it is gone.
+ */
+export const CLAIM_MS = 5 * 60_000;
+
+/** How often a flow waiting for its mail looks at the store (another instance's worker may be sending it). */
+const WAIT_POLL_MS = 200;
+
 export interface OutboxDeps {
   readonly store: RequestStore;
+  /** Where the worker claims due mail (shared by the workers of every instance). */
+  readonly queue: MailQueue;
+  /** How long a claim lasts (default CLAIM_MS). */
+  readonly claimMs?: number;
   readonly transport: MailTransport;
   readonly logger: Logger;
   /** Sender: `address` or `Display Name <address>` (MAIL_FROM); the address's domain also names the Message-IDs. */
@@ -63,6 +80,8 @@ const JITTER = 0.2;
 
 export class Outbox implements MailDelivery {
   private readonly store: RequestStore;
+  private readonly queue: MailQueue;
+  private readonly claimMs: number;
   private readonly transport: MailTransport;
   private readonly logger: Logger;
   private readonly from: string;
@@ -75,6 +94,8 @@ export class Outbox implements MailDelivery {
   /** The delivery run in progress, joined by any deliverDue() call while `active`. */
   private running: Promise<DeliveryTotals> | undefined;
   private active = false;
+  /** A delivery was asked for while the run in progress was looking for due mail: it looks once more. */
+  private lookAgain = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Set by stop(): the run in progress finishes the message it is sending and then ends. */
@@ -90,6 +111,8 @@ export class Outbox implements MailDelivery {
     const from = sender.address;
     this.fromName = sender.name;
     this.store = deps.store;
+    this.queue = deps.queue;
+    this.claimMs = deps.claimMs ?? CLAIM_MS;
     this.transport = deps.transport;
     this.logger = deps.logger;
     this.from = from;
@@ -124,6 +147,7 @@ export class Outbox implements MailDelivery {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        clearInterval(poll);
         this.waiters.delete(check);
         resolve(delivered);
       };
@@ -135,6 +159,9 @@ export class Outbox implements MailDelivery {
       };
       const timer = setTimeout(() => finish(false), timeoutMs);
       timer.unref();
+      // This worker tells its waiters at once; a mail another instance's worker took is seen by looking again.
+      const poll = setInterval(check, WAIT_POLL_MS);
+      poll.unref();
       this.waiters.add(check);
     });
   }
@@ -144,7 +171,11 @@ export class Outbox implements MailDelivery {
    * progress joins that run (which also picks up records that become due while it runs).
    */
   deliverDue(): Promise<DeliveryTotals> {
-    if (this.active && this.running) return this.running;
+    if (this.active && this.running) {
+      // Mail recorded after the run's last look must not wait for the next timer: the run looks once more.
+      this.lookAgain = true;
+      return this.running;
+    }
     this.active = true;
     this.running = this.run();
     return this.running;
@@ -219,12 +250,18 @@ export class Outbox implements MailDelivery {
     const totals: DeliveryTotals = { sent: 0, failed: 0 };
     const tried = new Set<string>();
     this.halt = false;
+    this.lookAgain = false;
     try {
       await this.recordUnrecorded();
       while (!this.halt) {
         const skip = new Set([...tried, ...this.unrecorded.keys()]);
-        const record = await this.store.transaction((tx) => tx.outbox.nextDue(this.now(), skip));
-        if (!record) break;
+        const now = this.now();
+        const record = await this.queue.claimDue(now, new Date(now.getTime() + this.claimMs), skip);
+        if (!record) {
+          if (!this.lookAgain) break;
+          this.lookAgain = false;
+          continue;
+        }
         tried.add(record.id);
         await this.attempt(record, totals);
       }

@@ -124,6 +124,11 @@ export class ReplyComposer {
     return { text: say('error', lang), suggestions: [], meta: { kind: 'error', lang } };
   }
 
+  /** Two turns of the conversation ran at once and this one's state was refused (the other's stands). */
+  crossed(lang: Lang): Reply {
+    return { text: say('crossedMessages', lang), suggestions: [], meta: { kind: 'error', lang } };
+  }
+
   private starters(lang: Lang): Suggestion[] {
     return STARTER_ENTRIES.flatMap((id) => this.faqSuggestion(id, lang));
   }

@@ -98,6 +98,10 @@ const ASSISTANT_TEXTS = {
     id: 'Maaf, terjadi kesalahan di sisi kami. Silakan coba lagi sebentar lagi.',
     en: 'Sorry, something went wrong on our side. Please try again in a moment.',
   },
+  crossedMessages: {
+    id: 'Maaf, pesan Anda tiba bersamaan dengan pesan sebelumnya, jadi jawaban saya untuk pesan itu tidak disimpan. Silakan kirim lagi pesan terakhir Anda.',
+    en: 'Sorry, your message arrived at the same time as the one before it, so my answer to it was not kept. Please send your last message again.',
+  },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 /** Every text the assistant says, the conversations' included: one table, one say(). */

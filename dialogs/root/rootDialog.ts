@@ -19,7 +19,7 @@ import type { ConversationPrefs } from './conversationPrefs.ts';
 import { defaultPrefs } from './conversationPrefs.ts';
 import type { InsightLinks } from './insights.ts';
 import { LanguageMemory } from './languageMemory.ts';
-import { VoteLimits } from './voteLimits.ts';
+import type { VoteLimits } from './voteLimits.ts';
 
 export const ROOT_DIALOG = 'rootDialog';
 
@@ -50,10 +50,10 @@ export class RootDialog extends ComponentDialog {
     private readonly answerer: Answerer,
     private readonly prefs: StatePropertyAccessor<ConversationPrefs>,
     private readonly observer: AnswerObserver,
+    private readonly votes: VoteLimits,
     flows: readonly Dialog[] = [],
     private readonly feedback?: FeedbackRecorder,
     private readonly languages = new LanguageMemory(),
-    private readonly votes = new VoteLimits(),
     private readonly insights?: InsightLinks,
   ) {
     super(ROOT_DIALOG);
@@ -139,7 +139,7 @@ export class RootDialog extends ComponentDialog {
     outcome: Extract<AnswerOutcome, { kind: 'feedback' }>,
   ): Promise<Reply> {
     if (!this.feedback) return outcome.failed;
-    const check = this.votes.take(context.activity.conversation.id, clientKeyOf(context), outcome.entryId);
+    const check = await this.votes.take(context.activity.conversation.id, clientKeyOf(context), outcome.entryId);
     if (check !== 'ok') return outcome.notCounted(check);
     try {
       const vote = { entryId: outcome.entryId, vote: outcome.vote, lang: outcome.lang };

@@ -1,40 +1,31 @@
 /**
  * Keeps anonymous 👍/👎 honest and bounded: one vote per answer per conversation, and at most VOTES_PER_CLIENT votes
- * an hour from one client (a new conversation id does not reset it). Held in memory, bounded: the votes themselves
- * are anonymous, so the store cannot tell who voted (per process; several instances each count their own).
+ * an hour from one client (a new conversation id does not reset it). The votes themselves are anonymous, so the store
+ * cannot tell who voted: the limits are counted apart, in the store's RateCounter (in the database with PostgreSQL,
+ * so they hold across instances).
  */
-import { setRecent } from './recentMap.ts';
+import type { RateCounter } from '../../domain/ports.ts';
 
 const VOTES_PER_CLIENT = 20;
-const WINDOW_MS = 60 * 60_000;
-const MAX_TRACKED = 10_000;
+const CLIENT_WINDOW_MS = 60 * 60_000;
+/** How long "already voted on this answer" is remembered: as long as an idle conversation's state is kept. */
+const ONE_VOTE_MS = 30 * 24 * 60 * 60_000;
 
 export type VoteCheck = 'ok' | 'already' | 'limited';
 
-interface ClientWindow {
-  readonly startedAt: number;
-  count: number;
-}
-
 export class VoteLimits {
-  readonly #voted = new Map<string, true>();
-  readonly #clients = new Map<string, ClientWindow>();
+  constructor(private readonly counter: RateCounter) {}
 
-  constructor(private readonly now: () => number = Date.now) {}
-
-  /** Whether this vote may be recorded; counts it when it may. */
-  take(conversationId: string, clientKey: string | undefined, entryId: string): VoteCheck {
-    const key = `${conversationId}\u0000${entryId}`;
-    if (this.#voted.has(key)) return 'already';
+  /**
+   * Whether this vote may be recorded; counts it when it may. The client's budget is looked at first: a vote refused
+   * for it must not count as cast ("already noted" would then be untrue).
+   */
+  async take(conversationId: string, clientKey: string | undefined, entryId: string): Promise<VoteCheck> {
     if (clientKey !== undefined) {
-      const now = this.now();
-      const current = this.#clients.get(clientKey);
-      const window = current && current.startedAt + WINDOW_MS > now ? current : { startedAt: now, count: 0 };
-      if (window.count >= VOTES_PER_CLIENT) return 'limited';
-      window.count += 1;
-      setRecent(this.#clients, clientKey, window, MAX_TRACKED);
+      const client = await this.counter.take(`votes-client:${clientKey}`, VOTES_PER_CLIENT, CLIENT_WINDOW_MS);
+      if (!client.allowed) return 'limited';
     }
-    setRecent(this.#voted, key, true, MAX_TRACKED);
-    return 'ok';
+    const once = await this.counter.take(`vote:${conversationId}\u0000${entryId}`, 1, ONE_VOTE_MS);
+    return once.allowed ? 'ok' : 'already';
   }
 }

@@ -251,4 +251,28 @@ describe('loadConfig(): website chat', () => {
       expect(err.problems).to.have.length(1);
       expect(err.problems[0]).to.include(name).and.include(`"${value}"`);
     });
+  it('DATABASE_URL: empty by default (the embedded store); a postgres:// URL selects PostgreSQL', () => {
+    expect(loadConfig({ KNOWLEDGE_FILE }).database).to.deep.equal({ url: '', poolSize: 10 });
+    const url = 'postgres://assistant:s3cret@db.internal:5432/assistant';
+    expect(loadConfig({ KNOWLEDGE_FILE, DATABASE_URL: url, DATABASE_POOL_SIZE: '20' }).database).to.deep.equal({
+      url,
+      poolSize: 20,
+    });
+    expect(loadConfig({ KNOWLEDGE_FILE, DATABASE_URL: 'postgresql://a@h/db' }).database.url).to.equal(
+      'postgresql://a@h/db',
+    );
+  });
+
+  for (const url of ['mysql://a:s3cret@h/db', 'postgres://a:s3cret@h', 'postgres:///db', 'not a url s3cret'])
+    it(`rejects DATABASE_URL=${url} without repeating it (it may carry a password)`, () => {
+      const err = rejected({ DATABASE_URL: url });
+      expect(err.problems).to.have.length(1);
+      expect(err.problems[0]).to.include('DATABASE_URL').and.include('postgres://user:password@host');
+      expect(err.message).not.to.include('s3cret');
+    });
+
+  it('rejects DATABASE_POOL_SIZE outside 1 to 100', () => {
+    expect(rejected({ DATABASE_POOL_SIZE: '0' }).problems[0]).to.include('DATABASE_POOL_SIZE');
+    expect(rejected({ DATABASE_POOL_SIZE: '101' }).problems[0]).to.include('DATABASE_POOL_SIZE');
+  });
 });

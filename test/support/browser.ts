@@ -5,10 +5,10 @@
  * Debian's chromium (/usr/bin/chromium) is used through playwright-core; no browser is downloaded. Each launch gets
  * a fresh temporary profile (playwright's default for launch()), removed when the browser closes.
  */
-import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { TEXTS } from '../../dialogs/replies/texts.ts';
+import { executable } from './executable.ts';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
@@ -23,15 +23,6 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-component-update',
   '--disable-sync',
 ];
-
-const executable = (path: string): boolean => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** CHROMIUM_PATH when set, else /usr/bin/chromium, else `chromium` on PATH; undefined when there is none. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { type Activity, MemoryStorage, type Storage, TestAdapter } from 'botbuilder';
 import { PrivacyBot } from '../../bot/channel/privacyBot.ts';
+import { MemoryRateCounter } from '../../bot/store/memory/rateCounter.ts';
 import { type Assistant, createAssistant } from '../../dialogs/assistant.ts';
 import type { FlowServices } from '../../dialogs/flows/registry.ts';
 import { FLOW_NAMES } from '../../dialogs/flows/registry.ts';
@@ -53,6 +54,7 @@ export function buildBot(
     supportEmail: SUPPORT_EMAIL,
     services: options.services ?? {},
     ...(options.feedback ? { feedback: options.feedback } : {}),
+    counters: new MemoryRateCounter(),
     ...(options.insights ? { insights: options.insights } : {}),
     observer: {
       answered: (meta, question) => answered.push({ meta, question }),

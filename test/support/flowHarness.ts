@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Activity, type CardAction, TestAdapter } from 'botbuilder';
 import { pino } from 'pino';
+import { turnErrorHandler } from '../../bot/channel/adapter.ts';
 import { PrivacyBot } from '../../bot/channel/privacyBot.ts';
 import { DEFAULT_CONSOLE_CONFIG } from '../../bot/config.ts';
 import { Outbox } from '../../bot/mail/outbox.ts';
@@ -17,6 +18,8 @@ import { JsonDatabase } from '../../bot/store/lowdb/jsonDatabase.ts';
 import type { DatabaseShape } from '../../bot/store/lowdb/jsonDocument.ts';
 import { JsonStateStorage } from '../../bot/store/lowdb/jsonStateStorage.ts';
 import { LowdbRequestStore } from '../../bot/store/lowdb/lowdbRequestStore.ts';
+import { MemoryRateCounter } from '../../bot/store/memory/rateCounter.ts';
+import { StateConflictError } from '../../bot/store/stateItems.ts';
 import { createAssistant } from '../../dialogs/assistant.ts';
 import { setClientKey, setReachableLater } from '../../dialogs/flows/requestOrigin.ts';
 import type { ReplyMeta } from '../../dialogs/replies/reply.ts';
@@ -157,12 +160,19 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
   const db = await JsonDatabase.open(options.dir);
   const store = new LowdbRequestStore(db);
   const storage = new JsonStateStorage(db, { now });
-  const outbox = new Outbox({ store, transport, logger: pino({ level: 'silent' }), from: MAIL_FROM, now });
+  const outbox = new Outbox({
+    store,
+    queue: store.mailQueue,
+    transport,
+    logger: pino({ level: 'silent' }),
+    from: MAIL_FROM,
+    now,
+  });
   const services = buildServices(
     {
       supportEmail: SUPPORT_EMAIL,
       publicUrl: PUBLIC_URL,
-      mail: { marketingEmail: MARKETING_EMAIL, from: MAIL_FROM, smtpUrl: '' },
+      mail: { marketingEmail: MARKETING_EMAIL },
       deadlines: DEFAULT_DEADLINE_POLICY,
       console: DEFAULT_CONSOLE_CONFIG,
     },
@@ -179,6 +189,7 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
     storage,
     supportEmail: SUPPORT_EMAIL,
     services,
+    counters: new MemoryRateCounter(() => now().getTime()),
     observer: {
       answered: (meta, question) => answered.push({ meta, question }),
       flowStarted: (flow, lang) => flowsStarted.push({ flow, lang }),
@@ -192,6 +203,13 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
     setClientKey(context, 'test-client');
     return bot.run(context);
   });
+  // Two turns of one conversation at once: the one refused at its state save is answered as the app answers it
+  // (other failures still reach the test).
+  const onConflict = turnErrorHandler(pino({ level: 'silent' }), assistant);
+  adapter.onTurnError = async (context, error) => {
+    if (!(error instanceof StateConflictError)) throw error;
+    await onConflict(context, error);
+  };
 
   let closed = false;
   const chat = (conversationId: string = DEFAULT_CONVERSATION): Chat => {

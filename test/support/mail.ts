@@ -154,9 +154,9 @@ export class FakeTransport implements MailTransport {
 }
 
 /** Waits until `check` holds (polling every few ms), failing after `timeoutMs`. */
-export async function eventually(check: () => boolean, timeoutMs = 2000): Promise<void> {
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 2000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -4,20 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
+import { changesOf, checkKeys, type JsonObject, StateConflictError, setOwnItem } from '../stateItems.ts';
 import type { Db, StateItem } from './jsonDocument.ts';
-
-/** Longest storage key accepted (Bot Framework keys are "<channel>/conversations/<id>" and the like). */
-export const MAX_STATE_KEY_LENGTH = 512;
 
 export interface JsonStateStorageOptions {
   /** Clock for `changedAt` (tests). */
   readonly now?: () => Date;
 }
-
-type JsonObject = Record<string, unknown>;
-
-const isPlainObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const hasOwn = (state: Readonly<Record<string, StateItem>>, key: string): boolean => Object.hasOwn(state, key);
 
@@ -25,32 +18,6 @@ const hasOwn = (state: Readonly<Record<string, StateItem>>, key: string): boolea
 const setOwn = (state: Record<string, StateItem>, key: string, item: StateItem): void => {
   Object.defineProperty(state, key, { value: item, writable: true, enumerable: true, configurable: true });
 };
-
-function checkKeys(keys: unknown, operation: string): asserts keys is string[] {
-  if (!Array.isArray(keys)) throw new TypeError(`Storage.${operation}: keys must be an array of strings`);
-  for (const key of keys) checkKey(key, operation);
-}
-
-function checkKey(key: unknown, operation: string): asserts key is string {
-  if (typeof key !== 'string' || key === '') {
-    throw new TypeError(`Storage.${operation}: a key must be a non-empty string`);
-  }
-  if (key.length > MAX_STATE_KEY_LENGTH) {
-    throw new RangeError(
-      `Storage.${operation}: key "${key.slice(0, 40)}…" is ${key.length} characters long; ` +
-        `the limit is ${MAX_STATE_KEY_LENGTH}`,
-    );
-  }
-}
-
-/** A JSON copy of a store item without its eTag (the eTag is kept beside the value). */
-function copyValue(key: string, item: unknown): JsonObject {
-  if (!isPlainObject(item)) throw new TypeError(`Storage.write: the item for "${key}" is not an object`);
-  const copy: unknown = JSON.parse(JSON.stringify(item));
-  if (!isPlainObject(copy)) throw new TypeError(`Storage.write: the item for "${key}" is not a JSON object`);
-  delete copy.eTag;
-  return copy;
-}
 
 export class JsonStateStorage implements Storage {
   readonly #db: Db;
@@ -84,22 +51,13 @@ export class JsonStateStorage implements Storage {
    * Every stored item gets a new eTag. An empty change set does not touch the disk.
    */
   async write(changes: StoreItems): Promise<void> {
-    if (!isPlainObject(changes)) throw new TypeError('Storage.write: changes must be an object');
-    const keys = Object.keys(changes);
-    if (keys.length === 0) return;
-    checkKeys(keys, 'write');
-    const incoming = keys.map((key) => {
-      const item: unknown = changes[key];
-      const eTag = isPlainObject(item) ? item.eTag : undefined;
-      return { key, eTag, value: copyValue(key, item) };
-    });
+    const incoming = changesOf(changes);
+    if (incoming.length === 0) return;
     await this.#db.update((data) => {
       for (const { key, eTag } of incoming) {
-        if (eTag === undefined || eTag === null || eTag === '' || eTag === '*') continue;
+        if (eTag === undefined) continue;
         const stored = hasOwn(data.state, key) ? data.state[key] : undefined;
-        if (stored && stored.eTag !== eTag) {
-          throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
-        }
+        if (stored && stored.eTag !== eTag) throw new StateConflictError(key);
       }
       const changedAt = this.#now().toISOString();
       for (const { key, value } of incoming) {
@@ -145,8 +103,4 @@ export class JsonStateStorage implements Storage {
       return removed;
     });
   }
-}
-
-function setOwnItem(items: StoreItems, key: string, value: JsonObject): void {
-  Object.defineProperty(items, key, { value, writable: true, enumerable: true, configurable: true });
 }

@@ -23,6 +23,7 @@ import type {
   UnsubscribeRepository,
 } from '../../../domain/ports.ts';
 import type { OutboxRecord } from '../../../domain/records.ts';
+import type { MailQueue } from '../store.ts';
 import type { DatabaseShape, Db } from './jsonDocument.ts';
 
 /** The record lists of the document (everything but the version and the Bot Framework state). */
@@ -194,6 +195,7 @@ function feedback(draft: Draft): FeedbackRepository {
       const excess = list.length - keepNewest;
       if (excess > 0) list.splice(0, excess);
     },
+    list: async () => draft.list('feedback').map(copy),
   };
 }
 
@@ -259,7 +261,7 @@ function knowledgeTests(draft: Draft): KnowledgeTestCaseRepository {
   };
 }
 
-function outbox(draft: Draft): OutboxRepository {
+function outbox(draft: Draft, claims: Map<string, number>): OutboxRepository {
   const find = (id: string) => draft.list('outbox').find((r) => r.id === id);
   return {
     add: async (record) => void draft.edit('outbox').push(copy(record)),
@@ -279,15 +281,6 @@ function outbox(draft: Draft): OutboxRepository {
           });
       return facts;
     },
-    nextDue: async (now, skip) => {
-      const at = now.getTime();
-      let best: OutboxRecord | undefined;
-      for (const r of draft.list('outbox')) {
-        if (r.status !== 'pending' || skip.has(r.id) || Date.parse(r.nextAttemptAt) > at) continue;
-        if (!best || Date.parse(r.createdAt) < Date.parse(best.createdAt)) best = r;
-      }
-      return best && copy(best);
-    },
     pending: async () =>
       draft
         .list('outbox')
@@ -298,6 +291,7 @@ function outbox(draft: Draft): OutboxRepository {
       const list = draft.edit('outbox');
       const index = list.findIndex((r) => r.id === record.id);
       if (index >= 0) list[index] = copy(record);
+      claims.delete(record.id);
     },
     prune: async (before) => {
       const limit = before.getTime();
@@ -311,8 +305,29 @@ function outbox(draft: Draft): OutboxRepository {
 
 export class LowdbRequestStore implements RequestStore {
   #queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Claims of the delivery worker: mail id → until when (ms). In memory: the file belongs to this one process, so a
+   * claim cannot outlive the worker holding it.
+   */
+  readonly #claims = new Map<string, number>();
 
   constructor(private readonly doc: Db) {}
+
+  /** The MailQueue of the embedded store: claims checked and taken in a unit of work (one at a time). */
+  readonly mailQueue: MailQueue = {
+    claimDue: (now, until, skip) =>
+      this.transaction(async () => {
+        const at = now.getTime();
+        const claimed = (id: string): boolean => (this.#claims.get(id) ?? 0) > at;
+        let best: OutboxRecord | undefined;
+        for (const r of this.doc.read((data) => data.outbox)) {
+          if (r.status !== 'pending' || skip.has(r.id) || claimed(r.id) || Date.parse(r.nextAttemptAt) > at) continue;
+          if (!best || Date.parse(r.createdAt) < Date.parse(best.createdAt)) best = r;
+        }
+        if (best) this.#claims.set(best.id, until.getTime());
+        return best && copy(best);
+      }),
+  };
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const run = this.#queue.then(async () => {
@@ -322,7 +337,7 @@ export class LowdbRequestStore implements RequestStore {
         unsubscribes: unsubscribes(draft),
         consents: consents(draft),
         feedback: feedback(draft),
-        outbox: outbox(draft),
+        outbox: outbox(draft, this.#claims),
         consentTexts: consentTexts(draft),
         staff: staff(draft),
         sessions: sessions(draft),

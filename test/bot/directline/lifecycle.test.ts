@@ -144,17 +144,17 @@ describe('built-in Direct Line over time (fake clock)', function () {
       advance(IDLE_MS + 1_000);
       const app = running.app;
       if (!app.directLine) throw new Error('the app has no built-in Direct Line');
-      app.directLine.sweep();
+      await app.directLine.sweep();
       expect((await client.history()).watermark).to.equal(before.watermark);
 
       await stream.close();
       advance(IDLE_MS - 1_000);
       // Just short of idleMs since the last request: kept.
-      app.directLine.sweep();
+      await app.directLine.sweep();
       expect((await client.history()).watermark).to.equal(before.watermark);
 
       advance(IDLE_MS + 1_000);
-      expect(app.directLine.sweep()).to.be.at.least(1);
+      expect(await app.directLine.sweep()).to.be.at.least(1);
 
       // The token (still valid) gets the conversation back, empty; the bot remembers the flow's step.
       const history = await client.history();
@@ -180,8 +180,8 @@ describe('built-in Direct Line over time (fake clock)', function () {
       advance(IDLE_MS + 1_000);
       const app = running.app;
       if (!app.directLine) throw new Error('the app has no built-in Direct Line');
-      app.directLine.sweep();
-      expect(app.directLine.deliver(client.conversationId, { type: 'message', text: 'late' })).to.equal(false);
+      await app.directLine.sweep();
+      expect(await app.directLine.deliver(client.conversationId, { type: 'message', text: 'late' })).to.equal(false);
       expect((await client.history()).activities).to.deep.equal([]);
     });
   });

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { BUILTIN_SERVICE_URL } from '../../../bot/directline/directLineService.ts';
 import { FLOW_TEXTS } from '../../../dialogs/replies/flowTexts.ts';
-import { type RunningApp, rawRequest, readDbFile, startApp } from '../../support/appHarness.ts';
+import { type RunningApp, rawRequest, startApp } from '../../support/appHarness.ts';
 import { eventually } from '../../support/mail.ts';
+import { usePostgresDatabase } from '../../support/postgres.ts';
 import {
   BOT_ID,
   DirectLineClient,
@@ -25,10 +26,8 @@ const POLICY_QUESTION = 'Apakah data saya dijual?';
 const PROTECT_QUESTION = 'Bagaimana komitmen Wowrack Indonesia untuk melindungi data pribadi saya?';
 const SOURCE_NOTE = '_— Pernyataan Privasi Wowrack Indonesia_';
 
-describe('built-in Direct Line 3.0 over HTTP and WebSocket', function () {
-  this.timeout(10_000);
-  this.slow(1_000);
-
+/** The suite, on the app with the given store (the embedded file, or PostgreSQL through DATABASE_URL). */
+function protocolSuite(env: () => Record<string, string>): void {
   let running: RunningApp;
   let dataDir: string;
   const streams: Stream[] = [];
@@ -49,7 +48,7 @@ describe('built-in Direct Line 3.0 over HTTP and WebSocket', function () {
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'wowrack-directline-'));
-    running = await startApp(dataDir, '');
+    running = await startApp(dataDir, '', {}, env());
   });
 
   afterEach(async () => {
@@ -438,7 +437,7 @@ describe('built-in Direct Line 3.0 over HTTP and WebSocket', function () {
       if (!token) throw new Error('no consent link in the parent mail');
 
       // The stored conversation reference points at the built-in endpoint, not at a reachable serviceUrl.
-      const record = (await readDbFile(dataDir)).consents.find((c) => c.id === consentId);
+      const record = await running.app.store.requests.transaction((tx) => tx.consents.get(consentId));
       expect(record?.conversationReference).to.deep.include({
         serviceUrl: BUILTIN_SERVICE_URL,
         channelId: 'directline',
@@ -460,5 +459,15 @@ describe('built-in Direct Line 3.0 over HTTP and WebSocket', function () {
       const notices = (await client.history()).activities.filter((a) => a.text?.startsWith('✅'));
       expect(notices.map((a) => a.id)).to.deep.equal([notice.id]);
     });
+  });
+}
+
+describe('built-in Direct Line 3.0 over HTTP and WebSocket', function () {
+  this.timeout(10_000);
+  this.slow(1_000);
+  describe('on lowdb', () => protocolSuite(() => ({})));
+  describe('on PostgreSQL', () => {
+    const url = usePostgresDatabase();
+    protocolSuite(() => ({ DATABASE_URL: url() }));
   });
 });

@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { clientIp, FixedWindowRateLimiter, normalizeAddress } from '../../../bot/http/rateLimit.ts';
+import { clientIp, normalizeAddress } from '../../../bot/http/rateLimit.ts';
+import { FixedWindowRateLimiter } from '../../../bot/store/memory/rateCounter.ts';
 import { type RunningApp, startApp } from '../../support/appHarness.ts';
 
 describe('FixedWindowRateLimiter', () => {

@@ -33,6 +33,7 @@ describe('mail/Outbox over the real JsonDatabase', () => {
     const store1 = new LowdbRequestStore(db1);
     const first = new Outbox({
       store: store1,
+      queue: store1.mailQueue,
       transport: down,
       logger: logs.logger,
       from: 'privacy@wowrack.co.id',
@@ -64,8 +65,10 @@ describe('mail/Outbox over the real JsonDatabase', () => {
         [record.id, 'pending', 1],
       ]);
       const up = createMailTransport({ smtpUrl: server.url, mailDir: dir });
+      const store2 = new LowdbRequestStore(db2);
       const second = new Outbox({
-        store: new LowdbRequestStore(db2),
+        store: store2,
+        queue: store2.mailQueue,
         transport: up,
         logger: logs.logger,
         from: 'privacy@wowrack.co.id',

@@ -8,6 +8,7 @@ import { describeError } from '../../../bot/log/describeError.ts';
 import { Outbox, type OutboxDeps } from '../../../bot/mail/outbox.ts';
 import { createMailTransport, InvalidMailError, type MailTransport } from '../../../bot/mail/transport.ts';
 import { LowdbRequestStore } from '../../../bot/store/lowdb/lowdbRequestStore.ts';
+import type { MailQueue } from '../../../bot/store/store.ts';
 import { InvalidAddressError } from '../../../domain/address.ts';
 import { type MailRequest, newOutboxRecord } from '../../../domain/outgoingMail.ts';
 import type { OutboxRecord } from '../../../domain/records.ts';
@@ -56,6 +57,7 @@ describe('mail/Outbox', () => {
   function outbox(transport: MailTransport, deps: Partial<OutboxDeps> = {}): Outbox {
     const created = new Outbox({
       store,
+      queue: store.mailQueue,
       transport,
       logger: logs.logger,
       from: FROM,
@@ -439,6 +441,34 @@ describe('mail/Outbox', () => {
       expect(transport.maxActive).to.equal(1);
       expect(new Set(transport.sent.map((m) => m.messageId)).size).to.equal(3);
       expect(recordOf(db, first.id).attempts).to.equal(1);
+    });
+
+    it('a mail recorded while a run is making its last check is still sent by that run (no wait for the timer)', async () => {
+      const transport = new FakeTransport();
+      let gate: (() => void) | undefined;
+      let slow = true;
+      // The run's "anything due?" is in flight (a database round trip) when the new mail is committed and wakes it.
+      const queue: MailQueue = {
+        claimDue: async (now, until, skip) => {
+          const found = await store.mailQueue.claimDue(now, until, skip);
+          if (slow && !found) {
+            slow = false;
+            await new Promise<void>((resolve) => {
+              gate = resolve;
+            });
+          }
+          return found;
+        },
+      };
+      const box = outbox(transport, { queue });
+      const run = box.deliverDue();
+      await eventually(() => gate !== undefined);
+      const record = newOutboxRecord({ ...INPUT, subject: 'late' }, clock.now().toISOString());
+      await store.transaction((tx) => tx.outbox.add(record));
+      box.wake();
+      gate?.();
+      expect(await run).to.deep.equal({ sent: 1, failed: 0 });
+      expect(transport.sent.map((m) => m.subject)).to.deep.equal(['late']);
     });
 
     it('jitter keeps the retry delay within ±20 %', async () => {

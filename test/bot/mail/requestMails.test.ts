@@ -36,6 +36,7 @@ describe('mail/requests through a real SMTP server', () => {
     const clock = new FakeClock();
     outbox = new Outbox({
       store,
+      queue: store.mailQueue,
       transport,
       logger: captureLogger().logger,
       from: 'Wowrack Privacy <privacy@wowrack.co.id>',

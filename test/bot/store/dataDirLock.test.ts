@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { DataDirLock, DataDirLockedError } from '../../../bot/store/lowdb/dataDirLock.ts';
-import { type RunningApp, startApp } from '../../support/appHarness.ts';
+import { type RunningApp, readDbFile, startApp } from '../../support/appHarness.ts';
+import { eventually } from '../../support/mail.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -44,6 +45,8 @@ describe('store: one assistant per DATA_DIR', function () {
 
   it('a second assistant on the same DATA_DIR stops at once with a message, and the first keeps its data', async () => {
     running = await startApp(dir, '');
+    // The first one's own start-up writes (the day's clean-up mark) are done before its file is compared.
+    await eventually(async () => (await readDbFile(dir)).jobMarks.some((m) => m.name === 'retention'), 10_000);
     const before = await readFile(join(dir, 'assistant-db.json'));
     const second = await startProcess(dir);
     expect(second.code).to.equal(1);

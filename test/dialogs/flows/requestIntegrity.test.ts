@@ -34,6 +34,8 @@ describe('flows: request integrity', () => {
     const named = [...(first ?? []), ...(second ?? [])].filter((t) => /PRV-\d{8}-\d{4}/.test(t));
     expect(named.length).to.be.at.least(1);
     for (const text of named) expect(text).to.include(id);
+    // Both turns read the summary step; the one that saved its state second is told to send its message again.
+    expect([...(first ?? []), ...(second ?? [])].filter((t) => t === say('crossedMessages', 'id'))).to.have.length(1);
     expect(h().snapshot().outbox).to.have.length(2, 'one pair of mails');
   });
 

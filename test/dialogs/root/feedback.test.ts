@@ -63,6 +63,7 @@ describe('👍/👎 on answers (feedback)', () => {
     const store = new LowdbRequestStore(db);
     outbox = new Outbox({
       store,
+      queue: store.mailQueue,
       transport: new CapturingTransport(),
       logger: pino({ level: 'silent' }),
       from: 'privacy-assistant@wowrack.co.id',
@@ -72,7 +73,7 @@ describe('👍/👎 on answers (feedback)', () => {
       {
         supportEmail: SUPPORT_EMAIL,
         publicUrl: 'https://chat.wowrack.test',
-        mail: { marketingEmail: SUPPORT_EMAIL, from: SUPPORT_EMAIL, smtpUrl: '' },
+        mail: { marketingEmail: SUPPORT_EMAIL },
         deadlines: DEFAULT_DEADLINE_POLICY,
         console: DEFAULT_CONSOLE_CONFIG,
       },
