@@ -1,3 +1,6 @@
+import type { Clause } from './normalize.ts';
+import { detectSmallTalk } from './smalltalk.ts';
+
 /**
  * Finds the part of a message that is the question, on the words of toWords() (lower case, slang made standard):
  * - contrast and negation scope: "ga usah bahas promo, sy cuma mau tau cookies itu apa", "bukan soal harga SSL, tapi
@@ -82,6 +85,8 @@ const QUESTION_CUES: readonly (readonly string[])[] = [
 ];
 
 const MAX_NEGATED = 4;
+/** A negated topic runs to the end of its clause ("sy gak nanya data apa yg dikumpulin, sy nanya …") up to this long. */
+const MAX_NEGATED_CLAUSE = 8;
 /** Messages at least this long (in words) get question-word windows. */
 export const LONG_MESSAGE = 14;
 
@@ -98,7 +103,7 @@ export interface Focus {
 }
 
 /** The asked part of a message (see the module comment). Returns the words unchanged when nothing applies. */
-export function focusOf(words: readonly string[]): Focus {
+export function focusOf(words: readonly string[], clauses: readonly Clause[] = []): Focus {
   const dropped: string[] = [];
   let kept: string[] = [];
   for (let i = 0; i < words.length; ) {
@@ -111,7 +116,10 @@ export function focusOf(words: readonly string[]): Focus {
     let j = i + marker.length;
     while (j < words.length && TOPIC_FILLER.has(words[j] ?? '')) j += 1;
     const start = j;
-    while (j < words.length && j - start < MAX_NEGATED && !PIVOTS.has(words[j] ?? '')) j += 1;
+    // The clause's end bounds the negated topic when the message goes on after it; otherwise the first pivot word.
+    const clauseEnd = clauses.find((c) => c.start <= i && i < c.end)?.end ?? words.length;
+    if (clauseEnd < words.length && clauseEnd > start && clauseEnd - start <= MAX_NEGATED_CLAUSE) j = clauseEnd;
+    else while (j < words.length && j - start < MAX_NEGATED && !PIVOTS.has(words[j] ?? '')) j += 1;
     // Only a contrast when something is asked after the negated topic ("data saya dijual atau bukan?" is not).
     const rest = words.slice(j).filter((w) => !PIVOTS.has(w));
     if (j === start || rest.length < 2) {
@@ -134,6 +142,55 @@ export function focusOf(words: readonly string[]): Focus {
     break;
   }
   return { words: kept, dropped, cued };
+}
+
+/** Words that make a short question lean on the sentence before it ("… jual database. Apakah Wowrack juga begitu?"). */
+const ANAPHORA = new Set(['begitu', 'demikian', 'tersebut', 'juga', 'that', 'so', 'too', 'also', 'this', 'it']);
+/** A question sentence this short (in words) is read with the sentence before it. */
+const SHORT_QUESTION = 4;
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The sentences of a message that ask something (closed by "?", or opened by a question word or a question cue), as
+ * word spans, without greeting clauses before them ("Halo kak, …"). A short or anaphoric question ("Apakah Wowrack
+ * juga begitu?") comes with the sentence before it. Empty when the message is one sentence (nothing to choose).
+ */
+export function questionSentences(words: readonly string[], clauses: readonly Clause[]): Span[] {
+  const sentences: Clause[][] = [];
+  let current: Clause[] = [];
+  for (const c of clauses) {
+    current.push(c);
+    if (c.closes) {
+      sentences.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) sentences.push(current);
+  if (sentences.length < 2) return [];
+  const out: Span[] = [];
+  let previousStart: number | undefined;
+  for (const sentence of sentences) {
+    const content = sentence.filter((c) => !detectSmallTalk(words.slice(c.start, c.end)));
+    const first = content[0];
+    const last = content[content.length - 1];
+    if (first && last) {
+      const span = words.slice(first.start, last.end);
+      const asks =
+        content.some((c) => c.asks) ||
+        QUESTION_OPENERS.has(span[0] ?? '') ||
+        span.some((_, i) => QUESTION_CUES.some((cue) => startsAt(span, i, cue)));
+      if (asks) {
+        const leans = span.length <= SHORT_QUESTION || span.some((w) => ANAPHORA.has(w));
+        out.push({ start: leans && previousStart !== undefined ? previousStart : first.start, end: last.end });
+      }
+      previousStart = first.start;
+    }
+  }
+  return out;
 }
 
 /** Words that open a question inside a long message; the matcher also scores the message from each of them on. */

@@ -1,9 +1,9 @@
 import { isContactDataWords } from './contactData.ts';
-import { focusOf, isOwnResourceHowTo, LONG_MESSAGE, questionWindows } from './focus.ts';
+import { focusOf, isOwnResourceHowTo, LONG_MESSAGE, questionSentences, questionWindows } from './focus.ts';
 import { informalVariants } from './informal.ts';
 import { detectLanguage } from './language.ts';
 import { STOP_WORDS } from './lexicon.ts';
-import { type Normalizer, toWords } from './normalize.ts';
+import { type Clause, type Normalizer, type Segmented, segment, toWords } from './normalize.ts';
 import { otherCompanyOf } from './otherCompanies.ts';
 import { NONE_CLASS, Ranker, type RankerExample } from './ranker.ts';
 import type { KnowledgeBase, KnowledgeEntry, Lang } from './types.ts';
@@ -244,15 +244,26 @@ export class Matcher {
     this.cache.clear();
   }
 
-  /** Matches a question, given as text or as words already split and de-slanged (see toWords). */
-  match(question: string | readonly string[], options: MatchOptions = {}): MatchResult {
-    const raw = typeof question === 'string' ? toWords(question) : question;
+  /**
+   * Matches a question, given as text, as a segmented message (see segment(); its clauses let the matcher find the
+   * question in a long message) or as words already split and de-slanged (see toWords).
+   */
+  match(question: string | Segmented | readonly string[], options: MatchOptions = {}): MatchResult {
+    const message: Segmented =
+      typeof question === 'string'
+        ? segment(question)
+        : 'clauses' in question
+          ? question
+          : { words: question, clauses: [] };
+    const { words: raw, clauses } = message;
     const fallback = options.fallbackLang ?? 'id';
-    const key = `${fallback}|${raw.join(' ')}`;
+    const breaks =
+      clauses.length > 0 ? `|${clauses.map((c) => `${c.end}${c.asks ? '?' : c.closes ? '.' : ','}`).join(' ')}` : '';
+    const key = `${fallback}|${raw.join(' ')}${breaks}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     const lang = detectLanguage(raw, fallback);
-    const result: MatchResult = { ...this.understand(raw, lang), words: raw };
+    const result: MatchResult = { ...this.understand(raw, clauses, lang), words: raw };
     if (this.cache.size >= CACHE_SIZE) this.cache.clear();
     this.cache.set(key, result);
     return result;
@@ -260,7 +271,8 @@ export class Matcher {
 
   /** Every entry's score for a question, best first (for calibration and diagnostics). */
   rankAll(text: string): Candidate[] {
-    return this.focusedRank(toWords(text)).ranked;
+    const { words, clauses } = segment(text);
+    return this.focusedRank(words, clauses).ranked;
   }
 
   /** Whether a (lower-case, de-slanged) word is in the knowledge file's vocabulary, e.g. for contactDataOf(). */
@@ -269,7 +281,11 @@ export class Matcher {
   }
 
   /** Message understanding before scoring: contact data, other companies, then the focused ranking. */
-  private understand(raw: readonly string[], lang: Lang): MatchDecision & { readonly tokens: readonly string[] } {
+  private understand(
+    raw: readonly string[],
+    clauses: readonly Clause[],
+    lang: Lang,
+  ): MatchDecision & { readonly tokens: readonly string[] } {
     if (this.isContactData(raw)) return { kind: 'none', lang, score: 0, candidates: [], tokens: [] };
     const other = this.otherCompanyEntry && otherCompanyOf(raw);
     if (other && this.otherCompanyEntry) {
@@ -280,7 +296,7 @@ export class Matcher {
       const entry = this.technicalEntry;
       return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [] };
     }
-    const { ranked, tokens } = this.focusedRank(raw);
+    const { ranked, tokens } = this.focusedRank(raw, clauses);
     const cue = this.offtopicCue(ranked, tokens);
     if (cue) return { kind: 'offtopic', lang, entry: cue.entry, score: cue.score, candidates: [cue], tokens };
     return { ...this.decide(lang, ranked), tokens };
@@ -301,11 +317,25 @@ export class Matcher {
     return best && best.score >= this.thresholds.suggest ? best : undefined;
   }
 
-  /** Scores the asked part of the message; long messages also from each question word on, keeping the best. */
-  private focusedRank(raw: readonly string[]): { ranked: Candidate[]; tokens: string[] } {
-    const focus = focusOf(raw);
+  /**
+   * Scores the asked part of the message; a message of several sentences also by each sentence that asks, and long
+   * messages from each question word on, keeping the best.
+   */
+  private focusedRank(raw: readonly string[], clauses: readonly Clause[]): { ranked: Candidate[]; tokens: string[] } {
+    const focus = focusOf(raw, clauses);
     const words = focus.words.length > 0 ? focus.words : raw;
     let { ranked, tokens } = this.score(words);
+    // A message of several sentences: the sentence that asks, when it points at an entry more clearly than the whole.
+    if (!focus.cued)
+      for (const span of questionSentences(raw, clauses)) {
+        const inner = clauses
+          .filter((c) => c.start >= span.start && c.end <= span.end)
+          .map((c) => ({ ...c, start: c.start - span.start, end: c.end - span.start }));
+        const asked = focusOf(raw.slice(span.start, span.end), inner).words;
+        if (asked.length === 0) continue;
+        const sentence = this.score(asked);
+        if ((sentence.ranked[0]?.score ?? 0) > (ranked[0]?.score ?? 0)) ({ ranked, tokens } = sentence);
+      }
     if (!focus.cued && words.length >= LONG_MESSAGE)
       for (const start of questionWindows(words)) {
         const window = this.score(words.slice(start));

@@ -57,6 +57,54 @@ export function expandSlang(input: readonly string[]): string[] {
 /** A text as the words every matcher step works on: split, folded, informal spellings made standard. */
 export const toWords = (text: string): string[] => expandSlang(words(text));
 
+/** One clause of a message: words [start, end) of its `words`, and the punctuation that closed it. */
+export interface Clause {
+  readonly start: number;
+  readonly end: number;
+  /** Closed by "?" (asks something). */
+  readonly asks: boolean;
+  /** Closes a sentence (. ? ! ; a line break or the end), not only a clause (, :). */
+  readonly closes: boolean;
+}
+
+/** A message as words (the same as toWords) and its clauses, for finding the question in a long message. */
+export interface Segmented {
+  readonly words: readonly string[];
+  readonly clauses: readonly Clause[];
+}
+
+// Punctuation that ends a clause: followed by a space or the end (so "co.id", "3.5" and "e.g" stay whole).
+const CLAUSE_END = /([.?!;:,]+)(?=\s|$)|(\n+)|([?!]+)/g;
+
+/**
+ * Splits a message into clauses at sentence and clause punctuation ("Halo kak. Saya pelanggan baru, mau tanya:
+ * apakah data saya dijual?" → four clauses) and returns its words with them.
+ */
+export function segment(text: string): Segmented {
+  const out: string[] = [];
+  const clauses: Clause[] = [];
+  let from = 0;
+  const close = (piece: string, mark: string) => {
+    const start = out.length;
+    out.push(...toWords(piece));
+    if (out.length === start) {
+      // Punctuation with no words before it ("??" after "?") only updates the clause before.
+      const last = clauses.pop();
+      if (last)
+        clauses.push({ ...last, asks: last.asks || mark.includes('?'), closes: last.closes || /[.?!;\n]/.test(mark) });
+      return;
+    }
+    clauses.push({ start, end: out.length, asks: mark.includes('?'), closes: mark === '' || /[.?!;\n]/.test(mark) });
+  };
+  if (!/[.?!;:,\n]/.test(text)) return { words: toWords(text), clauses: [] };
+  for (const m of text.matchAll(CLAUSE_END)) {
+    close(text.slice(from, m.index), m[0]);
+    from = (m.index ?? 0) + m[0].length;
+  }
+  close(text.slice(from), '');
+  return { words: out, clauses: clauses.length > 1 ? clauses : [] };
+}
+
 /** Joins a canonical phrase into one token so "pihak lain" counts as one meaning. */
 export const canonicalToken = (canonical: string): string => words(canonical).join('_');
 

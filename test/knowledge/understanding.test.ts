@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { buildMatcher } from '../../knowledge/build.ts';
 import { contactDataOf, isContactDataWords } from '../../knowledge/contactData.ts';
-import { focusOf, isOwnResourceHowTo } from '../../knowledge/focus.ts';
+import { focusOf, isOwnResourceHowTo, questionSentences } from '../../knowledge/focus.ts';
 import { loadKnowledgeFile } from '../../knowledge/load.ts';
 import type { Matcher } from '../../knowledge/matcher.ts';
-import { toWords } from '../../knowledge/normalize.ts';
+import { segment, toWords } from '../../knowledge/normalize.ts';
 import { otherCompanyOf } from '../../knowledge/otherCompanies.ts';
 import { KNOWLEDGE_FILE } from '../support/buildBot.ts';
 
@@ -69,6 +69,15 @@ describe('focusOf (contrast, negation scope, question cues)', () => {
       for (const w of dropped.split(' ')) expect(f.words).to.not.include(w);
     });
 
+  it('drops a negated topic up to the end of its clause', () => {
+    const { words, clauses } = segment(
+      'sy gak nanya data apa yg dikumpulin, sy nanya datanya abis itu dipake buat apa',
+    );
+    const f = focusOf(words, clauses);
+    expect(f.dropped).to.deep.equal(['data', 'apa', 'yang', 'dikumpulkan']);
+    expect(f.words).to.include('dipakai');
+  });
+
   it('leaves a plain negative question alone', () => {
     for (const text of ['data saya dijual atau bukan?', 'saya tidak mau terima email promo lagi', 'bukan saya'])
       expect(focus(text).words).to.deep.equal(toWords(text));
@@ -81,6 +90,47 @@ describe('focusOf (contrast, negation scope, question cues)', () => {
     expect(f.cued).to.equal(true);
     expect(f.words).to.include('dijual');
     expect(f.words).to.not.include('koperasi');
+  });
+});
+
+describe('segment (clauses of a message)', () => {
+  it('splits at sentence and clause punctuation and keeps the words of toWords', () => {
+    const text = 'Halo kak. Sy pelanggan baru, mau tanya: apakah data saya dijual?? Makasih';
+    const { words, clauses } = segment(text);
+    expect(words).to.deep.equal(toWords(text));
+    const parts = clauses.map((c) => words.slice(c.start, c.end).join(' '));
+    expect(parts).to.deep.equal(['halo kakak', 'saya pelanggan baru', 'mau tanya', 'apa data saya dijual', 'thanks']);
+    expect(clauses.map((c) => c.asks)).to.deep.equal([false, false, false, true, false]);
+    expect(clauses.map((c) => c.closes)).to.deep.equal([true, false, false, true, true]);
+  });
+
+  it('keeps addresses, decimals and one-clause messages whole', () => {
+    expect(segment('kirim ke support@wowrack.co.id ya').clauses).to.deep.equal([]);
+    expect(segment('versi 3.5 aman?').clauses).to.deep.equal([]);
+    expect(segment('cookie itu apa?').clauses).to.deep.equal([]);
+  });
+});
+
+describe('questionSentences', () => {
+  const asked = (text: string) => {
+    const { words, clauses } = segment(text);
+    return questionSentences(words, clauses).map((s) => words.slice(s.start, s.end).join(' '));
+  };
+  it('finds the sentences that ask, without the greeting before them', () => {
+    expect(
+      asked('pagi kak, td sy mau checkout tp browsernya nanya soal cookies. sy awam. sebenernya cookies itu apa sih?'),
+    ).to.deep.equal(['sebenernya cookies itu apa sih']);
+    expect(asked('Halo kak, apakah data saya dijual? Soalnya banyak spam.')).to.deep.equal(['apa data saya dijual']);
+  });
+
+  it('reads a short or leaning question with the sentence before it', () => {
+    expect(asked('Teman saya bilang hosting suka jual data. Apakah Wowrack juga begitu?')).to.deep.equal([
+      'teman saya bilang hosting suka jual data apa wowrack juga begitu',
+    ]);
+  });
+
+  it('has nothing to choose in one sentence', () => {
+    expect(asked('apakah data saya dijual, soalnya banyak spam?')).to.deep.equal([]);
   });
 });
 
@@ -125,6 +175,14 @@ describe('Matcher: message understanding on the real file', () => {
     expect(id('ga usah bahas promo, sy cuma mau tau cookies itu apa')).to.equal('answer:cookie');
     expect(id('bukan soal harga SSL, tapi situs kalian sendiri pakai enkripsi ga?')).to.equal('answer:security');
     expect(id('saya ga nanya cookies, saya nanya siapa yg pegang data saya')).to.equal('answer:access');
+  });
+
+  it('answers the sentence that asks in a long message', () => {
+    expect(
+      id(
+        'pagi kak, td sy mau checkout paket VPS tp browsernya nanya2 soal izin. sy agak awam. sebenernya cookies itu apa sih?',
+      ),
+    ).to.equal('answer:cookie');
   });
 
   it('says a question about another company is about another company', () => {
