@@ -338,6 +338,8 @@ export const SLANG: Readonly<Record<string, string>> = {
   umure: 'umur',
   yuswa: 'umur',
   kemane: 'kemana',
+  ade: 'ada',
+  nye: 'nya',
   pade: 'kamu',
   nang: 'ke',
   neng: 'di',

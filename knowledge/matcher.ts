@@ -104,6 +104,16 @@ interface QueryToken {
   readonly token: string;
   readonly weight: number;
   readonly known: boolean;
+  /** Made by typo correction, not typed as such. */
+  readonly corrected: boolean;
+}
+
+/** A ranking of the entries for (part of) a message, with the tokens it was made from. */
+interface Scored {
+  readonly ranked: Candidate[];
+  readonly tokens: string[];
+  /** The tokens the customer typed (not made by typo correction): only these are off-topic cues. */
+  readonly typed: string[];
 }
 
 export interface MatchOptions {
@@ -114,6 +124,13 @@ export interface MatchOptions {
 const CACHE_SIZE = 2000;
 /** Least ranker probability that makes an entry a candidate when none of the question's words are in it. */
 const RANKER_FLOOR = 0.1;
+/** A question of at most this many tokens, each held by at least this share of the policy entries, is generic. */
+const GENERIC_MAX_TOKENS = 2;
+const GENERIC_SHARE = 0.5;
+/** ... and is answered only with this lead over the runner-up. */
+const GENERIC_MARGIN = 0.1;
+/** Least score of an off-topic entry that a cue of the question names (see offtopicCue). */
+const CUE_FLOOR = 0.15;
 
 /**
  * Finds the knowledge entry that answers a question. Pure and synchronous: built once per knowledge file.
@@ -144,11 +161,14 @@ export class Matcher {
   private readonly cache = new Map<string, MatchResult>();
   private readonly otherCompanyEntry: KnowledgeEntry | undefined;
   private readonly technicalEntry: KnowledgeEntry | undefined;
-  /** Tokens that only off-topic entries hold (see offtopicCue). */
-  private readonly offtopicOnly = new Set<string>();
+  /** Cue token → the off-topic entries that name it in `cues` (see offtopicCue). */
+  private readonly cueEntries = new Map<string, number[]>();
   /** Learned ranker (see ranker.ts); class 1 + i is entry i. */
   private readonly ranker: Ranker | undefined;
   private readonly entryIndex = new Map<KnowledgeEntry, number>();
+  /** token → how many policy entries hold it, and how many policy entries there are (see isGeneric). */
+  private readonly policyFrequency = new Map<string, number>();
+  private readonly policyCount: number;
 
   constructor(
     readonly knowledge: KnowledgeBase,
@@ -182,7 +202,12 @@ export class Matcher {
         phrases.push({ entry: i, tokens });
         for (const t of tokens) bag.add(t);
       }
-      const keywords = entry.id === OTHER_COMPANY_ENTRY ? [] : entry.keywords;
+      const keywords = entry.id === OTHER_COMPANY_ENTRY ? [] : [...entry.keywords, ...(entry.cues ?? [])];
+      // A cue is one token (a word, or a synonym group's canonical word); longer ones would cue on each part.
+      for (const cue of entry.cues ?? []) {
+        const cueTokens = normalizer.tokens(cue);
+        if (cueTokens.length === 1 && cueTokens[0]) push(this.cueEntries, cueTokens[0], i);
+      }
       for (const k of keywords) for (const t of normalizer.tokens(k)) bag.add(t);
       [...texts, ...keywords].forEach(addSurface);
       this.entries.push(entry);
@@ -210,10 +235,10 @@ export class Matcher {
     this.corrector = new TypoCorrector(surface);
     this.otherCompanyEntry = this.entries.find((e) => e.id === OTHER_COMPANY_ENTRY && e.kind === 'offtopic');
     this.technicalEntry = this.entries.find((e) => e.id === TECHNICAL_ENTRY && e.kind === 'offtopic');
-    for (const [t, list] of this.entryPostings)
-      if (normalizer.isCanonical(t) && list.every((i) => this.entries[i]?.kind === 'offtopic'))
-        this.offtopicOnly.add(t);
     for (const [i, e] of this.entries.entries()) this.entryIndex.set(e, i);
+    this.policyCount = this.entries.filter((e) => e.kind === 'policy').length;
+    for (const [t, list] of this.entryPostings)
+      this.policyFrequency.set(t, list.filter((i) => this.entries[i]?.kind === 'policy').length);
     this.ranker = weights.ranker > 0 ? this.trainRanker() : undefined;
   }
 
@@ -296,35 +321,45 @@ export class Matcher {
       const entry = this.technicalEntry;
       return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [] };
     }
-    const { ranked, tokens } = this.focusedRank(raw, clauses);
-    const cue = this.offtopicCue(ranked, tokens);
+    const { ranked, tokens, typed } = this.focusedRank(raw, clauses);
+    const cue = this.offtopicCue(ranked, typed);
     if (cue) return { kind: 'offtopic', lang, entry: cue.entry, score: cue.score, candidates: [cue], tokens };
-    return { ...this.decide(lang, ranked), tokens };
+    return { ...this.decide(lang, ranked, this.isGeneric(typed)), tokens };
   }
 
   /**
-   * A question that names a concept (a synonym group of faq.yaml) that only off-topic entries know ("kebijakan
-   * refund", "GDPR", "berapa lama disimpan")
-   * is about what the statement does not cover, even when its other words ("kebijakan", "data") score a policy entry
-   * higher: the best off-topic entry holding such a word is the honest reply, when it scores at least `suggest`.
+   * A question that names what the statement does not cover (an off-topic entry's `cues`: "berapa lama", GDPR,
+   * refund) is about that, even when its other words ("alamat IP", "kebijakan", "data") score a policy entry higher:
+   * "alamat IP saya dicatat berapa lama?" asks how long, which the statement never says. A cue the best policy entry
+   * uses itself does not count ("kebijakan ini berlaku berapa lama" is the statement's own question).
    */
   private offtopicCue(ranked: readonly Candidate[], tokens: readonly string[]): Candidate | undefined {
-    if (ranked.length === 0) return undefined;
-    const cues = tokens.filter((t) => this.offtopicOnly.has(t));
-    if (cues.length === 0) return undefined;
-    const holders = new Set(cues.flatMap((t) => this.entryPostings.get(t) ?? []).map((i) => this.entries[i]));
+    if (ranked.length === 0 || this.cueEntries.size === 0) return undefined;
+    const policy = ranked.find((c) => c.entry.kind === 'policy');
+    const policyIndex = policy ? this.entryIndex.get(policy.entry) : undefined;
+    const holders = new Set<KnowledgeEntry>();
+    for (const t of tokens) {
+      const cued = this.cueEntries.get(t);
+      if (!cued) continue;
+      if (policyIndex !== undefined && this.entryPostings.get(t)?.includes(policyIndex)) continue;
+      for (const i of cued) {
+        const entry = this.entries[i];
+        if (entry) holders.add(entry);
+      }
+    }
+    if (holders.size === 0) return undefined;
     const best = ranked.find((c) => holders.has(c.entry));
-    return best && best.score >= this.thresholds.suggest ? best : undefined;
+    return best && best.score >= CUE_FLOOR ? best : undefined;
   }
 
   /**
    * Scores the asked part of the message; a message of several sentences also by each sentence that asks, and long
    * messages from each question word on, keeping the best.
    */
-  private focusedRank(raw: readonly string[], clauses: readonly Clause[]): { ranked: Candidate[]; tokens: string[] } {
+  private focusedRank(raw: readonly string[], clauses: readonly Clause[]): Scored {
     const focus = focusOf(raw, clauses);
     const words = focus.words.length > 0 ? focus.words : raw;
-    let { ranked, tokens } = this.score(words);
+    let best = this.score(words);
     // A message of several sentences: the sentence that asks, when it points at an entry more clearly than the whole.
     if (!focus.cued)
       for (const span of questionSentences(raw, clauses)) {
@@ -334,14 +369,14 @@ export class Matcher {
         const asked = focusOf(raw.slice(span.start, span.end), inner).words;
         if (asked.length === 0) continue;
         const sentence = this.score(asked);
-        if ((sentence.ranked[0]?.score ?? 0) > (ranked[0]?.score ?? 0)) ({ ranked, tokens } = sentence);
+        if ((sentence.ranked[0]?.score ?? 0) > (best.ranked[0]?.score ?? 0)) best = sentence;
       }
     if (!focus.cued && words.length >= LONG_MESSAGE)
       for (const start of questionWindows(words)) {
         const window = this.score(words.slice(start));
-        if ((window.ranked[0]?.score ?? 0) > (ranked[0]?.score ?? 0)) ({ ranked, tokens } = window);
+        if ((window.ranked[0]?.score ?? 0) > (best.ranked[0]?.score ?? 0)) best = window;
       }
-    return { ranked, tokens };
+    return best;
   }
 
   /** A message that is only an address, a number or an introduced name ("nama saya Rina") asks nothing. */
@@ -381,23 +416,24 @@ export class Matcher {
       if (idf === undefined) {
         // Numbers alone say little ("15" in "saya umur 15"); unknown words say "not about this".
         const weight = /^\d+$/.test(token) ? 0.25 * this.maxIdf : this.weights.unknown * this.maxIdf;
-        out.push({ token, weight, known: false });
+        out.push({ token, weight, known: false, corrected: false });
       } else {
-        const factor = correctedTokens?.has(token) ? this.weights.corrected : 1;
-        out.push({ token, weight: idf * factor, known: true });
+        const corrected = correctedTokens?.has(token) ?? false;
+        out.push({ token, weight: idf * (corrected ? this.weights.corrected : 1), known: true, corrected });
       }
     }
     return { tokens: out, words: corrected };
   }
 
   /** Lexical ranking blended with the learned ranker's probabilities. */
-  private score(raw: readonly string[]): { ranked: Candidate[]; tokens: string[] } {
+  private score(raw: readonly string[]): Scored {
     const { tokens: query, words } = this.query(raw);
     const lexical = this.rank(query);
     const tokens = query.map((q) => q.token);
+    const typed = query.filter((q) => !q.corrected).map((q) => q.token);
     const ranker = this.ranker;
     // No word of the question is in the file: nothing to rank (the ranker alone would guess from letters).
-    if (!ranker || lexical.length === 0) return { ranked: lexical, tokens };
+    if (!ranker || lexical.length === 0) return { ranked: lexical, tokens, typed };
     const among = lexical.slice(0, 20).map((c) => (this.entryIndex.get(c.entry) ?? 0) + 1);
     const probs = ranker.predict(tokens, words, among);
     const w = this.weights.ranker;
@@ -413,7 +449,7 @@ export class Matcher {
       byEntry.set(entry, (lexicalScore ?? 0) + w * p);
     }
     const ranked = [...byEntry].map(([entry, score]) => ({ entry, score })).filter((c) => c.score > 0);
-    return { ranked: ranked.sort((a, b) => b.score - a.score), tokens };
+    return { ranked: ranked.sort((a, b) => b.score - a.score), tokens, typed };
   }
 
   private rank(query: readonly QueryToken[]): Candidate[] {
@@ -470,11 +506,25 @@ export class Matcher {
     return out.sort((a, b) => b.score - a.score);
   }
 
-  private decide(lang: Lang, candidates: readonly Candidate[]): MatchDecision {
+  /**
+   * Whether a question names only words that half the statement's entries use ("pelanggan", "data pelanggan",
+   * "customer data"): unless one entry clearly leads, it does not say which one is asked.
+   */
+  private isGeneric(tokens: readonly string[]): boolean {
+    if (tokens.length === 0 || tokens.length > GENERIC_MAX_TOKENS) return false;
+    return tokens.every((t) => (this.policyFrequency.get(t) ?? 0) >= GENERIC_SHARE * this.policyCount);
+  }
+
+  private decide(lang: Lang, candidates: readonly Candidate[], generic = false): MatchDecision {
     const { answer, suggest, margin } = this.thresholds;
     const top = candidates[0];
     if (!top || top.score < suggest)
       return { kind: 'none', lang, score: top?.score ?? 0, candidates: candidates.slice(0, 3) };
+    const second = candidates[1];
+    if (generic && top.entry.kind === 'policy' && second && top.score - second.score < GENERIC_MARGIN) {
+      const policy = candidates.filter((c) => c.entry.kind === 'policy').slice(0, 3);
+      return { kind: 'suggest', lang, score: top.score, candidates: policy };
+    }
     const close = candidates.filter((c) => c.score >= suggest && top.score - c.score < margin).slice(0, 3);
     if (top.entry.kind === 'offtopic') {
       if (top.score >= answer) return { kind: 'offtopic', lang, entry: top.entry, score: top.score, candidates: close };

@@ -109,6 +109,8 @@ export function segment(text: string): Segmented {
 export const canonicalToken = (canonical: string): string => words(canonical).join('_');
 
 const MAX_PHRASE = 5;
+/** The addressee after slang expansion ("kalian", "lu", "km" → "kamu"). */
+const ADDRESSEE = 'kamu';
 
 const AGE_BEFORE = new Set([
   'saya',
@@ -165,8 +167,12 @@ export class Normalizer {
       this.canonicals.add(token);
       for (const phrase of [canonical, ...variants]) {
         const key = expandSlang(words(phrase)).join(' ');
+        // A variant that is a stop word once de-slanged ("iso" is Javanese for "bisa", "nda" for "tidak") would turn
+        // every such word into the canonical one: only its longer phrases count ("iso 27001"). The one exception is
+        // the addressee ("kalian" → "kamu"): in this chat "you" is Wowrack.
+        if (!key || (STOP_WORDS.has(key) && key !== ADDRESSEE)) continue;
         // The first canonical to claim a variant keeps it: the file order decides, predictably.
-        if (key && !this.phrases.has(key)) this.phrases.set(key, token);
+        if (!this.phrases.has(key)) this.phrases.set(key, token);
       }
     }
   }

@@ -144,6 +144,20 @@ describe('Normalizer with the real knowledge file', () => {
     expect(tokenOf('penjualannya')).to.equal(tokenOf('dijual'));
   });
 
+  it('never lets a synonym variant claim a stop word (Javanese "iso" is "bisa"), except the addressee', () => {
+    const n = new Normalizer(
+      new Map([
+        ['regulasi', ['iso', 'iso 27001']],
+        ['wowrack', ['kalian']],
+      ]),
+      sastrawiStemmer(),
+    );
+    expect(n.tokens('bisa')).to.deep.equal([]);
+    expect(n.tokens('iso')).to.deep.equal([]);
+    expect(n.tokens('sertifikat iso 27001')).to.include('regulasi');
+    expect(n.tokens('kalian')).to.deep.equal(['wowrack']);
+  });
+
   it('turns a stated minor age into the token for "anak"', () => {
     const anak = tokenOf('anak');
     expect(normalizer.tokens('saya 15 tahun')).to.include(anak);

@@ -217,6 +217,24 @@ describe('Matcher: message understanding on the real file', () => {
     expect(id('Bagaimana kebijakan refund di Wowrack?')).to.equal('offtopic:offtopic-refund');
   });
 
+  it("declines a question whose cue names what the statement does not cover, about the statement's own things", () => {
+    expect(id('alamat ip sy dicatat brp lama?')).to.equal('offtopic:offtopic-retention');
+    expect(id('How long do you keep billing records?')).to.equal('offtopic:offtopic-retention');
+    expect(id('pelanggan dari eropa dilindungi gdpr ga di wowrack?')).to.match(
+      /^offtopic:offtopic-(regulation|location)/,
+    );
+    expect(id('Do you encrypt data at rest on your storage disks?')).to.equal('offtopic:offtopic-security-practice');
+    expect(id('kalo data aye bocor, lu pade mo ngapain?')).to.equal('offtopic:offtopic-breach');
+  });
+
+  it('lets the statement answer its own question even when it holds a cue word', () => {
+    expect(id('how long is this policy valid')).to.equal('answer:validity');
+  });
+
+  it('takes no cue from a typo-corrected word ("inside" is not "insiden")', () => {
+    expect(id('Who inside Wowrack can see my billing details?')).to.not.match(/^offtopic/);
+  });
+
   it('understands regional words', () => {
     expect(id('dataku ora didol to?')).to.equal('answer:protect');
     expect(id('cookie teh naon?')).to.equal('answer:cookie');
