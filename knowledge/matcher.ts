@@ -40,6 +40,8 @@ export type MatchDecision =
       readonly entry: KnowledgeEntry;
       readonly score: number;
       readonly candidates: readonly Candidate[];
+      /** The other company, product or platform the question is about (see otherCompanies.ts), when it is one. */
+      readonly about?: string;
     }
   /** Nothing fits. */
   | { readonly kind: 'none'; readonly lang: Lang; readonly score: number; readonly candidates: readonly Candidate[] };
@@ -312,10 +314,11 @@ export class Matcher {
     lang: Lang,
   ): MatchDecision & { readonly tokens: readonly string[] } {
     if (this.isContactData(raw)) return { kind: 'none', lang, score: 0, candidates: [], tokens: [] };
-    const other = this.otherCompanyEntry && otherCompanyOf(raw);
+    // Asked of the focus: "saya ga nanya kebijakan kalian, saya nanya kebijakan privasi Tokopedia" is about Tokopedia.
+    const other = this.otherCompanyEntry && otherCompanyOf(focusOf(raw, clauses).words);
     if (other && this.otherCompanyEntry) {
       const entry = this.otherCompanyEntry;
-      return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [] };
+      return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [], about: other };
     }
     if (this.technicalEntry && isOwnResourceHowTo(raw)) {
       const entry = this.technicalEntry;

@@ -4,7 +4,7 @@ import type { KnowledgeService } from '../../knowledge/knowledgeService.ts';
 import { detectLanguage } from '../../knowledge/language.ts';
 import { OTHER_COMPANY_ENTRY } from '../../knowledge/matcher.ts';
 import { segment } from '../../knowledge/normalize.ts';
-import { otherBrandOf } from '../../knowledge/otherCompanies.ts';
+import { brandName } from '../../knowledge/otherCompanies.ts';
 import { detectSmallTalk } from '../../knowledge/smalltalk.ts';
 import type { FlowName, Lang } from '../../knowledge/types.ts';
 import type { ReplyComposer } from '../replies/composer.ts';
@@ -97,7 +97,7 @@ export class Answerer {
       case 'offtopic':
         return this.reply(
           result.entry.id === OTHER_COMPANY_ENTRY
-            ? this.composer.otherCompany(otherBrandOf(result.words), result.entry, result.lang, result.score)
+            ? this.composer.otherCompany(brandName(result.about), result.entry, result.lang, result.score)
             : this.composer.offTopic(result.entry, result.lang, result.score),
           result.lang,
         );

@@ -152,6 +152,11 @@ describe('otherCompanyOf', () => {
     expect(other('apakah perusahaan lain juga jual data?')).to.equal(undefined); // "perusahaan" is Wowrack's synonym
     expect(other('apakah provider lain juga jual data?')).to.equal('provider');
   });
+  it('reads a possessive and names a brand that is also a common word only with the word that names it', () => {
+    expect(other("Is Cloudflare's SSL better than Let's Encrypt?")).to.equal('cloudflare');
+    expect(other('aplikasi DANA aman ga buat nyimpen saldo?')).to.equal('dana');
+    expect(other('pengembalian dana gimana?')).to.equal(undefined);
+  });
   it('leaves questions about Wowrack alone', () => {
     expect(other('apakah kalian membagikan data ke google?')).to.equal(undefined);
     expect(other('apakah data saya dijual ke tokopedia?')).to.equal(undefined);
@@ -188,6 +193,12 @@ describe('Matcher: message understanding on the real file', () => {
   it('says a question about another company is about another company', () => {
     for (const q of ['apakah shopee menjual data penggunanya?', 'kebijakan privasi instagram gimana?'])
       expect(id(q)).to.equal('offtopic:offtopic-other-company');
+  });
+
+  it('finds the other company in the asked part, and names it', () => {
+    const r = matcher.match('saya ga nanya kebijakan kalian, saya nanya kebijakan privasi Tokopedia gimana');
+    expect(r.kind === 'offtopic' && r.about).to.equal('tokopedia');
+    expect(id('bukan soal tokopedia, data saya dijual ga?')).to.not.equal('offtopic:offtopic-other-company');
   });
 
   it('declines privacy topics the statement does not cover', () => {
