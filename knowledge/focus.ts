@@ -223,9 +223,50 @@ const HOW_TO: readonly (readonly string[])[] = [['cara'], ['how', 'do', 'i'], ['
 export function isOwnResourceHowTo(words: readonly string[]): boolean {
   if (!words.some((_, i) => HOW_TO.some((h) => startsAt(words, i, h)))) return false;
   if (words.includes('sendiri') || words.includes('own')) return true;
-  return words.some((w, i) => {
-    if (!RESOURCES.has(w)) return false;
-    if (ALWAYS_OWN.has(w)) return true;
-    return words[i + 1] === 'saya' || words[i - 1] === 'my' || words[i + 1] === 'ku';
-  });
+  return namesOwnResource(words, RESOURCES);
+}
+
+const ownedAt = (words: readonly string[], i: number): boolean =>
+  words[i + 1] === 'saya' || words[i - 1] === 'my' || words[i + 1] === 'ku';
+
+function namesOwnResource(words: readonly string[], resources: ReadonlySet<string>): boolean {
+  return words.some((w, i) => resources.has(w) && (ALWAYS_OWN.has(w) || ownedAt(words, i)));
+}
+
+/** What breaks: a fault report, not a question about the statement. */
+const TROUBLE: readonly (readonly string[])[] = [
+  ['tidak', 'bisa'],
+  ['tidak', 'dapat'],
+  ['tidak', 'jalan'],
+  ['tidak', 'muncul'],
+  ['tidak', 'tersimpan'],
+  ['tidak', 'terkirim'],
+  ['gagal'],
+  ['error'],
+  ['down'],
+  ['lemot'],
+  ['mati'],
+  ['rusak'],
+  ['penyebabnya'],
+  ['not', 'working'],
+  ['does', 'not', 'work'],
+  ['can', 'not'],
+  ['failed'],
+  ['fails'],
+  ['broken'],
+];
+/** A fault report may also be about the customer's mailbox ("email saya tidak bisa kirim"). */
+const TROUBLE_RESOURCES: ReadonlySet<string> = new Set([...RESOURCES, 'email', 'session', 'login', 'ssl']);
+/** Words of the statement's own conversations: "email saya tidak bisa berhenti terima promo" is about those. */
+const STATEMENT_TOPICS = new Set(['promo', 'promosi', 'unsubscribe', 'remove', 'berlangganan', 'langganan', 'data']);
+
+/**
+ * A fault report about the customer's own resources ("email saya tidak bisa kirim, kenapa?", "website saya error",
+ * "session cookie di VPS saya tidak tersimpan, apa penyebabnya?"): technical help, never policy, even when it names
+ * the statement's words (cookie, SSL, e-mail).
+ */
+export function isOwnResourceTrouble(words: readonly string[]): boolean {
+  if (!words.some((_, i) => TROUBLE.some((t) => startsAt(words, i, t)))) return false;
+  if (words.some((w) => STATEMENT_TOPICS.has(w))) return false;
+  return namesOwnResource(words, TROUBLE_RESOURCES);
 }

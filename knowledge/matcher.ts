@@ -1,5 +1,12 @@
 import { isContactDataWords } from './contactData.ts';
-import { focusOf, isOwnResourceHowTo, LONG_MESSAGE, questionSentences, questionWindows } from './focus.ts';
+import {
+  focusOf,
+  isOwnResourceHowTo,
+  isOwnResourceTrouble,
+  LONG_MESSAGE,
+  questionSentences,
+  questionWindows,
+} from './focus.ts';
 import { informalVariants } from './informal.ts';
 import { detectLanguage } from './language.ts';
 import { STOP_WORDS } from './lexicon.ts';
@@ -320,7 +327,7 @@ export class Matcher {
       const entry = this.otherCompanyEntry;
       return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [], about: other };
     }
-    if (this.technicalEntry && isOwnResourceHowTo(raw)) {
+    if (this.technicalEntry && (isOwnResourceHowTo(raw) || isOwnResourceTrouble(raw))) {
       const entry = this.technicalEntry;
       return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [] };
     }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { buildMatcher } from '../../knowledge/build.ts';
 import { contactDataOf, isContactDataWords } from '../../knowledge/contactData.ts';
-import { focusOf, isOwnResourceHowTo, questionSentences } from '../../knowledge/focus.ts';
+import { focusOf, isOwnResourceHowTo, isOwnResourceTrouble, questionSentences } from '../../knowledge/focus.ts';
 import { loadKnowledgeFile } from '../../knowledge/load.ts';
 import type { Matcher } from '../../knowledge/matcher.ts';
 import { segment, toWords } from '../../knowledge/normalize.ts';
@@ -143,6 +143,19 @@ describe('isOwnResourceHowTo', () => {
   });
 });
 
+describe('isOwnResourceTrouble', () => {
+  it("tells a fault report about the customer's own things from a question about the statement", () => {
+    for (const q of ['email aye kagak bisa kirim, kenape ya?', 'website saya down', 'my server is not working'])
+      expect(isOwnResourceTrouble(toWords(q)), q).to.equal(true);
+    for (const q of [
+      'email saya tidak bisa berhenti terima promo',
+      'saya tidak bisa beli hosting karena umur 16?',
+      'apakah data saya bisa bocor',
+    ])
+      expect(isOwnResourceTrouble(toWords(q)), q).to.equal(false);
+  });
+});
+
 describe('otherCompanyOf', () => {
   const other = (text: string) => otherCompanyOf(toWords(text));
   it('names the other company a question is about', () => {
@@ -249,6 +262,9 @@ describe('Matcher: message understanding on the real file', () => {
   it('understands regional words', () => {
     expect(id('dataku ora didol to?')).to.equal('answer:protect');
     expect(id('cookie teh naon?')).to.equal('answer:cookie');
+    expect(id('upami wowrack ngarobih cara ngagunakeun data, abdi dibejaan teu?')).to.equal('answer:change_use');
+    expect(id('ambo baru umua 16, bisa mambali hosting indak?')).to.equal('answer:age');
+    expect(id('Bah, data apa aja yang kelen ambil dari awak?')).to.equal('answer:collect');
   });
 
   it('finds nothing to answer in contact data alone', () => {
