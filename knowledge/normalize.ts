@@ -147,6 +147,32 @@ function agesAsWords(input: readonly string[]): readonly string[] {
   });
 }
 
+const CONDITIONAL = new Set(
+  'kalau jika bila apabila seandainya andai andaikan misal misalnya umpama if when once suppose'.split(' '),
+);
+const LEAK = new Set(
+  'bocor kebobolan dibobol bobol jebol diretas retas dihack hack hacked leaked leaks breached tembus ditembus'.split(
+    ' ',
+  ),
+);
+/** After a leak word, these make it a question about data passed on ("bocor ke pihak lain") or a yes/no ("bocor ga?"). */
+const NOT_INCIDENT_AFTER = new Set(['tidak', 'ke', 'kepada', 'to', 'atau']);
+const CONDITION_REACH = 6;
+
+/**
+ * A leak in a condition is an incident, not sharing: "kalau data saya bocor, kalian ngapain?", "if you get hacked,
+ * what happens to my data?" → "insiden" (what happens after a breach, which the statement does not cover). "apakah
+ * data saya bisa bocor ke pihak lain?" and "kalo sy daftar, email sy bocor ga?" keep the leak word.
+ */
+function leaksAsIncidents(input: readonly string[]): readonly string[] {
+  if (!input.some((w) => LEAK.has(w))) return input;
+  return input.map((w, i) => {
+    if (!LEAK.has(w) || NOT_INCIDENT_AFTER.has(input[i + 1] ?? '')) return w;
+    const before = input.slice(Math.max(0, i - CONDITION_REACH), i);
+    return before.some((b) => CONDITIONAL.has(b)) ? 'insiden' : w;
+  });
+}
+
 /**
  * Turns text into the tokens the matcher compares: standard words, synonyms mapped to one canonical token,
  * stop words dropped, the rest stemmed. The same normaliser is applied to the knowledge file and to questions.
@@ -184,7 +210,7 @@ export class Normalizer {
 
   /** The same as tokens(), for words already split and de-slanged (lets callers reuse that work). */
   tokensOfWords(words: readonly string[]): string[] {
-    const input = agesAsWords(words);
+    const input = leaksAsIncidents(agesAsWords(words));
     const out: string[] = [];
     for (let i = 0; i < input.length; ) {
       const [token, used] = this.longestPhrase(input, i);

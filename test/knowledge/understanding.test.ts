@@ -251,6 +251,11 @@ describe('Matcher: message understanding on the real file', () => {
     expect(id('kalo data aye bocor, lu pade mo ngapain?')).to.equal('offtopic:offtopic-breach');
   });
 
+  it('declines questions about the company behind Wowrack and about the customer area', () => {
+    expect(id('wowrack itu anak perusahaan dari mana?')).to.equal('offtopic:offtopic-company');
+    expect(id('invoice saya belum muncul di client area')).to.equal('offtopic:offtopic-account');
+  });
+
   it('lets the statement answer its own question even when it holds a cue word', () => {
     expect(id('how long is this policy valid')).to.equal('answer:validity');
   });
