@@ -139,7 +139,7 @@ const GENERIC_SHARE = 0.5;
 /** ... and is answered only with this lead over the runner-up. */
 const GENERIC_MARGIN = 0.1;
 /** Least score of an off-topic entry that a cue of the question names (see offtopicCue). */
-const CUE_FLOOR = 0.15;
+const CUE_FLOOR = 0.05;
 
 /**
  * Finds the knowledge entry that answers a question. Pure and synchronous: built once per knowledge file.
@@ -384,6 +384,8 @@ export class Matcher {
     if (!focus.cued && words.length >= LONG_MESSAGE)
       for (const start of questionWindows(words)) {
         const window = this.score(words.slice(start));
+        // "Apakah Wowrack juga begitu?" alone names only Wowrack: a window needs a word that says which entry.
+        if (!window.tokens.some((t) => this.isSpecific(t))) continue;
         if ((window.ranked[0]?.score ?? 0) > (best.ranked[0]?.score ?? 0)) best = window;
       }
     return best;
@@ -522,7 +524,12 @@ export class Matcher {
    */
   private isGeneric(tokens: readonly string[]): boolean {
     if (tokens.length === 0 || tokens.length > GENERIC_MAX_TOKENS) return false;
-    return tokens.every((t) => (this.policyFrequency.get(t) ?? 0) >= GENERIC_SHARE * this.policyCount);
+    return !tokens.some((t) => this.isSpecific(t));
+  }
+
+  /** A token the file knows that fewer than half of the policy entries use ("cookie", not "data" or "wowrack"). */
+  private isSpecific(token: string): boolean {
+    return this.idf.has(token) && (this.policyFrequency.get(token) ?? 0) < GENERIC_SHARE * this.policyCount;
   }
 
   private decide(lang: Lang, candidates: readonly Candidate[], generic = false): MatchDecision {

@@ -203,6 +203,14 @@ describe('Matcher: message understanding on the real file', () => {
     ).to.equal('answer:cookie');
   });
 
+  it('reads a leaning question with its context, never by its generic words alone', () => {
+    expect(
+      id(
+        'Selamat siang. Saya pemilik usaha kecil di Bandung dan mau ambil paket hosting tahun ini. Teman saya bilang banyak perusahaan hosting diam-diam jual database pelanggannya. Apakah Wowrack juga begitu?',
+      ),
+    ).to.equal('answer:protect');
+  });
+
   it('says a question about another company is about another company', () => {
     for (const q of ['apakah shopee menjual data penggunanya?', 'kebijakan privasi instagram gimana?'])
       expect(id(q)).to.equal('offtopic:offtopic-other-company');
