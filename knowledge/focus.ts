@@ -43,6 +43,22 @@ const NEGATION_MARKERS: readonly (readonly string[])[] = [
   ['aside', 'from'],
 ];
 
+const NOT = new Set(['tidak', 'bukan', 'jangan', 'not']);
+/** Words between "not" and the verb: "saya tidak sedang menanyakan", "ga lagi nanya", "not really asking". */
+const NOT_FILLER = new Set(['sedang', 'lagi', 'mau', 'ingin', 'perlu', 'akan', 'pernah', 'really', 'even', 'am', 'is']);
+const ASK_VERBS = new Set(
+  `tanya bertanya menanyakan tanyakan ditanyakan bahas membahas dibahas jawab menjawab dijawab asking ask asked
+  talking discussing`.split(/\s+/),
+);
+
+/** "tidak sedang menanyakan", "bukan mau bahas", "not really asking": a negated asking verb, as a marker. */
+function askNegationAt(words: readonly string[], i: number): readonly string[] | undefined {
+  if (!NOT.has(words[i] ?? '')) return undefined;
+  let j = i + 1;
+  while (j < words.length && j - i <= 3 && NOT_FILLER.has(words[j] ?? '')) j += 1;
+  return ASK_VERBS.has(words[j] ?? '') ? words.slice(i, j + 1) : undefined;
+}
+
 /** Filler right after a marker ("bukan soal", "ga usah bahas", "not asking about"). */
 const TOPIC_FILLER = new Set(
   'soal masalah tentang mengenai perihal bahas membahas dibahas jawab menjawab yang itu about the of regarding'.split(
@@ -107,7 +123,7 @@ export function focusOf(words: readonly string[], clauses: readonly Clause[] = [
   const dropped: string[] = [];
   let kept: string[] = [];
   for (let i = 0; i < words.length; ) {
-    const marker = NEGATION_MARKERS.find((m) => startsAt(words, i, m));
+    const marker = NEGATION_MARKERS.find((m) => startsAt(words, i, m)) ?? askNegationAt(words, i);
     if (!marker) {
       kept.push(words[i] ?? '');
       i += 1;

@@ -37,6 +37,8 @@ export type MatchDecision =
       readonly entry: KnowledgeEntry;
       readonly score: number;
       readonly candidates: readonly Candidate[];
+      /** A policy entry that scores nearly as high: quoted after the answer, as also relevant. */
+      readonly also?: KnowledgeEntry;
     }
   /** Close candidates: ask "Maksud Anda …?" with these. */
   | { readonly kind: 'suggest'; readonly lang: Lang; readonly score: number; readonly candidates: readonly Candidate[] }
@@ -138,6 +140,8 @@ const GENERIC_MAX_TOKENS = 2;
 const GENERIC_SHARE = 0.5;
 /** ... and is answered only with this lead over the runner-up. */
 const GENERIC_MARGIN = 0.1;
+/** A policy runner-up this close to the answered entry is quoted with it (see alsoOf). */
+const ALSO_MARGIN = 0.2;
 /** Least score of an off-topic entry that a cue of the question names (see offtopicCue). */
 const CUE_FLOOR = 0.05;
 
@@ -532,6 +536,17 @@ export class Matcher {
     return this.idf.has(token) && (this.policyFrequency.get(token) ?? 0) < GENERIC_SHARE * this.policyCount;
   }
 
+  /**
+   * The policy entry just behind the answered one, when it scores nearly as high (within ALSO_MARGIN): the two read
+   * the question from two sides ("how do you use the info you collect": collect and analytics), so both are quoted.
+   */
+  private alsoOf(candidates: readonly Candidate[]): { also?: KnowledgeEntry } {
+    const [top, ...rest] = candidates;
+    const next = rest.find((c) => c.entry.kind === 'policy');
+    if (!top || !next || next.score < this.thresholds.suggest || top.score - next.score >= ALSO_MARGIN) return {};
+    return { also: next.entry };
+  }
+
   private decide(lang: Lang, candidates: readonly Candidate[], generic = false): MatchDecision {
     const { answer, suggest, margin } = this.thresholds;
     const top = candidates[0];
@@ -551,13 +566,27 @@ export class Matcher {
     // sides (selling data: "protect" and "share"), so answer the top one and offer the other as a follow-up.
     const rivals = close.filter((c) => c !== top && !areRelated(top.entry, c.entry));
     if (top.score >= answer && rivals.length === 0)
-      return { kind: 'answer', lang, entry: top.entry, score: top.score, candidates: close };
+      return {
+        kind: 'answer',
+        lang,
+        entry: top.entry,
+        score: top.score,
+        candidates: close,
+        ...this.alsoOf(candidates),
+      };
     const { clear = answer, clearMargin = margin } = this.thresholds;
     if (top.score >= clear) {
       const runnerUp = candidates.find((c) => c !== top && !areRelated(top.entry, c.entry));
       const offtopicNear = candidates.some((c) => c.entry.kind === 'offtopic' && top.score - c.score < clearMargin);
       if (!offtopicNear && (!runnerUp || top.score - runnerUp.score >= clearMargin))
-        return { kind: 'answer', lang, entry: top.entry, score: top.score, candidates: close };
+        return {
+          kind: 'answer',
+          lang,
+          entry: top.entry,
+          score: top.score,
+          candidates: close,
+          ...this.alsoOf(candidates),
+        };
     }
     // Not answered: offer the policy entries near the top (as near as the clear-leader rule looks).
     const near = Math.max(margin, clearMargin);

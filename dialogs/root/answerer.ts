@@ -91,7 +91,7 @@ export class Answerer {
     if (flow && this.flows.has(flow)) return { kind: 'flow', flow, lang: result.lang, question: text };
     switch (result.kind) {
       case 'answer':
-        return this.reply(this.composer.answer(result.entry, result.lang, result.score), result.lang);
+        return this.reply(this.composer.answer(result.entry, result.lang, result.score, result.also), result.lang);
       case 'suggest':
         return this.reply(this.composer.suggest(result.candidates, result.lang, result.score), result.lang);
       case 'offtopic':

@@ -211,6 +211,13 @@ describe('Matcher: message understanding on the real file', () => {
     ).to.equal('answer:protect');
   });
 
+  it('names a policy entry scoring nearly as high as the answer, and none when the answer leads clearly', () => {
+    const two = matcher.match('data saya dipakai untuk apa dan apa saja yang dikumpulkan');
+    expect(two.kind === 'answer' && [two.entry.id, two.also?.id].sort()).to.deep.equal(['analytics', 'collect']);
+    const one = matcher.match('cookie itu apa?');
+    expect(one.kind === 'answer' && one.also).to.equal(undefined);
+  });
+
   it('says a question about another company is about another company', () => {
     for (const q of ['apakah shopee menjual data penggunanya?', 'kebijakan privasi instagram gimana?'])
       expect(id(q)).to.equal('offtopic:offtopic-other-company');

@@ -47,6 +47,18 @@ describe('dialogs/root/answerer', () => {
     expect(outcome.lang).to.equal('id');
   });
 
+  it('quotes a second entry that reads a two-sided question from the other side, after the answer', () => {
+    const outcome = ask(answerer(), 'apakah data saya dijual atau dienkripsi?');
+    expect(summary(outcome)).to.equal('answer:protect');
+    const text = outcome.kind === 'reply' ? outcome.reply.text : '';
+    const security = knowledge.knowledge.entries.find((e) => e.id === 'security');
+    expect(text).to.include('Mungkin juga relevan:');
+    expect(text).to.include(security?.answer?.id.slice(0, 60));
+    expect(text.indexOf('berkomitmen')).to.be.lessThan(text.indexOf('Mungkin juga relevan:'));
+    const buttons = outcome.kind === 'reply' ? outcome.reply.suggestions.map((s) => s.title) : [];
+    expect(buttons).to.not.include(security?.question.id);
+  });
+
   it('starts a requested flow when it is offered', () => {
     const outcome = ask(answerer(), 'saya mau unsubscribe');
     expect(summary(outcome)).to.equal('flow:unsubscribe');
