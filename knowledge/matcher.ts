@@ -564,29 +564,17 @@ export class Matcher {
     }
     // A close runner-up that the top entry names as related does not compete: both say the same thing from two
     // sides (selling data: "protect" and "share"), so answer the top one and offer the other as a follow-up.
+    const answered = (): MatchDecision => {
+      const { also } = this.alsoOf(candidates);
+      return { kind: 'answer', lang, entry: top.entry, score: top.score, candidates: close, ...(also ? { also } : {}) };
+    };
     const rivals = close.filter((c) => c !== top && !areRelated(top.entry, c.entry));
-    if (top.score >= answer && rivals.length === 0)
-      return {
-        kind: 'answer',
-        lang,
-        entry: top.entry,
-        score: top.score,
-        candidates: close,
-        ...this.alsoOf(candidates),
-      };
+    if (top.score >= answer && rivals.length === 0) return answered();
     const { clear = answer, clearMargin = margin } = this.thresholds;
     if (top.score >= clear) {
       const runnerUp = candidates.find((c) => c !== top && !areRelated(top.entry, c.entry));
       const offtopicNear = candidates.some((c) => c.entry.kind === 'offtopic' && top.score - c.score < clearMargin);
-      if (!offtopicNear && (!runnerUp || top.score - runnerUp.score >= clearMargin))
-        return {
-          kind: 'answer',
-          lang,
-          entry: top.entry,
-          score: top.score,
-          candidates: close,
-          ...this.alsoOf(candidates),
-        };
+      if (!offtopicNear && (!runnerUp || top.score - runnerUp.score >= clearMargin)) return answered();
     }
     // Not answered: offer the policy entries near the top (as near as the clear-leader rule looks).
     const near = Math.max(margin, clearMargin);
