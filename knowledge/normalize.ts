@@ -180,6 +180,8 @@ function leaksAsIncidents(input: readonly string[]): readonly string[] {
 export class Normalizer {
   /** variant word sequence (joined by a space) → canonical token */
   private readonly phrases = new Map<string, string>();
+  /** first word of a variant → the most words a variant starting with it has */
+  private readonly phraseLength = new Map<string, number>();
   private readonly canonicals = new Set<string>();
   private readonly stemCache = new Map<string, string>();
 
@@ -198,7 +200,11 @@ export class Normalizer {
         // the addressee ("kalian" → "kamu"): in this chat "you" is Wowrack.
         if (!key || (STOP_WORDS.has(key) && key !== ADDRESSEE)) continue;
         // The first canonical to claim a variant keeps it: the file order decides, predictably.
-        if (!this.phrases.has(key)) this.phrases.set(key, token);
+        if (this.phrases.has(key)) continue;
+        this.phrases.set(key, token);
+        const parts = key.split(' ');
+        const first = parts[0] ?? '';
+        this.phraseLength.set(first, Math.min(MAX_PHRASE, Math.max(this.phraseLength.get(first) ?? 0, parts.length)));
       }
     }
   }
@@ -234,7 +240,10 @@ export class Normalizer {
   }
 
   private longestPhrase(input: readonly string[], start: number): [string | undefined, number] {
-    const max = Math.min(MAX_PHRASE, input.length - start);
+    // Only words that begin a variant can start a phrase, and it is at most as long as their longest variant.
+    const longest = this.phraseLength.get(input[start] ?? '');
+    if (longest === undefined) return [undefined, 0];
+    const max = Math.min(longest, input.length - start);
     for (let len = max; len >= 1; len -= 1) {
       const token = this.phrases.get(input.slice(start, start + len).join(' '));
       if (token) return [token, len];
