@@ -101,6 +101,8 @@ const QUESTION_CUES: readonly (readonly string[])[] = [
 ];
 
 const MAX_NEGATED = 4;
+/** A question cue cuts off what comes before it only when that is at least this long (context, not the question). */
+const MIN_CONTEXT = 5;
 /** A negated topic runs to the end of its clause ("sy gak nanya data apa yg dikumpulin, sy nanya …") up to this long. */
 const MAX_NEGATED_CLAUSE = 8;
 /** Messages at least this long (in words) get question-word windows. */
@@ -151,7 +153,8 @@ export function focusOf(words: readonly string[], clauses: readonly Clause[] = [
     const cue = QUESTION_CUES.find((c) => startsAt(kept, i, c));
     if (!cue) continue;
     const after = kept.slice(i + cue.length);
-    if (after.length >= 3) {
+    // Only context is cut: a short lead ("saya 16 tahun, mau tanya ...") is part of the question.
+    if (after.length >= 3 && i >= MIN_CONTEXT) {
       kept = after;
       cued = true;
     }

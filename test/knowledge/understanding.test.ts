@@ -78,6 +78,12 @@ describe('focusOf (contrast, negation scope, question cues)', () => {
     expect(f.words).to.include('dipakai');
   });
 
+  it('keeps a short lead before a question cue: it is part of the question', () => {
+    const f = focus('saya 16 tahun, mau tanya boleh beli domain?');
+    expect(f.cued).to.equal(false);
+    expect(f.words).to.include('16');
+  });
+
   it('leaves a plain negative question alone', () => {
     for (const text of ['data saya dijual atau bukan?', 'saya tidak mau terima email promo lagi', 'bukan saya'])
       expect(focus(text).words).to.deep.equal(toWords(text));
@@ -277,6 +283,10 @@ describe('Matcher: message understanding on the real file', () => {
 
   it('takes no cue from a typo-corrected word ("inside" is not "insiden")', () => {
     expect(id('Who inside Wowrack can see my billing details?')).to.not.match(/^offtopic/);
+  });
+
+  it('knows a key length is the encryption paragraph', () => {
+    expect(id('ssl kalian berapa bit?')).to.equal('answer:security');
   });
 
   it('understands regional words', () => {

@@ -65,6 +65,13 @@ describe('dialogs/root/answerer', () => {
     expect(outcome.kind === 'flow' && outcome.question).to.equal('saya mau unsubscribe');
   });
 
+  it("answers a question about a flow's topic and starts the flow on a request or a stated age", () => {
+    expect(summary(ask(answerer(), 'saya mau tau aturan kalian soal kirim email promosi'))).to.equal('answer:promo');
+    expect(summary(ask(answerer(), 'stop kirim promo ke saya'))).to.equal('flow:unsubscribe');
+    expect(summary(ask(answerer(), 'saya mau tau aturan soal anak di bawah umur'))).to.equal('answer:age');
+    expect(summary(ask(answerer(), 'anak saya 12 tahun mau bikin website'))).to.equal('flow:parental-consent');
+  });
+
   it('does not start a flow that is not offered (answers instead)', () => {
     const outcome = ask(answerer(['support']), 'saya mau unsubscribe');
     expect(outcome.kind).to.equal('reply');
