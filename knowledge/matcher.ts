@@ -174,6 +174,8 @@ export class Matcher {
   private readonly cache = new Map<string, MatchResult>();
   private readonly otherCompanyEntry: KnowledgeEntry | undefined;
   private readonly technicalEntry: KnowledgeEntry | undefined;
+  /** Each entry's tokens from faq.yaml itself (question, alternates, keywords), not from training.yaml. */
+  private readonly curated: Set<string>[] = [];
   /** Cue token → the off-topic entries that name it in `cues` (see offtopicCue). */
   private readonly cueEntries = new Map<string, number[]>();
   /** Learned ranker (see ranker.ts); class 1 + i is entry i. */
@@ -198,24 +200,23 @@ export class Matcher {
     const phrases: { entry: number; tokens: string[] }[] = [];
     knowledge.entries.forEach((entry, i) => {
       // The other-company entry is reached by its rule alone (otherCompanies.ts): its words are Wowrack's own.
-      const texts =
+      const own =
         entry.id === OTHER_COMPANY_ENTRY
           ? []
-          : [
-              entry.question.id,
-              entry.question.en,
-              ...entry.alternates.id,
-              ...entry.alternates.en,
-              ...(knowledge.training?.get(entry.id) ?? []),
-            ];
+          : [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en];
+      const texts = entry.id === OTHER_COMPANY_ENTRY ? [] : [...own, ...(knowledge.training?.get(entry.id) ?? [])];
       const bag = new Set<string>();
-      for (const text of texts) {
+      const curated = new Set<string>();
+      texts.forEach((text, k) => {
         const tokens = [...new Set(normalizer.tokens(text))];
-        if (tokens.length === 0) continue;
+        if (tokens.length === 0) return;
         phrases.push({ entry: i, tokens });
         for (const t of tokens) bag.add(t);
-      }
+        if (k < own.length) for (const t of tokens) curated.add(t);
+      });
       const keywords = entry.id === OTHER_COMPANY_ENTRY ? [] : [...entry.keywords, ...(entry.cues ?? [])];
+      for (const k of entry.keywords) for (const t of normalizer.tokens(k)) curated.add(t);
+      this.curated.push(curated);
       // A cue is one token (a word, or a synonym group's canonical word); longer ones would cue on each part.
       for (const cue of entry.cues ?? []) {
         const cueTokens = normalizer.tokens(cue);
@@ -344,8 +345,9 @@ export class Matcher {
   /**
    * A question that names what the statement does not cover (an off-topic entry's `cues`: "berapa lama", GDPR,
    * refund) is about that, even when its other words ("alamat IP", "kebijakan", "data") score a policy entry higher:
-   * "alamat IP saya dicatat berapa lama?" asks how long, which the statement never says. A cue the best policy entry
-   * uses itself does not count ("kebijakan ini berlaku berapa lama" is the statement's own question).
+   * "alamat IP saya dicatat berapa lama?" asks how long, which the statement never says. A cue that the best policy
+   * entry's own phrasings in faq.yaml use does not count ("how long is this policy valid" is the statement's own
+   * question); training.yaml's bulk phrasings do not block a cue (a compliance team asking is no regulation topic).
    */
   private offtopicCue(ranked: readonly Candidate[], tokens: readonly string[]): Candidate | undefined {
     if (ranked.length === 0 || this.cueEntries.size === 0) return undefined;
@@ -355,7 +357,7 @@ export class Matcher {
     for (const t of tokens) {
       const cued = this.cueEntries.get(t);
       if (!cued) continue;
-      if (policyIndex !== undefined && this.entryPostings.get(t)?.includes(policyIndex)) continue;
+      if (policyIndex !== undefined && this.curated[policyIndex]?.has(t)) continue;
       for (const i of cued) {
         const entry = this.entries[i];
         if (entry) holders.add(entry);
@@ -383,6 +385,8 @@ export class Matcher {
         const asked = focusOf(raw.slice(span.start, span.end), inner).words;
         if (asked.length === 0) continue;
         const sentence = this.score(asked);
+        // "Apakah itu terjadi di Wowrack?" says which entry only with the sentences before it.
+        if (!sentence.tokens.some((t) => this.isSpecific(t))) continue;
         if ((sentence.ranked[0]?.score ?? 0) > (best.ranked[0]?.score ?? 0)) best = sentence;
       }
     if (!focus.cued && words.length >= LONG_MESSAGE)

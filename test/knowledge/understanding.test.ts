@@ -209,6 +209,14 @@ describe('Matcher: message understanding on the real file', () => {
     ).to.equal('answer:cookie');
   });
 
+  it('never reads a sentence that names only generic words on its own', () => {
+    expect(
+      id(
+        'Saya freelancer yang baru pertama kali beli hosting. Teman saya bilang data pelanggan hosting sering diperjualbelikan. Apakah itu terjadi di Wowrack?',
+      ),
+    ).to.equal('answer:protect');
+  });
+
   it('reads a leaning question with its context, never by its generic words alone', () => {
     expect(
       id(
@@ -275,6 +283,16 @@ describe('Matcher: message understanding on the real file', () => {
   it('declines questions about the company behind Wowrack and about the customer area', () => {
     expect(id('wowrack itu anak perusahaan dari mana?')).to.equal('offtopic:offtopic-company');
     expect(id('invoice saya belum muncul di client area')).to.equal('offtopic:offtopic-account');
+  });
+
+  it("takes a cue from the question even when the training file's phrasings of the best entry mention the word", () => {
+    // 'compliance', 'audit' appear in training phrasings of policy entries as context; only faq.yaml blocks a cue.
+    expect(id('Which data protection law governs your processing of my data?')).to.equal(
+      'offtopic:offtopic-regulation',
+    );
+    expect(id('siapa aja yg pegang kunci ke database pelanggan')).to.not.match(/^offtopic/);
+    // ... but who asks is no cue: a compliance team asking about selling data is asking about selling data.
+    expect(id('Tim compliance kami bertanya: apakah wowrack menjual data pelanggan?')).to.equal('answer:protect');
   });
 
   it('lets the statement answer its own question even when it holds a cue word', () => {
