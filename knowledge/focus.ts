@@ -227,8 +227,9 @@ export function questionWindows(words: readonly string[], max = 3): number[] {
 
 /** The customer's own things a how-to may be about ("server saya", "my website", "VPS"). */
 const RESOURCES = new Set(
-  `server servers vps website websites web situs toko database databases db folder folders file files domain domains
-  hosting laptop komputer computer pc hp android iphone cpanel wordpress blog aplikasi app apps`.split(/\s+/),
+  `server servers vps website websites web site sites situs toko shop store webshop database databases db folder folders
+  file files domain domains hosting laptop komputer computer pc hp android iphone cpanel wordpress blog aplikasi app
+  apps`.split(/\s+/),
 );
 const ALWAYS_OWN = new Set(['vps', 'cpanel', 'wordpress', 'folder', 'folders', 'laptop']);
 const HOW_TO: readonly (readonly string[])[] = [['cara'], ['how', 'do', 'i'], ['how', 'to'], ['how', 'can', 'i']];

@@ -26,6 +26,7 @@ const NAMES = `
   netflix spotify disney vidio
   truecaller getcontact
   bpjs dukcapil pedulilindungi satusehat mypertamina pln
+  rekening sosmed
 `;
 
 const SINGLE = new Set<string>();
@@ -45,6 +46,8 @@ for (const [phrase, name] of [
   ['tiket com', 'tiket.com'],
   ['booking com', 'booking.com'],
   ['mobile legends', 'mobile legends'],
+  ['media sosial', 'media sosial'],
+  ['social media', 'social media'],
   ['free fire', 'free fire'],
 ] as const)
   MULTI.push({ words: phrase.split(' '), name });
@@ -66,6 +69,9 @@ const USE_VERBS = new Set([
 ]);
 /** "dibagikan ke google", "dijual ke tokopedia": Wowrack passing data to them, which the statement does answer. */
 const TO_WORDS = new Set(['ke', 'kepada', 'to']);
+
+/** Kinds of other services in the list that are no brand to name in the reply ("rekening" is a bank account). */
+const NOT_BRANDS = new Set(['rekening', 'sosmed', 'media sosial', 'social media', 'pinjol']);
 
 /** Generic words that name another company without a brand ("provider lain", "perusahaan lain", "aplikasi lain"). */
 const OTHER_GENERIC = new Set(['provider', 'penyedia', 'aplikasi', 'app', 'marketplace', 'platform', 'hosting']);
@@ -98,6 +104,6 @@ export function otherCompanyOf(words: readonly string[]): string | undefined {
 
 /** The brand to name for what otherCompanyOf() found ("shopee" → "Shopee"), or undefined when it is generic. */
 export function brandName(name: string | undefined): string | undefined {
-  if (name === undefined || OTHER_GENERIC.has(name)) return undefined;
+  if (name === undefined || OTHER_GENERIC.has(name) || NOT_BRANDS.has(name)) return undefined;
   return name.replace(/(^|\s)\p{L}/gu, (c) => c.toUpperCase());
 }

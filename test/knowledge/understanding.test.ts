@@ -5,7 +5,7 @@ import { focusOf, isOwnResourceHowTo, isOwnResourceTrouble, questionSentences } 
 import { loadKnowledgeFile } from '../../knowledge/load.ts';
 import type { Matcher } from '../../knowledge/matcher.ts';
 import { segment, toWords } from '../../knowledge/normalize.ts';
-import { otherCompanyOf } from '../../knowledge/otherCompanies.ts';
+import { brandName, otherCompanyOf } from '../../knowledge/otherCompanies.ts';
 import { KNOWLEDGE_FILE } from '../support/buildBot.ts';
 
 describe('contactDataOf', () => {
@@ -176,6 +176,12 @@ describe('otherCompanyOf', () => {
     expect(other('aplikasi DANA aman ga buat nyimpen saldo?')).to.equal('dana');
     expect(other('pengembalian dana gimana?')).to.equal(undefined);
   });
+  it('knows other kinds of services, and names no brand for them', () => {
+    expect(other('umur berapa anak boleh main media sosial?')).to.equal('media sosial');
+    expect(other('umur minimal buka rekening bank berapa?')).to.equal('rekening');
+    expect(brandName('rekening')).to.equal(undefined);
+    expect(brandName('shopee')).to.equal('Shopee');
+  });
   it('leaves questions about Wowrack alone', () => {
     expect(other('apakah kalian membagikan data ke google?')).to.equal(undefined);
     expect(other('apakah data saya dijual ke tokopedia?')).to.equal(undefined);
@@ -258,6 +264,8 @@ describe('Matcher: message understanding on the real file', () => {
 
   it("treats a how-to about the customer's own resources as technical help", () => {
     for (const q of [
+      'how do I add a cookie banner to my site?',
+      'server wowrack pake prosesor apa',
       'cara enkripsi folder di VPS',
       'cara lihat IP server saya',
       "how do I find my server's IP address",
