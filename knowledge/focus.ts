@@ -176,9 +176,10 @@ export interface Span {
 /**
  * The sentences of a message that ask something (closed by "?", or opened by a question word or a question cue), as
  * word spans, without greeting clauses before them ("Halo kak, …"). A short or anaphoric question ("Apakah Wowrack
- * juga begitu?") comes with the sentence before it. Empty when the message is one sentence (nothing to choose).
+ * juga begitu?") comes with the sentence before it; at most `max`, the last ones. Empty when the message is one
+ * sentence (nothing to choose).
  */
-export function questionSentences(words: readonly string[], clauses: readonly Clause[]): Span[] {
+export function questionSentences(words: readonly string[], clauses: readonly Clause[], max = 2): Span[] {
   const sentences: Clause[][] = [];
   let current: Clause[] = [];
   for (const c of clauses) {
@@ -209,7 +210,8 @@ export function questionSentences(words: readonly string[], clauses: readonly Cl
       previousStart = first.start;
     }
   }
-  return out;
+  // The last ones: a question usually comes after its context (and each one costs a scoring).
+  return out.slice(-max);
 }
 
 /** Words that open a question inside a long message; the matcher also scores the message from each of them on. */
