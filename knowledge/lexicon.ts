@@ -550,7 +550,9 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   this that these those i me my mine you your yours we our us they them their he she him her have has had having about
   from by as if then than so any anyone anything there here when where which also just only very really get got want
   wanna like know tell let lets ok okay hello hey dear sir madam kan bakal akan dulu aj nah loh lho wkwk wkwkwk haha hehe
-  thanks thank terima_kasih guys gan sy`.split(/\s+/),
+  thanks thank terima_kasih guys gan sy going gonna goes ever actually basically honestly still even once anyway
+  exactly something someone somebody anybody everything maybe perhaps sure kind sort sebenarnya sebenernya
+  beneran emangnya kira`.split(/\s+/),
 );
 
 /** Words that are clearly Indonesian or clearly English, for language detection. */

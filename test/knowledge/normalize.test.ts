@@ -158,6 +158,15 @@ describe('Normalizer with the real knowledge file', () => {
     expect(n.tokens('kalian')).to.deep.equal(['wowrack']);
   });
 
+  it('drops filler words of either language that say nothing about the topic', () => {
+    expect(normalizer.tokens('is my info going to be sold, honestly?')).to.deep.equal(
+      normalizer.tokens('is my info sold'),
+    );
+    expect(normalizer.tokens('sebenernya data saya dijual beneran?')).to.deep.equal(
+      normalizer.tokens('data saya dijual'),
+    );
+  });
+
   it('reads "tahun" in a time ("2 tahun lalu", "tahun ini") as a time, not an age', () => {
     const age = tokenOf('umur');
     expect(normalizer.tokens('akun saya ditutup 2 tahun lalu')).to.not.include(age);
