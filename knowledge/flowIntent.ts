@@ -98,14 +98,19 @@ export function detectFlowRequest(text: string, match: MatchResult): FlowName | 
   const startsAsQuestion =
     QUESTION_START.has(raw[0] ?? '') || (text.trim().endsWith('?') && !joined.includes(' tolong '));
 
+  const asksToKnow = KNOW_PHRASES.some((p) => joined.includes(` ${p} `));
   if (flow === 'parental-consent') {
-    // Someone under 18 (or their parent) telling us their age is the start of the consent process.
-    return tokens.some((t) => MINOR.has(t)) && !asksHow && !/\b(batas|minimal|minimum|limit)\b/.test(joined)
+    // Someone under 18 (or their parent) telling us their age is the start of the consent process; asking to know the
+    // rule ("saya mau tau aturan soal anak di bawah umur") is a question.
+    return tokens.some((t) => MINOR.has(t)) &&
+      !asksHow &&
+      !asksToKnow &&
+      !/\b(batas|minimal|minimum|limit)\b/.test(joined)
       ? flow
       : undefined;
   }
   if (asksHow || (startsAsQuestion && !joined.includes(' please '))) return undefined;
-  if (KNOW_PHRASES.some((p) => joined.includes(` ${p} `))) return undefined;
+  if (asksToKnow) return undefined;
   // A bare "REMOVE" / "unsubscribe" is the statement's own instruction: carry it out.
   if (flow === 'unsubscribe' && raw.length <= 3 && raw.some((w) => w === 'remove' || w === 'unsubscribe')) return flow;
   return REQUEST_PHRASES.some((p) => joined.includes(` ${p} `)) ? flow : undefined;

@@ -1,3 +1,6 @@
+import type { Clause } from './normalize.ts';
+import { detectSmallTalk } from './smalltalk.ts';
+
 /**
  * Finds the part of a message that is the question, on the words of toWords() (lower case, slang made standard):
  * - contrast and negation scope: "ga usah bahas promo, sy cuma mau tau cookies itu apa", "bukan soal harga SSL, tapi
@@ -39,6 +42,22 @@ const NEGATION_MARKERS: readonly (readonly string[])[] = [
   ['besides'],
   ['aside', 'from'],
 ];
+
+const NOT = new Set(['tidak', 'bukan', 'jangan', 'not']);
+/** Words between "not" and the verb: "saya tidak sedang menanyakan", "ga lagi nanya", "not really asking". */
+const NOT_FILLER = new Set(['sedang', 'lagi', 'mau', 'ingin', 'perlu', 'akan', 'pernah', 'really', 'even', 'am', 'is']);
+const ASK_VERBS = new Set(
+  `tanya bertanya menanyakan tanyakan ditanyakan bahas membahas dibahas jawab menjawab dijawab asking ask asked
+  talking discussing`.split(/\s+/),
+);
+
+/** "tidak sedang menanyakan", "bukan mau bahas", "not really asking": a negated asking verb, as a marker. */
+function askNegationAt(words: readonly string[], i: number): readonly string[] | undefined {
+  if (!NOT.has(words[i] ?? '')) return undefined;
+  let j = i + 1;
+  while (j < words.length && j - i <= 3 && NOT_FILLER.has(words[j] ?? '')) j += 1;
+  return ASK_VERBS.has(words[j] ?? '') ? words.slice(i, j + 1) : undefined;
+}
 
 /** Filler right after a marker ("bukan soal", "ga usah bahas", "not asking about"). */
 const TOPIC_FILLER = new Set(
@@ -82,6 +101,10 @@ const QUESTION_CUES: readonly (readonly string[])[] = [
 ];
 
 const MAX_NEGATED = 4;
+/** A question cue cuts off what comes before it only when that is at least this long (context, not the question). */
+const MIN_CONTEXT = 5;
+/** A negated topic runs to the end of its clause ("sy gak nanya data apa yg dikumpulin, sy nanya …") up to this long. */
+const MAX_NEGATED_CLAUSE = 8;
 /** Messages at least this long (in words) get question-word windows. */
 export const LONG_MESSAGE = 14;
 
@@ -98,11 +121,11 @@ export interface Focus {
 }
 
 /** The asked part of a message (see the module comment). Returns the words unchanged when nothing applies. */
-export function focusOf(words: readonly string[]): Focus {
+export function focusOf(words: readonly string[], clauses: readonly Clause[] = []): Focus {
   const dropped: string[] = [];
   let kept: string[] = [];
   for (let i = 0; i < words.length; ) {
-    const marker = NEGATION_MARKERS.find((m) => startsAt(words, i, m));
+    const marker = NEGATION_MARKERS.find((m) => startsAt(words, i, m)) ?? askNegationAt(words, i);
     if (!marker) {
       kept.push(words[i] ?? '');
       i += 1;
@@ -111,7 +134,10 @@ export function focusOf(words: readonly string[]): Focus {
     let j = i + marker.length;
     while (j < words.length && TOPIC_FILLER.has(words[j] ?? '')) j += 1;
     const start = j;
-    while (j < words.length && j - start < MAX_NEGATED && !PIVOTS.has(words[j] ?? '')) j += 1;
+    // The clause's end bounds the negated topic when the message goes on after it; otherwise the first pivot word.
+    const clauseEnd = clauses.find((c) => c.start <= i && i < c.end)?.end ?? words.length;
+    if (clauseEnd < words.length && clauseEnd > start && clauseEnd - start <= MAX_NEGATED_CLAUSE) j = clauseEnd;
+    else while (j < words.length && j - start < MAX_NEGATED && !PIVOTS.has(words[j] ?? '')) j += 1;
     // Only a contrast when something is asked after the negated topic ("data saya dijual atau bukan?" is not).
     const rest = words.slice(j).filter((w) => !PIVOTS.has(w));
     if (j === start || rest.length < 2) {
@@ -127,13 +153,65 @@ export function focusOf(words: readonly string[]): Focus {
     const cue = QUESTION_CUES.find((c) => startsAt(kept, i, c));
     if (!cue) continue;
     const after = kept.slice(i + cue.length);
-    if (after.length >= 3) {
+    // Only context is cut: a short lead ("saya 16 tahun, mau tanya ...") is part of the question.
+    if (after.length >= 3 && i >= MIN_CONTEXT) {
       kept = after;
       cued = true;
     }
     break;
   }
   return { words: kept, dropped, cued };
+}
+
+/** Words that make a short question lean on the sentence before it ("… jual database. Apakah Wowrack juga begitu?"). */
+const ANAPHORA = new Set(['begitu', 'demikian', 'tersebut', 'juga', 'that', 'so', 'too', 'also', 'this', 'it']);
+/** A question sentence this short (in words) is read with the sentence before it. */
+const SHORT_QUESTION = 4;
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The sentences of a message that ask something (closed by "?", or opened by a question word or a question cue), as
+ * word spans, without greeting clauses before them ("Halo kak, …"). A short or anaphoric question ("Apakah Wowrack
+ * juga begitu?") comes with the sentence before it; at most `max`, the last ones. Empty when the message is one
+ * sentence (nothing to choose).
+ */
+export function questionSentences(words: readonly string[], clauses: readonly Clause[], max = 2): Span[] {
+  const sentences: Clause[][] = [];
+  let current: Clause[] = [];
+  for (const c of clauses) {
+    current.push(c);
+    if (c.closes) {
+      sentences.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) sentences.push(current);
+  if (sentences.length < 2) return [];
+  const out: Span[] = [];
+  let previousStart: number | undefined;
+  for (const sentence of sentences) {
+    const content = sentence.filter((c) => !detectSmallTalk(words.slice(c.start, c.end)));
+    const first = content[0];
+    const last = content[content.length - 1];
+    if (first && last) {
+      const span = words.slice(first.start, last.end);
+      const asks =
+        content.some((c) => c.asks) ||
+        QUESTION_OPENERS.has(span[0] ?? '') ||
+        span.some((_, i) => QUESTION_CUES.some((cue) => startsAt(span, i, cue)));
+      if (asks) {
+        const leans = span.length <= SHORT_QUESTION || span.some((w) => ANAPHORA.has(w));
+        out.push({ start: leans && previousStart !== undefined ? previousStart : first.start, end: last.end });
+      }
+      previousStart = first.start;
+    }
+  }
+  // The last ones: a question usually comes after its context (and each one costs a scoring).
+  return out.slice(-max);
 }
 
 /** Words that open a question inside a long message; the matcher also scores the message from each of them on. */
@@ -151,8 +229,9 @@ export function questionWindows(words: readonly string[], max = 3): number[] {
 
 /** The customer's own things a how-to may be about ("server saya", "my website", "VPS"). */
 const RESOURCES = new Set(
-  `server servers vps website websites web situs toko database databases db folder folders file files domain domains
-  hosting laptop komputer computer pc hp android iphone cpanel wordpress blog aplikasi app apps`.split(/\s+/),
+  `server servers vps website websites web site sites situs toko shop store webshop database databases db folder folders
+  file files domain domains hosting laptop komputer computer pc hp android iphone cpanel wordpress blog aplikasi app
+  apps`.split(/\s+/),
 );
 const ALWAYS_OWN = new Set(['vps', 'cpanel', 'wordpress', 'folder', 'folders', 'laptop']);
 const HOW_TO: readonly (readonly string[])[] = [['cara'], ['how', 'do', 'i'], ['how', 'to'], ['how', 'can', 'i']];
@@ -166,9 +245,50 @@ const HOW_TO: readonly (readonly string[])[] = [['cara'], ['how', 'do', 'i'], ['
 export function isOwnResourceHowTo(words: readonly string[]): boolean {
   if (!words.some((_, i) => HOW_TO.some((h) => startsAt(words, i, h)))) return false;
   if (words.includes('sendiri') || words.includes('own')) return true;
-  return words.some((w, i) => {
-    if (!RESOURCES.has(w)) return false;
-    if (ALWAYS_OWN.has(w)) return true;
-    return words[i + 1] === 'saya' || words[i - 1] === 'my' || words[i + 1] === 'ku';
-  });
+  return namesOwnResource(words, RESOURCES);
+}
+
+const ownedAt = (words: readonly string[], i: number): boolean =>
+  words[i + 1] === 'saya' || words[i - 1] === 'my' || words[i + 1] === 'ku';
+
+function namesOwnResource(words: readonly string[], resources: ReadonlySet<string>): boolean {
+  return words.some((w, i) => resources.has(w) && (ALWAYS_OWN.has(w) || ownedAt(words, i)));
+}
+
+/** What breaks: a fault report, not a question about the statement. */
+const TROUBLE: readonly (readonly string[])[] = [
+  ['tidak', 'bisa'],
+  ['tidak', 'dapat'],
+  ['tidak', 'jalan'],
+  ['tidak', 'muncul'],
+  ['tidak', 'tersimpan'],
+  ['tidak', 'terkirim'],
+  ['gagal'],
+  ['error'],
+  ['down'],
+  ['lemot'],
+  ['mati'],
+  ['rusak'],
+  ['penyebabnya'],
+  ['not', 'working'],
+  ['does', 'not', 'work'],
+  ['can', 'not'],
+  ['failed'],
+  ['fails'],
+  ['broken'],
+];
+/** A fault report may also be about the customer's mailbox ("email saya tidak bisa kirim"). */
+const TROUBLE_RESOURCES: ReadonlySet<string> = new Set([...RESOURCES, 'email', 'session', 'login', 'ssl']);
+/** Words of the statement's own conversations: "email saya tidak bisa berhenti terima promo" is about those. */
+const STATEMENT_TOPICS = new Set(['promo', 'promosi', 'unsubscribe', 'remove', 'berlangganan', 'langganan', 'data']);
+
+/**
+ * A fault report about the customer's own resources ("email saya tidak bisa kirim, kenapa?", "website saya error",
+ * "session cookie di VPS saya tidak tersimpan, apa penyebabnya?"): technical help, never policy, even when it names
+ * the statement's words (cookie, SSL, e-mail).
+ */
+export function isOwnResourceTrouble(words: readonly string[]): boolean {
+  if (!words.some((_, i) => TROUBLE.some((t) => startsAt(words, i, t)))) return false;
+  if (words.some((w) => STATEMENT_TOPICS.has(w))) return false;
+  return namesOwnResource(words, TROUBLE_RESOURCES);
 }

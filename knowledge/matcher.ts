@@ -1,9 +1,16 @@
 import { isContactDataWords } from './contactData.ts';
-import { focusOf, isOwnResourceHowTo, LONG_MESSAGE, questionWindows } from './focus.ts';
+import {
+  focusOf,
+  isOwnResourceHowTo,
+  isOwnResourceTrouble,
+  LONG_MESSAGE,
+  questionSentences,
+  questionWindows,
+} from './focus.ts';
 import { informalVariants } from './informal.ts';
 import { detectLanguage } from './language.ts';
 import { STOP_WORDS } from './lexicon.ts';
-import { type Normalizer, toWords } from './normalize.ts';
+import { type Clause, type Normalizer, type Segmented, segment, toWords } from './normalize.ts';
 import { otherCompanyOf } from './otherCompanies.ts';
 import { NONE_CLASS, Ranker, type RankerExample } from './ranker.ts';
 import type { KnowledgeBase, KnowledgeEntry, Lang } from './types.ts';
@@ -30,6 +37,8 @@ export type MatchDecision =
       readonly entry: KnowledgeEntry;
       readonly score: number;
       readonly candidates: readonly Candidate[];
+      /** A policy entry that scores nearly as high: quoted after the answer, as also relevant. */
+      readonly also?: KnowledgeEntry;
     }
   /** Close candidates: ask "Maksud Anda …?" with these. */
   | { readonly kind: 'suggest'; readonly lang: Lang; readonly score: number; readonly candidates: readonly Candidate[] }
@@ -40,6 +49,8 @@ export type MatchDecision =
       readonly entry: KnowledgeEntry;
       readonly score: number;
       readonly candidates: readonly Candidate[];
+      /** The other company, product or platform the question is about (see otherCompanies.ts), when it is one. */
+      readonly about?: string;
     }
   /** Nothing fits. */
   | { readonly kind: 'none'; readonly lang: Lang; readonly score: number; readonly candidates: readonly Candidate[] };
@@ -104,6 +115,16 @@ interface QueryToken {
   readonly token: string;
   readonly weight: number;
   readonly known: boolean;
+  /** Made by typo correction, not typed as such. */
+  readonly corrected: boolean;
+}
+
+/** A ranking of the entries for (part of) a message, with the tokens it was made from. */
+interface Scored {
+  readonly ranked: Candidate[];
+  readonly tokens: string[];
+  /** The tokens the customer typed (not made by typo correction): only these are off-topic cues. */
+  readonly typed: string[];
 }
 
 /** What explain() tells about one message. */
@@ -128,6 +149,15 @@ export interface MatchOptions {
 const CACHE_SIZE = 2000;
 /** Least ranker probability that makes an entry a candidate when none of the question's words are in it. */
 const RANKER_FLOOR = 0.1;
+/** A question of at most this many tokens, each held by at least this share of the policy entries, is generic. */
+const GENERIC_MAX_TOKENS = 2;
+const GENERIC_SHARE = 0.5;
+/** ... and is answered only with this lead over the runner-up. */
+const GENERIC_MARGIN = 0.1;
+/** A policy runner-up this close to the answered entry is quoted with it (see alsoOf). */
+const ALSO_MARGIN = 0.2;
+/** Least score of an off-topic entry that a cue of the question names (see offtopicCue). */
+const CUE_FLOOR = 0.05;
 
 /**
  * Finds the knowledge entry that answers a question. Pure and synchronous: built once per knowledge file.
@@ -158,11 +188,16 @@ export class Matcher {
   private readonly cache = new Map<string, MatchResult>();
   private readonly otherCompanyEntry: KnowledgeEntry | undefined;
   private readonly technicalEntry: KnowledgeEntry | undefined;
-  /** Tokens that only off-topic entries hold (see offtopicCue). */
-  private readonly offtopicOnly = new Set<string>();
+  /** Each entry's tokens from faq.yaml itself (question, alternates, keywords), not from training.yaml. */
+  private readonly curated: Set<string>[] = [];
+  /** Cue token → the off-topic entries that name it in `cues` (see offtopicCue). */
+  private readonly cueEntries = new Map<string, number[]>();
   /** Learned ranker (see ranker.ts); class 1 + i is entry i. */
   private readonly ranker: Ranker | undefined;
   private readonly entryIndex = new Map<KnowledgeEntry, number>();
+  /** token → how many policy entries hold it, and how many policy entries there are (see isGeneric). */
+  private readonly policyFrequency = new Map<string, number>();
+  private readonly policyCount: number;
 
   constructor(
     readonly knowledge: KnowledgeBase,
@@ -179,24 +214,28 @@ export class Matcher {
     const phrases: { entry: number; tokens: string[] }[] = [];
     knowledge.entries.forEach((entry, i) => {
       // The other-company entry is reached by its rule alone (otherCompanies.ts): its words are Wowrack's own.
-      const texts =
+      const own =
         entry.id === OTHER_COMPANY_ENTRY
           ? []
-          : [
-              entry.question.id,
-              entry.question.en,
-              ...entry.alternates.id,
-              ...entry.alternates.en,
-              ...(knowledge.training?.get(entry.id) ?? []),
-            ];
+          : [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en];
+      const texts = entry.id === OTHER_COMPANY_ENTRY ? [] : [...own, ...(knowledge.training?.get(entry.id) ?? [])];
       const bag = new Set<string>();
-      for (const text of texts) {
+      const curated = new Set<string>();
+      texts.forEach((text, k) => {
         const tokens = [...new Set(normalizer.tokens(text))];
-        if (tokens.length === 0) continue;
+        if (tokens.length === 0) return;
         phrases.push({ entry: i, tokens });
         for (const t of tokens) bag.add(t);
+        if (k < own.length) for (const t of tokens) curated.add(t);
+      });
+      const keywords = entry.id === OTHER_COMPANY_ENTRY ? [] : [...entry.keywords, ...(entry.cues ?? [])];
+      for (const k of entry.keywords) for (const t of normalizer.tokens(k)) curated.add(t);
+      this.curated.push(curated);
+      // A cue is one token (a word, or a synonym group's canonical word); longer ones would cue on each part.
+      for (const cue of entry.cues ?? []) {
+        const cueTokens = normalizer.tokens(cue);
+        if (cueTokens.length === 1 && cueTokens[0]) push(this.cueEntries, cueTokens[0], i);
       }
-      const keywords = entry.id === OTHER_COMPANY_ENTRY ? [] : entry.keywords;
       for (const k of keywords) for (const t of normalizer.tokens(k)) bag.add(t);
       [...texts, ...keywords].forEach(addSurface);
       this.entries.push(entry);
@@ -224,10 +263,10 @@ export class Matcher {
     this.corrector = new TypoCorrector(surface);
     this.otherCompanyEntry = this.entries.find((e) => e.id === OTHER_COMPANY_ENTRY && e.kind === 'offtopic');
     this.technicalEntry = this.entries.find((e) => e.id === TECHNICAL_ENTRY && e.kind === 'offtopic');
-    for (const [t, list] of this.entryPostings)
-      if (normalizer.isCanonical(t) && list.every((i) => this.entries[i]?.kind === 'offtopic'))
-        this.offtopicOnly.add(t);
     for (const [i, e] of this.entries.entries()) this.entryIndex.set(e, i);
+    this.policyCount = this.entries.filter((e) => e.kind === 'policy').length;
+    for (const [t, list] of this.entryPostings)
+      this.policyFrequency.set(t, list.filter((i) => this.entries[i]?.kind === 'policy').length);
     this.ranker = weights.ranker > 0 ? this.trainRanker() : undefined;
   }
 
@@ -258,15 +297,26 @@ export class Matcher {
     this.cache.clear();
   }
 
-  /** Matches a question, given as text or as words already split and de-slanged (see toWords). */
-  match(question: string | readonly string[], options: MatchOptions = {}): MatchResult {
-    const raw = typeof question === 'string' ? toWords(question) : question;
+  /**
+   * Matches a question, given as text, as a segmented message (see segment(); its clauses let the matcher find the
+   * question in a long message) or as words already split and de-slanged (see toWords).
+   */
+  match(question: string | Segmented | readonly string[], options: MatchOptions = {}): MatchResult {
+    const message: Segmented =
+      typeof question === 'string'
+        ? segment(question)
+        : 'clauses' in question
+          ? question
+          : { words: question, clauses: [] };
+    const { words: raw, clauses } = message;
     const fallback = options.fallbackLang ?? 'id';
-    const key = `${fallback}|${raw.join(' ')}`;
+    const breaks =
+      clauses.length > 0 ? `|${clauses.map((c) => `${c.end}${c.asks ? '?' : c.closes ? '.' : ','}`).join(' ')}` : '';
+    const key = `${fallback}|${raw.join(' ')}${breaks}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     const lang = detectLanguage(raw, fallback);
-    const result: MatchResult = { ...this.understand(raw, lang), words: raw };
+    const result: MatchResult = { ...this.understand(raw, clauses, lang), words: raw };
     if (this.cache.size >= CACHE_SIZE) this.cache.clear();
     this.cache.set(key, result);
     return result;
@@ -274,7 +324,8 @@ export class Matcher {
 
   /** Every entry's score for a question, best first (for calibration and diagnostics). */
   rankAll(text: string): Candidate[] {
-    return this.focusedRank(toWords(text)).ranked;
+    const { words, clauses } = segment(text);
+    return this.focusedRank(words, clauses).ranked;
   }
 
   /**
@@ -283,11 +334,12 @@ export class Matcher {
    * thresholds, and the decision itself, taken by match() exactly as for a customer.
    */
   explain(question: string, options: MatchOptions = {}): MatchExplanation {
-    const raw = toWords(question);
-    const result = this.match(raw, options);
+    const message = segment(question);
+    const raw = message.words;
+    const result = this.match(message, options);
     const focus = focusOf(raw);
     const { tokens } = this.query(focus.words.length > 0 ? focus.words : raw);
-    const top = this.focusedRank(raw).ranked.slice(0, 3);
+    const top = this.focusedRank(raw, message.clauses).ranked.slice(0, 3);
     return {
       words: raw,
       tokens: tokens.map((t) => ({ token: t.token, known: t.known })),
@@ -312,49 +364,83 @@ export class Matcher {
   }
 
   /** Message understanding before scoring: contact data, other companies, then the focused ranking. */
-  private understand(raw: readonly string[], lang: Lang): MatchDecision & { readonly tokens: readonly string[] } {
+  private understand(
+    raw: readonly string[],
+    clauses: readonly Clause[],
+    lang: Lang,
+  ): MatchDecision & { readonly tokens: readonly string[] } {
     if (this.isContactData(raw)) return { kind: 'none', lang, score: 0, candidates: [], tokens: [] };
-    const other = this.otherCompanyEntry && otherCompanyOf(raw);
+    // Asked of the focus: "saya ga nanya kebijakan kalian, saya nanya kebijakan privasi Tokopedia" is about Tokopedia.
+    const other = this.otherCompanyEntry && otherCompanyOf(focusOf(raw, clauses).words);
     if (other && this.otherCompanyEntry) {
       const entry = this.otherCompanyEntry;
-      return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [] };
+      return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [], about: other };
     }
-    if (this.technicalEntry && isOwnResourceHowTo(raw)) {
+    if (this.technicalEntry && (isOwnResourceHowTo(raw) || isOwnResourceTrouble(raw))) {
       const entry = this.technicalEntry;
       return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [] };
     }
-    const { ranked, tokens } = this.focusedRank(raw);
-    const cue = this.offtopicCue(ranked, tokens);
+    const { ranked, tokens, typed } = this.focusedRank(raw, clauses);
+    const cue = this.offtopicCue(ranked, typed);
     if (cue) return { kind: 'offtopic', lang, entry: cue.entry, score: cue.score, candidates: [cue], tokens };
-    return { ...this.decide(lang, ranked), tokens };
+    return { ...this.decide(lang, ranked, this.isGeneric(typed)), tokens };
   }
 
   /**
-   * A question that names a concept (a synonym group of faq.yaml) that only off-topic entries know ("kebijakan
-   * refund", "GDPR", "berapa lama disimpan")
-   * is about what the statement does not cover, even when its other words ("kebijakan", "data") score a policy entry
-   * higher: the best off-topic entry holding such a word is the honest reply, when it scores at least `suggest`.
+   * A question that names what the statement does not cover (an off-topic entry's `cues`: "berapa lama", GDPR,
+   * refund) is about that, even when its other words ("alamat IP", "kebijakan", "data") score a policy entry higher:
+   * "alamat IP saya dicatat berapa lama?" asks how long, which the statement never says. A cue that the best policy
+   * entry's own phrasings in faq.yaml use does not count ("how long is this policy valid" is the statement's own
+   * question); training.yaml's bulk phrasings do not block a cue (a compliance team asking is no regulation topic).
    */
   private offtopicCue(ranked: readonly Candidate[], tokens: readonly string[]): Candidate | undefined {
-    if (ranked.length === 0) return undefined;
-    const cues = tokens.filter((t) => this.offtopicOnly.has(t));
-    if (cues.length === 0) return undefined;
-    const holders = new Set(cues.flatMap((t) => this.entryPostings.get(t) ?? []).map((i) => this.entries[i]));
+    if (ranked.length === 0 || this.cueEntries.size === 0) return undefined;
+    const policy = ranked.find((c) => c.entry.kind === 'policy');
+    const policyIndex = policy ? this.entryIndex.get(policy.entry) : undefined;
+    const holders = new Set<KnowledgeEntry>();
+    for (const t of tokens) {
+      const cued = this.cueEntries.get(t);
+      if (!cued) continue;
+      if (policyIndex !== undefined && this.curated[policyIndex]?.has(t)) continue;
+      for (const i of cued) {
+        const entry = this.entries[i];
+        if (entry) holders.add(entry);
+      }
+    }
+    if (holders.size === 0) return undefined;
     const best = ranked.find((c) => holders.has(c.entry));
-    return best && best.score >= this.thresholds.suggest ? best : undefined;
+    return best && best.score >= CUE_FLOOR ? best : undefined;
   }
 
-  /** Scores the asked part of the message; long messages also from each question word on, keeping the best. */
-  private focusedRank(raw: readonly string[]): { ranked: Candidate[]; tokens: string[] } {
-    const focus = focusOf(raw);
+  /**
+   * Scores the asked part of the message; a message of several sentences also by each sentence that asks, and long
+   * messages from each question word on, keeping the best.
+   */
+  private focusedRank(raw: readonly string[], clauses: readonly Clause[]): Scored {
+    const focus = focusOf(raw, clauses);
     const words = focus.words.length > 0 ? focus.words : raw;
-    let { ranked, tokens } = this.score(words);
+    let best = this.score(words);
+    // A message of several sentences: the sentence that asks, when it points at an entry more clearly than the whole.
+    if (!focus.cued)
+      for (const span of questionSentences(raw, clauses)) {
+        const inner = clauses
+          .filter((c) => c.start >= span.start && c.end <= span.end)
+          .map((c) => ({ ...c, start: c.start - span.start, end: c.end - span.start }));
+        const asked = focusOf(raw.slice(span.start, span.end), inner).words;
+        if (asked.length === 0) continue;
+        const sentence = this.score(asked);
+        // "Apakah itu terjadi di Wowrack?" says which entry only with the sentences before it.
+        if (!sentence.tokens.some((t) => this.isSpecific(t))) continue;
+        if ((sentence.ranked[0]?.score ?? 0) > (best.ranked[0]?.score ?? 0)) best = sentence;
+      }
     if (!focus.cued && words.length >= LONG_MESSAGE)
       for (const start of questionWindows(words)) {
         const window = this.score(words.slice(start));
-        if ((window.ranked[0]?.score ?? 0) > (ranked[0]?.score ?? 0)) ({ ranked, tokens } = window);
+        // "Apakah Wowrack juga begitu?" alone names only Wowrack: a window needs a word that says which entry.
+        if (!window.tokens.some((t) => this.isSpecific(t))) continue;
+        if ((window.ranked[0]?.score ?? 0) > (best.ranked[0]?.score ?? 0)) best = window;
       }
-    return { ranked, tokens };
+    return best;
   }
 
   /** A message that is only an address, a number or an introduced name ("nama saya Rina") asks nothing. */
@@ -394,23 +480,24 @@ export class Matcher {
       if (idf === undefined) {
         // Numbers alone say little ("15" in "saya umur 15"); unknown words say "not about this".
         const weight = /^\d+$/.test(token) ? 0.25 * this.maxIdf : this.weights.unknown * this.maxIdf;
-        out.push({ token, weight, known: false });
+        out.push({ token, weight, known: false, corrected: false });
       } else {
-        const factor = correctedTokens?.has(token) ? this.weights.corrected : 1;
-        out.push({ token, weight: idf * factor, known: true });
+        const corrected = correctedTokens?.has(token) ?? false;
+        out.push({ token, weight: idf * (corrected ? this.weights.corrected : 1), known: true, corrected });
       }
     }
     return { tokens: out, words: corrected };
   }
 
   /** Lexical ranking blended with the learned ranker's probabilities. */
-  private score(raw: readonly string[]): { ranked: Candidate[]; tokens: string[] } {
+  private score(raw: readonly string[]): Scored {
     const { tokens: query, words } = this.query(raw);
     const lexical = this.rank(query);
     const tokens = query.map((q) => q.token);
+    const typed = query.filter((q) => !q.corrected).map((q) => q.token);
     const ranker = this.ranker;
     // No word of the question is in the file: nothing to rank (the ranker alone would guess from letters).
-    if (!ranker || lexical.length === 0) return { ranked: lexical, tokens };
+    if (!ranker || lexical.length === 0) return { ranked: lexical, tokens, typed };
     const among = lexical.slice(0, 20).map((c) => (this.entryIndex.get(c.entry) ?? 0) + 1);
     const probs = ranker.predict(tokens, words, among);
     const w = this.weights.ranker;
@@ -426,7 +513,7 @@ export class Matcher {
       byEntry.set(entry, (lexicalScore ?? 0) + w * p);
     }
     const ranked = [...byEntry].map(([entry, score]) => ({ entry, score })).filter((c) => c.score > 0);
-    return { ranked: ranked.sort((a, b) => b.score - a.score), tokens };
+    return { ranked: ranked.sort((a, b) => b.score - a.score), tokens, typed };
   }
 
   private rank(query: readonly QueryToken[]): Candidate[] {
@@ -483,11 +570,41 @@ export class Matcher {
     return out.sort((a, b) => b.score - a.score);
   }
 
-  private decide(lang: Lang, candidates: readonly Candidate[]): MatchDecision {
+  /**
+   * Whether a question names only words that half the statement's entries use ("pelanggan", "data pelanggan",
+   * "customer data"): unless one entry clearly leads, it does not say which one is asked.
+   */
+  private isGeneric(tokens: readonly string[]): boolean {
+    if (tokens.length === 0 || tokens.length > GENERIC_MAX_TOKENS) return false;
+    return !tokens.some((t) => this.isSpecific(t));
+  }
+
+  /** A token the file knows that fewer than half of the policy entries use ("cookie", not "data" or "wowrack"). */
+  private isSpecific(token: string): boolean {
+    return this.idf.has(token) && (this.policyFrequency.get(token) ?? 0) < GENERIC_SHARE * this.policyCount;
+  }
+
+  /**
+   * The policy entry just behind the answered one, when it scores nearly as high (within ALSO_MARGIN): the two read
+   * the question from two sides ("how do you use the info you collect": collect and analytics), so both are quoted.
+   */
+  private alsoOf(candidates: readonly Candidate[]): { also?: KnowledgeEntry } {
+    const [top, ...rest] = candidates;
+    const next = rest.find((c) => c.entry.kind === 'policy');
+    if (!top || !next || next.score < this.thresholds.suggest || top.score - next.score >= ALSO_MARGIN) return {};
+    return { also: next.entry };
+  }
+
+  private decide(lang: Lang, candidates: readonly Candidate[], generic = false): MatchDecision {
     const { answer, suggest, margin } = this.thresholds;
     const top = candidates[0];
     if (!top || top.score < suggest)
       return { kind: 'none', lang, score: top?.score ?? 0, candidates: candidates.slice(0, 3) };
+    const second = candidates[1];
+    if (generic && top.entry.kind === 'policy' && second && top.score - second.score < GENERIC_MARGIN) {
+      const policy = candidates.filter((c) => c.entry.kind === 'policy').slice(0, 3);
+      return { kind: 'suggest', lang, score: top.score, candidates: policy };
+    }
     const close = candidates.filter((c) => c.score >= suggest && top.score - c.score < margin).slice(0, 3);
     if (top.entry.kind === 'offtopic') {
       if (top.score >= answer) return { kind: 'offtopic', lang, entry: top.entry, score: top.score, candidates: close };
@@ -495,15 +612,17 @@ export class Matcher {
     }
     // A close runner-up that the top entry names as related does not compete: both say the same thing from two
     // sides (selling data: "protect" and "share"), so answer the top one and offer the other as a follow-up.
+    const answered = (): MatchDecision => {
+      const { also } = this.alsoOf(candidates);
+      return { kind: 'answer', lang, entry: top.entry, score: top.score, candidates: close, ...(also ? { also } : {}) };
+    };
     const rivals = close.filter((c) => c !== top && !areRelated(top.entry, c.entry));
-    if (top.score >= answer && rivals.length === 0)
-      return { kind: 'answer', lang, entry: top.entry, score: top.score, candidates: close };
+    if (top.score >= answer && rivals.length === 0) return answered();
     const { clear = answer, clearMargin = margin } = this.thresholds;
     if (top.score >= clear) {
       const runnerUp = candidates.find((c) => c !== top && !areRelated(top.entry, c.entry));
       const offtopicNear = candidates.some((c) => c.entry.kind === 'offtopic' && top.score - c.score < clearMargin);
-      if (!offtopicNear && (!runnerUp || top.score - runnerUp.score >= clearMargin))
-        return { kind: 'answer', lang, entry: top.entry, score: top.score, candidates: close };
+      if (!offtopicNear && (!runnerUp || top.score - runnerUp.score >= clearMargin)) return answered();
     }
     // Not answered: offer the policy entries near the top (as near as the clear-leader rule looks).
     const near = Math.max(margin, clearMargin);

@@ -57,10 +57,60 @@ export function expandSlang(input: readonly string[]): string[] {
 /** A text as the words every matcher step works on: split, folded, informal spellings made standard. */
 export const toWords = (text: string): string[] => expandSlang(words(text));
 
+/** One clause of a message: words [start, end) of its `words`, and the punctuation that closed it. */
+export interface Clause {
+  readonly start: number;
+  readonly end: number;
+  /** Closed by "?" (asks something). */
+  readonly asks: boolean;
+  /** Closes a sentence (. ? ! ; a line break or the end), not only a clause (, :). */
+  readonly closes: boolean;
+}
+
+/** A message as words (the same as toWords) and its clauses, for finding the question in a long message. */
+export interface Segmented {
+  readonly words: readonly string[];
+  readonly clauses: readonly Clause[];
+}
+
+// Punctuation that ends a clause: followed by a space or the end (so "co.id", "3.5" and "e.g" stay whole).
+const CLAUSE_END = /([.?!;:,]+)(?=\s|$)|(\n+)|([?!]+)/g;
+
+/**
+ * Splits a message into clauses at sentence and clause punctuation ("Halo kak. Saya pelanggan baru, mau tanya:
+ * apakah data saya dijual?" → four clauses) and returns its words with them.
+ */
+export function segment(text: string): Segmented {
+  const out: string[] = [];
+  const clauses: Clause[] = [];
+  let from = 0;
+  const close = (piece: string, mark: string) => {
+    const start = out.length;
+    out.push(...toWords(piece));
+    if (out.length === start) {
+      // Punctuation with no words before it ("??" after "?") only updates the clause before.
+      const last = clauses.pop();
+      if (last)
+        clauses.push({ ...last, asks: last.asks || mark.includes('?'), closes: last.closes || /[.?!;\n]/.test(mark) });
+      return;
+    }
+    clauses.push({ start, end: out.length, asks: mark.includes('?'), closes: mark === '' || /[.?!;\n]/.test(mark) });
+  };
+  if (!/[.?!;:,\n]/.test(text)) return { words: toWords(text), clauses: [] };
+  for (const m of text.matchAll(CLAUSE_END)) {
+    close(text.slice(from, m.index), m[0]);
+    from = (m.index ?? 0) + m[0].length;
+  }
+  close(text.slice(from), '');
+  return { words: out, clauses: clauses.length > 1 ? clauses : [] };
+}
+
 /** Joins a canonical phrase into one token so "pihak lain" counts as one meaning. */
 export const canonicalToken = (canonical: string): string => words(canonical).join('_');
 
 const MAX_PHRASE = 5;
+/** The addressee after slang expansion ("kalian", "lu", "km" → "kamu"). */
+const ADDRESSEE = 'kamu';
 
 const AGE_BEFORE = new Set([
   'saya',
@@ -97,6 +147,32 @@ function agesAsWords(input: readonly string[]): readonly string[] {
   });
 }
 
+const CONDITIONAL = new Set(
+  'kalau jika bila apabila seandainya andai andaikan misal misalnya umpama if when once suppose'.split(' '),
+);
+const LEAK = new Set(
+  'bocor kebobolan dibobol bobol jebol diretas retas dihack hack hacked leaked leaks breached tembus ditembus'.split(
+    ' ',
+  ),
+);
+/** After a leak word, these make it a question about data passed on ("bocor ke pihak lain") or a yes/no ("bocor ga?"). */
+const NOT_INCIDENT_AFTER = new Set(['tidak', 'ke', 'kepada', 'to', 'atau']);
+const CONDITION_REACH = 6;
+
+/**
+ * A leak in a condition is an incident, not sharing: "kalau data saya bocor, kalian ngapain?", "if you get hacked,
+ * what happens to my data?" → "insiden" (what happens after a breach, which the statement does not cover). "apakah
+ * data saya bisa bocor ke pihak lain?" and "kalo sy daftar, email sy bocor ga?" keep the leak word.
+ */
+function leaksAsIncidents(input: readonly string[]): readonly string[] {
+  if (!input.some((w) => LEAK.has(w))) return input;
+  return input.map((w, i) => {
+    if (!LEAK.has(w) || NOT_INCIDENT_AFTER.has(input[i + 1] ?? '')) return w;
+    const before = input.slice(Math.max(0, i - CONDITION_REACH), i);
+    return before.some((b) => CONDITIONAL.has(b)) ? 'insiden' : w;
+  });
+}
+
 /**
  * Turns text into the tokens the matcher compares: standard words, synonyms mapped to one canonical token,
  * stop words dropped, the rest stemmed. The same normaliser is applied to the knowledge file and to questions.
@@ -104,6 +180,8 @@ function agesAsWords(input: readonly string[]): readonly string[] {
 export class Normalizer {
   /** variant word sequence (joined by a space) → canonical token */
   private readonly phrases = new Map<string, string>();
+  /** first word of a variant → the most words a variant starting with it has */
+  private readonly phraseLength = new Map<string, number>();
   private readonly canonicals = new Set<string>();
   private readonly stemCache = new Map<string, string>();
 
@@ -117,8 +195,16 @@ export class Normalizer {
       this.canonicals.add(token);
       for (const phrase of [canonical, ...variants]) {
         const key = expandSlang(words(phrase)).join(' ');
+        // A variant that is a stop word once de-slanged ("iso" is Javanese for "bisa", "nda" for "tidak") would turn
+        // every such word into the canonical one: only its longer phrases count ("iso 27001"). The one exception is
+        // the addressee ("kalian" → "kamu"): in this chat "you" is Wowrack.
+        if (!key || (STOP_WORDS.has(key) && key !== ADDRESSEE)) continue;
         // The first canonical to claim a variant keeps it: the file order decides, predictably.
-        if (key && !this.phrases.has(key)) this.phrases.set(key, token);
+        if (this.phrases.has(key)) continue;
+        this.phrases.set(key, token);
+        const parts = key.split(' ');
+        const first = parts[0] ?? '';
+        this.phraseLength.set(first, Math.min(MAX_PHRASE, Math.max(this.phraseLength.get(first) ?? 0, parts.length)));
       }
     }
   }
@@ -130,7 +216,7 @@ export class Normalizer {
 
   /** The same as tokens(), for words already split and de-slanged (lets callers reuse that work). */
   tokensOfWords(words: readonly string[]): string[] {
-    const input = agesAsWords(words);
+    const input = leaksAsIncidents(agesAsWords(words));
     const out: string[] = [];
     for (let i = 0; i < input.length; ) {
       const [token, used] = this.longestPhrase(input, i);
@@ -154,7 +240,10 @@ export class Normalizer {
   }
 
   private longestPhrase(input: readonly string[], start: number): [string | undefined, number] {
-    const max = Math.min(MAX_PHRASE, input.length - start);
+    // Only words that begin a variant can start a phrase, and it is at most as long as their longest variant.
+    const longest = this.phraseLength.get(input[start] ?? '');
+    if (longest === undefined) return [undefined, 0];
+    const max = Math.min(longest, input.length - start);
     for (let len = max; len >= 1; len -= 1) {
       const token = this.phrases.get(input.slice(start, start + len).join(' '));
       if (token) return [token, len];

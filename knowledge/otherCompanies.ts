@@ -7,28 +7,50 @@
  * spaces. Browsers the statement itself recommends (Internet Explorer, Firefox) are deliberately not listed.
  */
 const NAMES = `
-  shopee tokopedia tokped lazada bukalapak blibli zalora tiktok olx carousell
-  instagram facebook whatsapp messenger twitter telegram linkedin youtube snapchat
-  pinterest discord reddit tinder michat
-  google gmail gcp chrome android apple icloud iphone microsoft azure
-  amazon aws alibaba huawei tencent oracle ibm digitalocean vultr linode cloudflare heroku
-  netlify vercel github gitlab dropbox
+  shopee tokopedia tokped lazada bukalapak blibli zalora tiktok olx carousell bhinneka elevenia ralali jdid orami
+  sociolla tiket agoda airbnb
+  instagram facebook whatsapp messenger twitter telegram linkedin youtube snapchat threads wechat kakaotalk
+  pinterest discord reddit tinder michat bumble quora tumblr
+  google gmail gcp chrome android apple icloud iphone microsoft azure yahoo hotmail protonmail
+  chatgpt openai gemini copilot deepseek
+  zoom slack notion canva capcut dropbox roblox steam
+  amazon aws alibaba huawei tencent oracle ibm digitalocean vultr linode cloudflare heroku ovh hetzner contabo
+  rackspace akamai netlify vercel github gitlab wix squarespace shopify weebly
   niagahoster hostinger rumahweb idcloudhost dewaweb jagoanhosting domainesia qwords masterweb
-  exabytes indowebsite dewabiz biznet telkom telkomsel indihome indosat smartfren
+  exabytes indowebsite dewabiz biznet telkom telkomsel indihome indosat smartfren xl axis im3 byu
+  cloudkilat idwebhost jetorbit herza warnahost dapurhosting lintasarta telkomsigma datacomm
   godaddy namecheap bluehost hostgator siteground
-  gojek gopay grab ovo linkaja shopeepay traveloka pegipegi halodoc alodokter ruangguru
-  bca bri bni mandiri cimb danamon permata btn seabank
-  pinjol akulaku kredivo indodana
-  netflix spotify disney
+  gojek gopay grab ovo linkaja shopeepay traveloka pegipegi halodoc alodokter ruangguru zenius maxim indrive
+  bca bri bni mandiri cimb danamon permata btn seabank bsi bjb ocbc uob maybank panin jenius blu
+  pinjol akulaku kredivo indodana spaylater gopaylater adakami easycash julo
+  netflix spotify disney vidio
   truecaller getcontact
-  bpjs dukcapil
+  bpjs dukcapil pedulilindungi satusehat mypertamina pln
+  rekening sosmed
 `;
 
 const SINGLE = new Set<string>();
-const MULTI: string[][] = [];
+/** Names of more than one word, and the brand each names ("aplikasi dana" → "dana"). */
+const MULTI: { readonly words: readonly string[]; readonly name: string }[] = [];
 for (const line of NAMES.trim().split('\n'))
   for (const raw of line.trim().split(/\s+/)) if (raw) SINGLE.add(raw.replace(/\./g, ''));
-for (const phrase of ['jagoan hosting', 'bank jago']) MULTI.push(phrase.split(' '));
+// Brands that are also common words alone ("dana" is funds, "jago" is good at): only with the word that names them.
+for (const [phrase, name] of [
+  ['jagoan hosting', 'jagoan hosting'],
+  ['bank jago', 'bank jago'],
+  ['allo bank', 'allo bank'],
+  ['aplikasi dana', 'dana'],
+  ['app dana', 'dana'],
+  ['akun dana', 'dana'],
+  ['saldo dana', 'dana'],
+  ['tiket com', 'tiket.com'],
+  ['booking com', 'booking.com'],
+  ['mobile legends', 'mobile legends'],
+  ['media sosial', 'media sosial'],
+  ['social media', 'social media'],
+  ['free fire', 'free fire'],
+] as const)
+  MULTI.push({ words: phrase.split(' '), name });
 
 /** Words that make Wowrack the subject ("kalian", "your site"), after toWords (kalian → kamu). */
 const WOWRACK_REFERENCE = new Set(['wowrack', 'kamu', 'you', 'your', 'yours']);
@@ -48,6 +70,9 @@ const USE_VERBS = new Set([
 /** "dibagikan ke google", "dijual ke tokopedia": Wowrack passing data to them, which the statement does answer. */
 const TO_WORDS = new Set(['ke', 'kepada', 'to']);
 
+/** Kinds of other services in the list that are no brand to name in the reply ("rekening" is a bank account). */
+const NOT_BRANDS = new Set(['rekening', 'sosmed', 'media sosial', 'social media', 'pinjol']);
+
 /** Generic words that name another company without a brand ("provider lain", "perusahaan lain", "aplikasi lain"). */
 const OTHER_GENERIC = new Set(['provider', 'penyedia', 'aplikasi', 'app', 'marketplace', 'platform', 'hosting']);
 
@@ -61,9 +86,11 @@ export function otherCompanyOf(words: readonly string[]): string | undefined {
   for (let i = 0; i < words.length; i += 1) {
     const w = (words[i] ?? '').replace(/\./g, '');
     let name: string | undefined;
-    const multi = MULTI.find((m) => m.every((part, k) => words[i + k] === part));
-    if (multi) name = multi.join(' ');
+    const multi = MULTI.find((m) => m.words.every((part, k) => words[i + k] === part));
+    if (multi) name = multi.name;
     else if (SINGLE.has(w)) name = w;
+    // "Cloudflare's" is split as "cloudflares".
+    else if (w.endsWith('s') && SINGLE.has(w.slice(0, -1))) name = w.slice(0, -1);
     if (!name) continue;
     const before = words.slice(Math.max(0, i - 3), i);
     if (before.some((b) => USE_VERBS.has(b) || TO_WORDS.has(b))) continue;
@@ -75,9 +102,8 @@ export function otherCompanyOf(words: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The brand a question about another company names ("Shopee", "Google Analytics"), or undefined (none, or generic). */
-export function otherBrandOf(words: readonly string[]): string | undefined {
-  const name = otherCompanyOf(words);
-  if (name === undefined || OTHER_GENERIC.has(name)) return undefined;
+/** The brand to name for what otherCompanyOf() found ("shopee" → "Shopee"), or undefined when it is generic. */
+export function brandName(name: string | undefined): string | undefined {
+  if (name === undefined || OTHER_GENERIC.has(name) || NOT_BRANDS.has(name)) return undefined;
   return name.replace(/(^|\s)\p{L}/gu, (c) => c.toUpperCase());
 }

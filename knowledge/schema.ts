@@ -141,12 +141,27 @@ function validateEntry(
       });
   }
   const related = raw.related === undefined ? [] : stringList(raw.related, 'related', label, issues, { min: 0 });
+  const cues = raw.cues === undefined ? [] : stringList(raw.cues, 'cues', label, issues, { min: 0 });
+  if (cues && cues.length > 0 && kind !== 'offtopic')
+    issues.push({ entry: label, field: 'cues', message: 'only off-topic entries have cues' });
 
-  const known = new Set(['id', 'kind', 'section', 'question', 'alternates', 'keywords', 'answer', 'flow', 'related']);
+  const known = new Set([
+    'id',
+    'kind',
+    'section',
+    'question',
+    'alternates',
+    'keywords',
+    'cues',
+    'answer',
+    'flow',
+    'related',
+  ]);
   for (const key of Object.keys(raw))
     if (!known.has(key)) issues.push({ entry: label, field: key, message: 'is not a known field (typo?)' });
 
-  if (issues.length > before || !id || !section || !question || !alternates || !keywords || !related) return undefined;
+  if (issues.length > before || !id || !section || !question || !alternates || !keywords || !related || !cues)
+    return undefined;
   return {
     id,
     kind: kind === 'offtopic' ? 'offtopic' : 'policy',
@@ -154,6 +169,7 @@ function validateEntry(
     question,
     alternates,
     keywords,
+    ...(cues.length > 0 ? { cues } : {}),
     ...(answer ? { answer } : {}),
     ...(flow ? { flow } : {}),
     related,

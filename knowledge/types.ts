@@ -22,6 +22,12 @@ export interface KnowledgeEntry {
   readonly question: Bilingual;
   readonly alternates: Readonly<Record<Lang, readonly string[]>>;
   readonly keywords: readonly string[];
+  /**
+   * Off-topic entries only: words that name what the statement does not cover ("berapa lama" disimpan, GDPR, refund).
+   * A question holding one is this entry's, whatever policy words it also uses ("alamat IP saya dicatat berapa lama?"),
+   * unless the best policy entry itself uses the word.
+   */
+  readonly cues?: readonly string[];
   /** Quoted from the statement (id) and its faithful translation (en). Absent on off-topic entries. */
   readonly answer?: Bilingual;
   readonly flow?: FlowName;

@@ -23,12 +23,15 @@ export class ReplyComposer {
     private readonly options: ComposerOptions,
   ) {}
 
-  answer(entry: KnowledgeEntry, lang: Lang, score: number): Reply {
-    const body = entry.answer?.[lang] ?? '';
-    const text = `**${entry.question[lang]}**\n\n${body}\n\n_${say('sourceNote', lang)}_`;
+  /** An answer quoted from the statement; `also`, a second entry that reads the question from another side. */
+  answer(entry: KnowledgeEntry, lang: Lang, score: number, also?: KnowledgeEntry): Reply {
+    const quote = (e: KnowledgeEntry) => `**${e.question[lang]}**\n\n${e.answer?.[lang] ?? ''}`;
+    const second = also?.answer ? `\n\n${say('alsoRelevant', lang)}\n\n${quote(also)}` : '';
+    const text = `${quote(entry)}${second}\n\n_${say('sourceNote', lang)}_`;
     const suggestions: Suggestion[] = [];
     if (entry.flow) suggestions.push(...this.flowSuggestion(entry.flow, lang));
-    for (const id of entry.related.slice(0, 3)) suggestions.push(...this.faqSuggestion(id, lang));
+    for (const id of entry.related.filter((id) => id !== also?.id).slice(0, 3))
+      suggestions.push(...this.faqSuggestion(id, lang));
     if (this.options.feedback) suggestions.push(...this.feedbackSuggestions(entry.id, lang));
     return { text, suggestions, meta: { kind: 'answer', lang, entryId: entry.id, score: round(score) } };
   }

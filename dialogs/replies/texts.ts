@@ -11,6 +11,7 @@ const ASSISTANT_TEXTS = {
     id: '— Pernyataan Privasi Wowrack Indonesia',
     en: '— Wowrack Indonesia Privacy Statement (English translation of the Indonesian text)',
   },
+  alsoRelevant: { id: 'Mungkin juga relevan:', en: 'This may also be relevant:' },
   didYouMean: {
     id: 'Saya belum yakin maksud Anda. Apakah salah satu dari ini?',
     en: "I'm not sure I understood. Did you mean one of these?",

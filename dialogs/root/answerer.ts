@@ -3,8 +3,8 @@ import { detectFlowRequest } from '../../knowledge/flowIntent.ts';
 import type { KnowledgeService } from '../../knowledge/knowledgeService.ts';
 import { detectLanguage } from '../../knowledge/language.ts';
 import { OTHER_COMPANY_ENTRY } from '../../knowledge/matcher.ts';
-import { toWords } from '../../knowledge/normalize.ts';
-import { otherBrandOf } from '../../knowledge/otherCompanies.ts';
+import { segment } from '../../knowledge/normalize.ts';
+import { brandName } from '../../knowledge/otherCompanies.ts';
 import { detectSmallTalk } from '../../knowledge/smalltalk.ts';
 import type { FlowName, Lang } from '../../knowledge/types.ts';
 import type { ReplyComposer } from '../replies/composer.ts';
@@ -50,7 +50,8 @@ export class Answerer {
 
   handle(input: AnswerInput): AnswerOutcome {
     const text = input.text.slice(0, MAX_QUESTION_LENGTH);
-    const raw = toWords(text); // split once, used by every step below
+    const message = segment(text); // split once, used by every step below
+    const raw = message.words;
     const lang = raw.length > 0 ? detectLanguage(raw, input.lang) : input.lang;
     const action = parseReplyAction(input.value);
     if (action?.action === 'flow' && this.flows.has(action.flow))
@@ -85,18 +86,18 @@ export class Answerer {
     const contact = contactDataOf(text, { isKnownWord: (word) => matcher.knowsWord(word) });
     if (contact) return this.reply(this.composer.contactData(contact.kind, lang), lang);
 
-    const result = matcher.match(raw, { fallbackLang: lang });
+    const result = matcher.match(message, { fallbackLang: lang });
     const flow = detectFlowRequest(text, result);
     if (flow && this.flows.has(flow)) return { kind: 'flow', flow, lang: result.lang, question: text };
     switch (result.kind) {
       case 'answer':
-        return this.reply(this.composer.answer(result.entry, result.lang, result.score), result.lang);
+        return this.reply(this.composer.answer(result.entry, result.lang, result.score, result.also), result.lang);
       case 'suggest':
         return this.reply(this.composer.suggest(result.candidates, result.lang, result.score), result.lang);
       case 'offtopic':
         return this.reply(
           result.entry.id === OTHER_COMPANY_ENTRY
-            ? this.composer.otherCompany(otherBrandOf(result.words), result.entry, result.lang, result.score)
+            ? this.composer.otherCompany(brandName(result.about), result.entry, result.lang, result.score)
             : this.composer.offTopic(result.entry, result.lang, result.score),
           result.lang,
         );

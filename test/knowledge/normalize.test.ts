@@ -144,6 +144,44 @@ describe('Normalizer with the real knowledge file', () => {
     expect(tokenOf('penjualannya')).to.equal(tokenOf('dijual'));
   });
 
+  it('never lets a synonym variant claim a stop word (Javanese "iso" is "bisa"), except the addressee', () => {
+    const n = new Normalizer(
+      new Map([
+        ['regulasi', ['iso', 'iso 27001']],
+        ['wowrack', ['kalian']],
+      ]),
+      sastrawiStemmer(),
+    );
+    expect(n.tokens('bisa')).to.deep.equal([]);
+    expect(n.tokens('iso')).to.deep.equal([]);
+    expect(n.tokens('sertifikat iso 27001')).to.include('regulasi');
+    expect(n.tokens('kalian')).to.deep.equal(['wowrack']);
+  });
+
+  it('drops filler words of either language that say nothing about the topic', () => {
+    expect(normalizer.tokens('is my info going to be sold, honestly?')).to.deep.equal(
+      normalizer.tokens('is my info sold'),
+    );
+    expect(normalizer.tokens('sebenernya data saya dijual beneran?')).to.deep.equal(
+      normalizer.tokens('data saya dijual'),
+    );
+  });
+
+  it('reads "tahun" in a time ("2 tahun lalu", "tahun ini") as a time, not an age', () => {
+    const age = tokenOf('umur');
+    expect(normalizer.tokens('akun saya ditutup 2 tahun lalu')).to.not.include(age);
+    expect(normalizer.tokens('berapa tahun umur minimal')).to.include(age);
+    expect(normalizer.tokens('saya 16 tahun')).to.include(tokenOf('anak'));
+  });
+
+  it('reads a leak in a condition as an incident, and a leak to someone as sharing', () => {
+    const incident = tokenOf('kebocoran data');
+    expect(normalizer.tokens('kalau data saya bocor, kalian ngapain?')).to.include(incident);
+    expect(normalizer.tokens('if you get hacked what happens to my data')).to.include(incident);
+    expect(normalizer.tokens('apakah data saya bisa bocor ke pihak lain?')).to.not.include(incident);
+    expect(normalizer.tokens('kalo sy daftar, email sy bocor ga?')).to.not.include(incident);
+  });
+
   it('turns a stated minor age into the token for "anak"', () => {
     const anak = tokenOf('anak');
     expect(normalizer.tokens('saya 15 tahun')).to.include(anak);
@@ -333,6 +371,13 @@ describe('detectSmallTalk()', () => {
     ['halo, kamu bot?', 'identity'],
     ['oke', 'acknowledge'],
     ['got it', 'acknowledge'],
+    ['sampurasun', 'greeting'],
+    ['ape kabar bang?', 'greeting'],
+    ['saya lagi di jalan, nanti lanjut ya', 'goodbye'],
+    ["I'm just browsing", 'goodbye'],
+    ['siapa namamu?', 'identity'],
+    ['maaf salah kirim', 'acknowledge'],
+    ['Bah, mantap kali lah', 'acknowledge'],
   ];
   for (const [text, intent] of cases)
     it(`"${text}" is ${intent}`, () => {

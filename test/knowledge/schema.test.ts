@@ -144,11 +144,20 @@ describe('parseKnowledge()', () => {
     question: { id: Harga hosting, en: Hosting prices }
     alternates: { id: [berapa harga vps], en: [how much is hosting] }
     keywords: [harga, price]
+    cues: [harga]
 `;
     const kb = parseKnowledge(`${VALID}${offtopic}`, 'test.yaml');
     const entry = kb.entries.find((e) => e.id === 'offtopic-sales');
     expect(entry?.kind).to.equal('offtopic');
     expect(entry?.answer).to.equal(undefined);
+    expect(entry?.cues).to.deep.equal(['harga']);
+  });
+
+  it('rejects cues on a policy entry (only off-topic entries have them)', () => {
+    const err = rejected(
+      VALID.replace('    keywords: [cookie, browser]\n', '    keywords: [cookie, browser]\n    cues: [cookie]\n'),
+    );
+    expectProblem(err, '"cookie"', 'cues', /off-topic/);
   });
 
   it('rejects a file whose only entries are off-topic', () => {

@@ -88,13 +88,22 @@ export class Conversation {
     private readonly serviceUrl?: string,
   ) {}
 
-  async say(text: string): Promise<Turn> {
+  say(text: string): Promise<Turn> {
+    return this.send({ text });
+  }
+
+  /** A 👍/👎 on an answer, as the buttons under it send it. */
+  vote(entryId: string, vote: 'up' | 'down'): Promise<Turn> {
+    return this.send({ value: { action: 'feedback', vote, id: entryId } });
+  }
+
+  private async send(content: { readonly text?: string; readonly value?: unknown }): Promise<Turn> {
     this.sequence += 1;
     const activity = {
       type: 'message',
       id: `${this.id}-a${this.sequence}`,
       timestamp: new Date().toISOString(),
-      text,
+      ...content,
       channelId: 'webchat',
       conversation: { id: this.id },
       from: { id: `${this.id}-user`, name: 'Customer' },

@@ -47,10 +47,29 @@ describe('dialogs/root/answerer', () => {
     expect(outcome.lang).to.equal('id');
   });
 
+  it('quotes a second entry that reads a two-sided question from the other side, after the answer', () => {
+    const outcome = ask(answerer(), 'apakah data saya dijual atau dienkripsi?');
+    expect(summary(outcome)).to.equal('answer:protect');
+    const text = outcome.kind === 'reply' ? outcome.reply.text : '';
+    const security = knowledge.knowledge.entries.find((e) => e.id === 'security');
+    expect(text).to.include('Mungkin juga relevan:');
+    expect(text).to.include(security?.answer?.id.slice(0, 60));
+    expect(text.indexOf('berkomitmen')).to.be.lessThan(text.indexOf('Mungkin juga relevan:'));
+    const buttons = outcome.kind === 'reply' ? outcome.reply.suggestions.map((s) => s.title) : [];
+    expect(buttons).to.not.include(security?.question.id);
+  });
+
   it('starts a requested flow when it is offered', () => {
     const outcome = ask(answerer(), 'saya mau unsubscribe');
     expect(summary(outcome)).to.equal('flow:unsubscribe');
     expect(outcome.kind === 'flow' && outcome.question).to.equal('saya mau unsubscribe');
+  });
+
+  it("answers a question about a flow's topic and starts the flow on a request or a stated age", () => {
+    expect(summary(ask(answerer(), 'saya mau tau aturan kalian soal kirim email promosi'))).to.equal('answer:promo');
+    expect(summary(ask(answerer(), 'stop kirim promo ke saya'))).to.equal('flow:unsubscribe');
+    expect(summary(ask(answerer(), 'saya mau tau aturan soal anak di bawah umur'))).to.equal('answer:age');
+    expect(summary(ask(answerer(), 'anak saya 12 tahun mau bikin website'))).to.equal('flow:parental-consent');
   });
 
   it('does not start a flow that is not offered (answers instead)', () => {
