@@ -30,6 +30,8 @@ export interface RankerOptions {
   readonly fullSoftmaxMaxClasses?: number;
   /** Cap on features × classes (dense weights): rarer features are dropped above it. */
   readonly maxWeights?: number;
+  /** Words and tokens whose feature ids prediction keeps (see FeatureIds); the cache starts over beyond it. */
+  readonly cacheSize?: number;
 }
 
 const WORD_WEIGHT = 1;
@@ -68,18 +70,159 @@ interface Vector {
   readonly value: Float32Array;
 }
 
+/**
+ * Feature ids for prediction, cached per token and per word: the same features as featureNames() gives, without
+ * building and hashing a string for each of a message's ~200 character n-grams (that was two thirds of a
+ * prediction). A known feature's id is its index; a feature training never saw gets a negative id, only so that a
+ * message's distinct features can be counted for the normalisation as featureNames() counts them.
+ */
+class FeatureIds {
+  /** token → id of its word feature */
+  private readonly tokens = new Map<string, number>();
+  /** word → ids of its character n-grams, in featureNames() order, each once */
+  private readonly words = new Map<string, Int32Array>();
+  private readonly unseen = new Map<string, number>();
+
+  constructor(
+    private readonly known: ReadonlyMap<string, number>,
+    private readonly maxSize: number,
+  ) {}
+
+  /** Starts over when full (ids of unseen features are only compared within one message). */
+  startMessage(): void {
+    if (this.words.size + this.tokens.size > this.maxSize || this.unseen.size > this.maxSize * 8) {
+      this.tokens.clear();
+      this.words.clear();
+      this.unseen.clear();
+    }
+  }
+
+  token(token: string): number {
+    let id = this.tokens.get(token);
+    if (id === undefined) {
+      id = this.id(`w ${token}`);
+      this.tokens.set(token, id);
+    }
+    return id;
+  }
+
+  /** Bigrams are few per message and rarely repeat: looked up by name. */
+  bigram(first: string, second: string): number {
+    return this.id(`b ${first} ${second}`);
+  }
+
+  /** Ids of a word's character n-grams (empty for a word shorter than 2). */
+  word(word: string): Int32Array {
+    let ids = this.words.get(word);
+    if (ids === undefined) {
+      const list: number[] = [];
+      if (word.length >= 2) {
+        const padded = `<${word}>`;
+        for (let n = 3; n <= 5; n++)
+          for (let i = 0; i + n <= padded.length; i++) {
+            const id = this.id(`c ${padded.slice(i, i + n)}`);
+            if (!list.includes(id)) list.push(id);
+          }
+      }
+      ids = Int32Array.from(list);
+      this.words.set(word, ids);
+    }
+    return ids;
+  }
+
+  private id(name: string): number {
+    const known = this.known.get(name);
+    if (known !== undefined) return known;
+    let id = this.unseen.get(name);
+    if (id === undefined) {
+      id = -1 - this.unseen.size;
+      this.unseen.set(name, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * One message's features as they are taken in featureNames() order: each distinct feature once (known ones for the
+ * vector, unseen ones only for the sum of squares). Distinctness by generation stamps, not a Set: clearing and
+ * refilling a Set of ~150 numbers per message cost more than the rest of a prediction.
+ */
+class QueryFeatures {
+  private readonly knownStamp: Int32Array;
+  private unseenStamp = new Int32Array(256);
+  private generation = 0;
+  private readonly index: Int32Array;
+  private readonly weight: Float64Array;
+  private count = 0;
+  private total = 0;
+
+  constructor(features: number) {
+    this.knownStamp = new Int32Array(features);
+    this.index = new Int32Array(features);
+    this.weight = new Float64Array(features);
+  }
+
+  start(): this {
+    if (this.generation === 0x7fffffff) {
+      this.generation = 0;
+      this.knownStamp.fill(0);
+      this.unseenStamp.fill(0);
+    }
+    this.generation += 1;
+    this.count = 0;
+    this.total = 0;
+    return this;
+  }
+
+  take(id: number, w: number): void {
+    if (id >= 0) {
+      if (this.knownStamp[id] === this.generation) return;
+      this.knownStamp[id] = this.generation;
+      this.index[this.count] = id;
+      this.weight[this.count] = w;
+      this.count += 1;
+    } else {
+      const u = -1 - id;
+      if (u >= this.unseenStamp.length) {
+        const grown = new Int32Array(Math.max(u + 1, this.unseenStamp.length * 2));
+        grown.set(this.unseenStamp);
+        this.unseenStamp = grown;
+      }
+      if (this.unseenStamp[u] === this.generation) return;
+      this.unseenStamp[u] = this.generation;
+    }
+    this.total += w * w;
+  }
+
+  /** L2-normalised over all the features taken, known or not (as vectorOf). */
+  vector(): Vector {
+    const scale = this.total > 0 ? 1 / Math.sqrt(this.total) : 0;
+    const value = new Float32Array(this.count);
+    for (let n = 0; n < this.count; n++) value[n] = (this.weight[n] ?? 0) * scale;
+    return { index: this.index.slice(0, this.count), value };
+  }
+}
+
 export class Ranker {
   private readonly features = new Map<string, number>();
   private readonly weights: Float32Array;
   private readonly bias: Float32Array;
   readonly classes: number;
   private readonly full: boolean;
+  private readonly ids: FeatureIds;
+  /** Scratch for one prediction (predict() is synchronous, so never shared). */
+  private readonly query: QueryFeatures;
+  private readonly logits: Float64Array;
+  private readonly allClasses: readonly number[];
 
   constructor(classes: number, examples: readonly RankerExample[], options: RankerOptions = {}) {
     const { learningRate = 0.5, l2 = 1e-5, seed = 7, fullSoftmaxMaxClasses = 80 } = options;
     const maxWeights = options.maxWeights ?? 8_000_000;
     this.classes = classes;
     this.full = classes <= fullSoftmaxMaxClasses;
+    this.ids = new FeatureIds(this.features, options.cacheSize ?? 20_000);
+    this.logits = new Float64Array(classes);
+    this.allClasses = Array.from({ length: classes }, (_, c) => c);
     // Large files have many phrasings per class already; fewer passes keep their load time in seconds.
     const epochs = options.epochs ?? (this.full ? 12 : 4);
 
@@ -95,6 +238,7 @@ export class Ranker {
     this.weights = new Float32Array(F * classes);
     this.bias = new Float32Array(classes);
     const vectors = named.map((f) => this.vectorOf(f));
+    this.query = new QueryFeatures(F);
 
     // Negatives for the sampled softmax, found once: the classes sharing most word features with the example.
     const hardNegatives: (readonly number[])[] = [];
@@ -132,7 +276,7 @@ export class Ranker {
     const random = rng(seed);
     const order = examples.map((_, i) => i);
     const logits = new Float64Array(classes);
-    const all = Array.from({ length: classes }, (_, c) => c);
+    const all = this.allClasses;
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
@@ -170,9 +314,9 @@ export class Ranker {
 
   /** Probabilities of the given classes (all of them on small files), normalised over those classes. */
   predict(tokens: readonly string[], words: readonly string[], among?: readonly number[]): Map<number, number> {
-    const x = this.vectorOf(featureNames(tokens, words));
-    const set = this.full || !among ? Array.from({ length: this.classes }, (_, c) => c) : [NONE_CLASS, ...among];
-    const z = set.map((c) => this.logit(x, c));
+    const x = this.queryVector(tokens, words);
+    const set = this.full || !among ? this.allClasses : [NONE_CLASS, ...among];
+    const z = this.full || !among ? this.allLogits(x) : Float64Array.from(set, (c) => this.logit(x, c));
     const max = Math.max(...z);
     const e = z.map((v) => Math.exp(v - max));
     const sum = e.reduce((a, b) => a + b, 0);
@@ -183,11 +327,42 @@ export class Ranker {
     return out;
   }
 
+  /**
+   * vectorOf(featureNames(tokens, words)), from cached ids: the same features in the same order, so the same sums
+   * to the last bit.
+   */
+  private queryVector(tokens: readonly string[], words: readonly string[]): Vector {
+    const { ids } = this;
+    ids.startMessage();
+    const q = this.query.start();
+    for (const t of tokens) q.take(ids.token(t), WORD_WEIGHT);
+    for (let i = 0; i + 1 < tokens.length; i++) q.take(ids.bigram(tokens[i] ?? '', tokens[i + 1] ?? ''), BIGRAM_WEIGHT);
+    for (const word of words) for (const id of ids.word(word)) q.take(id, CHAR_WEIGHT);
+    return q.vector();
+  }
+
+  /**
+   * Every class's logit in one pass over the features (the weights are stored feature by feature): the same terms
+   * added in the same order as logit(), class by class. Returns the scratch array (read it before the next call).
+   */
+  private allLogits(x: Vector): Float64Array {
+    // Locals, not fields, inside the loops: V8 reloads a field after every store to a typed array (3× slower).
+    const { classes: C, logits: z, weights, bias } = this;
+    const { index, value } = x;
+    for (let c = 0; c < C; c++) z[c] = bias[c] ?? 0;
+    for (let n = 0; n < index.length; n++) {
+      const base = (index[n] ?? 0) * C;
+      const v = value[n] ?? 0;
+      for (let c = 0; c < C; c++) z[c] = (z[c] ?? 0) + (weights[base + c] ?? 0) * v;
+    }
+    return z;
+  }
+
   private logit(x: Vector, c: number): number {
+    const { classes: C, weights } = this;
+    const { index, value } = x;
     let z = this.bias[c] ?? 0;
-    const C = this.classes;
-    for (let n = 0; n < x.index.length; n++)
-      z += (this.weights[(x.index[n] as number) * C + c] ?? 0) * (x.value[n] ?? 0);
+    for (let n = 0; n < index.length; n++) z += (weights[(index[n] ?? 0) * C + c] ?? 0) * (value[n] ?? 0);
     return z;
   }
 
