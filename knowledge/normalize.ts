@@ -43,12 +43,22 @@ export function words(text: string): string[] {
 
 const REPEATED = /(\p{L})\1\1/u;
 
+/**
+ * SLANG's own entries, each already split into words. A Map, not the object: a lookup in the object was the
+ * normaliser's slowest step, and found Object.prototype's members too ("constructor" in a message threw).
+ */
+const SLANG_WORDS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries(SLANG)
+    .filter(([, standard]) => standard)
+    .map(([informal, standard]) => [informal, standard.split(' ')]),
+);
+
 /** Rewrites informal spellings to standard words ("gak" → "tidak", "ortu" → "orang tua"). */
 export function expandSlang(input: readonly string[]): string[] {
   const out: string[] = [];
   for (const w of input) {
-    const standard = SLANG[w];
-    if (standard) out.push(...standard.split(' '));
+    const standard = SLANG_WORDS.get(w);
+    if (standard) out.push(...standard);
     else out.push(w);
   }
   return out;
