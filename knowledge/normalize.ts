@@ -1,4 +1,5 @@
 import { SLANG, STOP_WORDS } from './lexicon.ts';
+import { PhraseIndex } from './phraseIndex.ts';
 
 /** Reduces a word to its root (e.g. "dibagikan" → "bagi"). */
 export interface Stemmer {
@@ -113,7 +114,7 @@ function agesAsWords(input: readonly string[]): readonly string[] {
  */
 export class Normalizer {
   /** variant word sequence (joined by a space) → canonical token */
-  private readonly phrases = new Map<string, string>();
+  private readonly phrases = new PhraseIndex<string>();
   private readonly canonicals = new Set<string>();
   private readonly stemCache = new Map<string, string>();
 
@@ -143,8 +144,9 @@ export class Normalizer {
     const input = agesAsWords(words);
     const out: string[] = [];
     for (let i = 0; i < input.length; ) {
-      const [token, used] = this.longestPhrase(input, i);
-      if (token) {
+      const phrase = this.phrases.longestAt(input, i, MAX_PHRASE);
+      if (phrase) {
+        const [token, used] = phrase;
         if (!STOP_WORDS.has(token)) out.push(token);
         i += used;
         continue;
@@ -161,15 +163,6 @@ export class Normalizer {
   /** Whether a token is a canonical synonym token (those are never stemmed or typo-corrected away). */
   isCanonical(token: string): boolean {
     return this.canonicals.has(token);
-  }
-
-  private longestPhrase(input: readonly string[], start: number): [string | undefined, number] {
-    const max = Math.min(MAX_PHRASE, input.length - start);
-    for (let len = max; len >= 1; len -= 1) {
-      const token = this.phrases.get(input.slice(start, start + len).join(' '));
-      if (token) return [token, len];
-    }
-    return [undefined, 0];
   }
 
   private mapWord(word: string): string {
