@@ -70,86 +70,84 @@ interface Vector {
   readonly value: Float32Array;
 }
 
+/** A word's character n-gram features: the known ones' ids (first appearance order) and the unseen ones' names. */
+interface WordFeatures {
+  readonly known: Int32Array;
+  readonly unseen: readonly string[];
+}
+
+/** Tokens and words longer than this are not cached (a message may hold a few long made-up ones; memory stays small). */
+const MAX_CACHED_LENGTH = 32;
+
 /**
  * Feature ids for prediction, cached per token and per word: the same features as featureNames() gives, without
  * building and hashing a string for each of a message's ~200 character n-grams (that was two thirds of a
- * prediction). A known feature's id is its index; a feature training never saw gets a negative id, only so that a
- * message's distinct features can be counted for the normalisation as featureNames() counts them.
+ * prediction). A known feature is its index; a feature training never saw is kept by name, only so that a message's
+ * distinct features can be counted for the normalisation as featureNames() counts them.
  */
 class FeatureIds {
-  /** token → id of its word feature */
+  /** token → id of its word feature, or -1 when training never saw it */
   private readonly tokens = new Map<string, number>();
-  /** word → ids of its character n-grams, in featureNames() order, each once */
-  private readonly words = new Map<string, Int32Array>();
-  private readonly unseen = new Map<string, number>();
+  private readonly words = new Map<string, WordFeatures>();
 
   constructor(
     private readonly known: ReadonlyMap<string, number>,
     private readonly maxSize: number,
   ) {}
 
-  /** Starts over when full (ids of unseen features are only compared within one message). */
+  /** Starts over when full. */
   startMessage(): void {
-    if (this.words.size + this.tokens.size > this.maxSize || this.unseen.size > this.maxSize * 8) {
+    if (this.words.size + this.tokens.size > this.maxSize) {
       this.tokens.clear();
       this.words.clear();
-      this.unseen.clear();
     }
   }
 
+  /** The id of a token's word feature, or -1 when training never saw it. */
   token(token: string): number {
     let id = this.tokens.get(token);
     if (id === undefined) {
-      id = this.id(`w ${token}`);
-      this.tokens.set(token, id);
+      id = this.known.get(`w ${token}`) ?? -1;
+      if (token.length <= MAX_CACHED_LENGTH) this.tokens.set(token, id);
     }
     return id;
   }
 
-  /** Bigrams are few per message and rarely repeat: looked up by name. */
-  bigram(first: string, second: string): number {
-    return this.id(`b ${first} ${second}`);
+  /** A word's character n-grams (none for a word shorter than 2). */
+  word(word: string): WordFeatures {
+    const cached = this.words.get(word);
+    if (cached) return cached;
+    const known: number[] = [];
+    const unseen: string[] = [];
+    if (word.length >= 2) {
+      const padded = `<${word}>`;
+      for (let n = 3; n <= 5; n++)
+        for (let i = 0; i + n <= padded.length; i++) {
+          const name = `c ${padded.slice(i, i + n)}`;
+          const id = this.known.get(name);
+          if (id === undefined) unseen.push(name);
+          else if (!known.includes(id)) known.push(id);
+        }
+    }
+    const features = { known: Int32Array.from(known), unseen };
+    if (word.length <= MAX_CACHED_LENGTH) this.words.set(word, features);
+    return features;
   }
 
-  /** Ids of a word's character n-grams (empty for a word shorter than 2). */
-  word(word: string): Int32Array {
-    let ids = this.words.get(word);
-    if (ids === undefined) {
-      const list: number[] = [];
-      if (word.length >= 2) {
-        const padded = `<${word}>`;
-        for (let n = 3; n <= 5; n++)
-          for (let i = 0; i + n <= padded.length; i++) {
-            const id = this.id(`c ${padded.slice(i, i + n)}`);
-            if (!list.includes(id)) list.push(id);
-          }
-      }
-      ids = Int32Array.from(list);
-      this.words.set(word, ids);
-    }
-    return ids;
-  }
-
-  private id(name: string): number {
-    const known = this.known.get(name);
-    if (known !== undefined) return known;
-    let id = this.unseen.get(name);
-    if (id === undefined) {
-      id = -1 - this.unseen.size;
-      this.unseen.set(name, id);
-    }
-    return id;
+  knownId(name: string): number | undefined {
+    return this.known.get(name);
   }
 }
 
 /**
  * One message's features as they are taken in featureNames() order: each distinct feature once (known ones for the
- * vector, unseen ones only for the sum of squares). Distinctness by generation stamps, not a Set: clearing and
- * refilling a Set of ~150 numbers per message cost more than the rest of a prediction.
+ * vector, unseen ones only for the sum of squares). Known ones are told apart by generation stamps, not a Set:
+ * clearing and refilling a Set of ~150 numbers per message cost more than the rest of a prediction. The few unseen
+ * ones (unknown words) go in a Set of names emptied per message.
  */
 class QueryFeatures {
   private readonly knownStamp: Int32Array;
-  private unseenStamp = new Int32Array(256);
+  private readonly unseen = new Set<string>();
   private generation = 0;
   private readonly index: Int32Array;
   private readonly weight: Float64Array;
@@ -166,31 +164,26 @@ class QueryFeatures {
     if (this.generation === 0x7fffffff) {
       this.generation = 0;
       this.knownStamp.fill(0);
-      this.unseenStamp.fill(0);
     }
     this.generation += 1;
+    this.unseen.clear();
     this.count = 0;
     this.total = 0;
     return this;
   }
 
   take(id: number, w: number): void {
-    if (id >= 0) {
-      if (this.knownStamp[id] === this.generation) return;
-      this.knownStamp[id] = this.generation;
-      this.index[this.count] = id;
-      this.weight[this.count] = w;
-      this.count += 1;
-    } else {
-      const u = -1 - id;
-      if (u >= this.unseenStamp.length) {
-        const grown = new Int32Array(Math.max(u + 1, this.unseenStamp.length * 2));
-        grown.set(this.unseenStamp);
-        this.unseenStamp = grown;
-      }
-      if (this.unseenStamp[u] === this.generation) return;
-      this.unseenStamp[u] = this.generation;
-    }
+    if (this.knownStamp[id] === this.generation) return;
+    this.knownStamp[id] = this.generation;
+    this.index[this.count] = id;
+    this.weight[this.count] = w;
+    this.count += 1;
+    this.total += w * w;
+  }
+
+  takeUnseen(name: string, w: number): void {
+    if (this.unseen.has(name)) return;
+    this.unseen.add(name);
     this.total += w * w;
   }
 
@@ -335,9 +328,24 @@ export class Ranker {
     const { ids } = this;
     ids.startMessage();
     const q = this.query.start();
-    for (const t of tokens) q.take(ids.token(t), WORD_WEIGHT);
-    for (let i = 0; i + 1 < tokens.length; i++) q.take(ids.bigram(tokens[i] ?? '', tokens[i + 1] ?? ''), BIGRAM_WEIGHT);
-    for (const word of words) for (const id of ids.word(word)) q.take(id, CHAR_WEIGHT);
+    // Word features, then bigrams, then character n-grams: featureNames()' order, and all of one kind weigh the same,
+    // so the sum of squares adds the same numbers in the same order.
+    for (const t of tokens) {
+      const id = ids.token(t);
+      if (id >= 0) q.take(id, WORD_WEIGHT);
+      else q.takeUnseen(`w ${t}`, WORD_WEIGHT);
+    }
+    for (let i = 0; i + 1 < tokens.length; i++) {
+      const name = `b ${tokens[i]} ${tokens[i + 1]}`;
+      const id = ids.knownId(name);
+      if (id === undefined) q.takeUnseen(name, BIGRAM_WEIGHT);
+      else q.take(id, BIGRAM_WEIGHT);
+    }
+    for (const word of words) {
+      const features = ids.word(word);
+      for (const id of features.known) q.take(id, CHAR_WEIGHT);
+      for (const name of features.unseen) q.takeUnseen(name, CHAR_WEIGHT);
+    }
     return q.vector();
   }
 

@@ -47,6 +47,8 @@ describe('Ranker (learned, trained at load time)', () => {
       'menjual data cookie',
       'halo',
       'x',
+      // Longer than the cache keeps: worked out again each time, the same.
+      `cookie${'s'.repeat(40)} data cookie${'s'.repeat(40)}`,
     ].map((t) => t.split(' '));
     const fresh = texts.map((words) => [...new Ranker(3, EXAMPLES).predict(words, words)]);
     const ranker = new Ranker(3, EXAMPLES, { cacheSize: 3 });
