@@ -676,20 +676,22 @@ function table(rows: readonly (readonly string[])[]): string {
 
 function matcherSection(results: readonly MatcherCaseResult[]): string {
   const rows: string[][] = [['', 'n', 'mean µs', 'p50 µs', 'p99 µs', 'max µs', 'target p99', '']];
-  const row = (label: string, s: Summary, target: number): string[] => [
+  const row = (label: string, s: Summary, target: number, judged = true): string[] => [
     label,
     num(s.n),
     num(s.mean, 1),
     num(s.p50, 1),
     num(s.p99, 1),
     num(s.max, 0),
-    `< ${num(target)} µs`,
-    verdict(s.p99 < target),
+    judged ? `< ${num(target)} µs` : '',
+    judged ? verdict(s.p99 < target) : '',
   ];
   const notes: string[] = [];
   for (const m of results) {
     rows.push([`${m.name}: ${m.entries} entries, ${m.questions} questions (other load ${num(m.otherCores, 2)} cores)`]);
     rows.push(row('  first-seen (fresh matcher, each question once)', m.firstSeen, m.targetP99Us));
+    // The target is on wall time; CPU time beside it is what other processes on a shared machine do not lengthen.
+    rows.push(row('  first-seen, CPU time (all threads)', m.firstSeenCpu, m.targetP99Us, false));
     rows.push(row('  repeat (same questions again, cached)', m.repeat, m.targetP99Us));
     for (const [kind, s] of Object.entries(m.byKind ?? {})) rows.push(row(`    first-seen, ${kind}`, s, m.targetP99Us));
     const t = m.timings;

@@ -1,4 +1,5 @@
 import { SLANG, STOP_WORDS } from './lexicon.ts';
+import { PhraseIndex } from './phraseIndex.ts';
 
 /** Reduces a word to its root (e.g. "dibagikan" → "bagi"). */
 export interface Stemmer {
@@ -43,12 +44,22 @@ export function words(text: string): string[] {
 
 const REPEATED = /(\p{L})\1\1/u;
 
+/**
+ * SLANG's own entries, each already split into words. A Map, not the object: a lookup in the object was the
+ * normaliser's slowest step, and found Object.prototype's members too ("constructor" in a message threw).
+ */
+const SLANG_WORDS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries(SLANG)
+    .filter(([, standard]) => standard)
+    .map(([informal, standard]) => [informal, standard.split(' ')]),
+);
+
 /** Rewrites informal spellings to standard words ("gak" → "tidak", "ortu" → "orang tua"). */
 export function expandSlang(input: readonly string[]): string[] {
   const out: string[] = [];
   for (const w of input) {
-    const standard = SLANG[w];
-    if (standard) out.push(...standard.split(' '));
+    const standard = SLANG_WORDS.get(w);
+    if (standard) out.push(...standard);
     else out.push(w);
   }
   return out;
@@ -179,9 +190,7 @@ function leaksAsIncidents(input: readonly string[]): readonly string[] {
  */
 export class Normalizer {
   /** variant word sequence (joined by a space) → canonical token */
-  private readonly phrases = new Map<string, string>();
-  /** first word of a variant → the most words a variant starting with it has */
-  private readonly phraseLength = new Map<string, number>();
+  private readonly phrases = new PhraseIndex<string>();
   private readonly canonicals = new Set<string>();
   private readonly stemCache = new Map<string, string>();
 
@@ -202,9 +211,6 @@ export class Normalizer {
         // The first canonical to claim a variant keeps it: the file order decides, predictably.
         if (this.phrases.has(key)) continue;
         this.phrases.set(key, token);
-        const parts = key.split(' ');
-        const first = parts[0] ?? '';
-        this.phraseLength.set(first, Math.min(MAX_PHRASE, Math.max(this.phraseLength.get(first) ?? 0, parts.length)));
       }
     }
   }
@@ -219,8 +225,9 @@ export class Normalizer {
     const input = leaksAsIncidents(agesAsWords(words));
     const out: string[] = [];
     for (let i = 0; i < input.length; ) {
-      const [token, used] = this.longestPhrase(input, i);
-      if (token) {
+      const phrase = this.phrases.longestAt(input, i, MAX_PHRASE);
+      if (phrase) {
+        const [token, used] = phrase;
         if (!STOP_WORDS.has(token)) out.push(token);
         i += used;
         continue;
@@ -237,18 +244,6 @@ export class Normalizer {
   /** Whether a token is a canonical synonym token (those are never stemmed or typo-corrected away). */
   isCanonical(token: string): boolean {
     return this.canonicals.has(token);
-  }
-
-  private longestPhrase(input: readonly string[], start: number): [string | undefined, number] {
-    // Only words that begin a variant can start a phrase, and it is at most as long as their longest variant.
-    const longest = this.phraseLength.get(input[start] ?? '');
-    if (longest === undefined) return [undefined, 0];
-    const max = Math.min(longest, input.length - start);
-    for (let len = max; len >= 1; len -= 1) {
-      const token = this.phrases.get(input.slice(start, start + len).join(' '));
-      if (token) return [token, len];
-    }
-    return [undefined, 0];
   }
 
   private mapWord(word: string): string {

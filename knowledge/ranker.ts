@@ -30,6 +30,8 @@ export interface RankerOptions {
   readonly fullSoftmaxMaxClasses?: number;
   /** Cap on features × classes (dense weights): rarer features are dropped above it. */
   readonly maxWeights?: number;
+  /** Words and tokens whose feature ids prediction keeps (see FeatureIds); the cache starts over beyond it. */
+  readonly cacheSize?: number;
 }
 
 const WORD_WEIGHT = 1;
@@ -68,18 +70,152 @@ interface Vector {
   readonly value: Float32Array;
 }
 
+/** A word's character n-gram features: the known ones' ids (first appearance order) and the unseen ones' names. */
+interface WordFeatures {
+  readonly known: Int32Array;
+  readonly unseen: readonly string[];
+}
+
+/** Tokens and words longer than this are not cached (a message may hold a few long made-up ones; memory stays small). */
+const MAX_CACHED_LENGTH = 32;
+
+/**
+ * Feature ids for prediction, cached per token and per word: the same features as featureNames() gives, without
+ * building and hashing a string for each of a message's ~200 character n-grams (that was two thirds of a
+ * prediction). A known feature is its index; a feature training never saw is kept by name, only so that a message's
+ * distinct features can be counted for the normalisation as featureNames() counts them.
+ */
+class FeatureIds {
+  /** token → id of its word feature, or -1 when training never saw it */
+  private readonly tokens = new Map<string, number>();
+  private readonly words = new Map<string, WordFeatures>();
+
+  constructor(
+    private readonly known: ReadonlyMap<string, number>,
+    private readonly maxSize: number,
+  ) {}
+
+  /** Starts over when full. */
+  startMessage(): void {
+    if (this.words.size + this.tokens.size > this.maxSize) {
+      this.tokens.clear();
+      this.words.clear();
+    }
+  }
+
+  /** The id of a token's word feature, or -1 when training never saw it. */
+  token(token: string): number {
+    let id = this.tokens.get(token);
+    if (id === undefined) {
+      id = this.known.get(`w ${token}`) ?? -1;
+      if (token.length <= MAX_CACHED_LENGTH) this.tokens.set(token, id);
+    }
+    return id;
+  }
+
+  /** A word's character n-grams (none for a word shorter than 2). */
+  word(word: string): WordFeatures {
+    const cached = this.words.get(word);
+    if (cached) return cached;
+    const known: number[] = [];
+    const unseen: string[] = [];
+    if (word.length >= 2) {
+      const padded = `<${word}>`;
+      for (let n = 3; n <= 5; n++)
+        for (let i = 0; i + n <= padded.length; i++) {
+          const name = `c ${padded.slice(i, i + n)}`;
+          const id = this.known.get(name);
+          if (id === undefined) unseen.push(name);
+          else if (!known.includes(id)) known.push(id);
+        }
+    }
+    const features = { known: Int32Array.from(known), unseen };
+    if (word.length <= MAX_CACHED_LENGTH) this.words.set(word, features);
+    return features;
+  }
+
+  knownId(name: string): number | undefined {
+    return this.known.get(name);
+  }
+}
+
+/**
+ * One message's features as they are taken in featureNames() order: each distinct feature once (known ones for the
+ * vector, unseen ones only for the sum of squares). Known ones are told apart by generation stamps, not a Set:
+ * clearing and refilling a Set of ~150 numbers per message cost more than the rest of a prediction. The few unseen
+ * ones (unknown words) go in a Set of names emptied per message.
+ */
+class QueryFeatures {
+  private readonly knownStamp: Int32Array;
+  private readonly unseen = new Set<string>();
+  private generation = 0;
+  private readonly index: Int32Array;
+  private readonly weight: Float64Array;
+  private count = 0;
+  private total = 0;
+
+  constructor(features: number) {
+    this.knownStamp = new Int32Array(features);
+    this.index = new Int32Array(features);
+    this.weight = new Float64Array(features);
+  }
+
+  start(): this {
+    if (this.generation === 0x7fffffff) {
+      this.generation = 0;
+      this.knownStamp.fill(0);
+    }
+    this.generation += 1;
+    this.unseen.clear();
+    this.count = 0;
+    this.total = 0;
+    return this;
+  }
+
+  take(id: number, w: number): void {
+    if (this.knownStamp[id] === this.generation) return;
+    this.knownStamp[id] = this.generation;
+    this.index[this.count] = id;
+    this.weight[this.count] = w;
+    this.count += 1;
+    this.total += w * w;
+  }
+
+  takeUnseen(name: string, w: number): void {
+    if (this.unseen.has(name)) return;
+    this.unseen.add(name);
+    this.total += w * w;
+  }
+
+  /** L2-normalised over all the features taken, known or not (as vectorOf). */
+  vector(): Vector {
+    const scale = this.total > 0 ? 1 / Math.sqrt(this.total) : 0;
+    const value = new Float32Array(this.count);
+    for (let n = 0; n < this.count; n++) value[n] = (this.weight[n] ?? 0) * scale;
+    return { index: this.index.slice(0, this.count), value };
+  }
+}
+
 export class Ranker {
   private readonly features = new Map<string, number>();
   private readonly weights: Float32Array;
   private readonly bias: Float32Array;
   readonly classes: number;
   private readonly full: boolean;
+  private readonly ids: FeatureIds;
+  /** Scratch for one prediction (predict() is synchronous, so never shared). */
+  private readonly query: QueryFeatures;
+  private readonly logits: Float64Array;
+  private readonly allClasses: readonly number[];
 
   constructor(classes: number, examples: readonly RankerExample[], options: RankerOptions = {}) {
     const { learningRate = 0.5, l2 = 1e-5, seed = 7, fullSoftmaxMaxClasses = 80 } = options;
     const maxWeights = options.maxWeights ?? 8_000_000;
     this.classes = classes;
     this.full = classes <= fullSoftmaxMaxClasses;
+    this.ids = new FeatureIds(this.features, options.cacheSize ?? 20_000);
+    this.logits = new Float64Array(classes);
+    this.allClasses = Array.from({ length: classes }, (_, c) => c);
     // Large files have many phrasings per class already; fewer passes keep their load time in seconds.
     const epochs = options.epochs ?? (this.full ? 12 : 4);
 
@@ -95,6 +231,7 @@ export class Ranker {
     this.weights = new Float32Array(F * classes);
     this.bias = new Float32Array(classes);
     const vectors = named.map((f) => this.vectorOf(f));
+    this.query = new QueryFeatures(F);
 
     // Negatives for the sampled softmax, found once: the classes sharing most word features with the example.
     const hardNegatives: (readonly number[])[] = [];
@@ -132,7 +269,7 @@ export class Ranker {
     const random = rng(seed);
     const order = examples.map((_, i) => i);
     const logits = new Float64Array(classes);
-    const all = Array.from({ length: classes }, (_, c) => c);
+    const all = this.allClasses;
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
@@ -170,9 +307,9 @@ export class Ranker {
 
   /** Probabilities of the given classes (all of them on small files), normalised over those classes. */
   predict(tokens: readonly string[], words: readonly string[], among?: readonly number[]): Map<number, number> {
-    const x = this.vectorOf(featureNames(tokens, words));
-    const set = this.full || !among ? Array.from({ length: this.classes }, (_, c) => c) : [NONE_CLASS, ...among];
-    const z = set.map((c) => this.logit(x, c));
+    const x = this.queryVector(tokens, words);
+    const set = this.full || !among ? this.allClasses : [NONE_CLASS, ...among];
+    const z = this.full || !among ? this.allLogits(x) : Float64Array.from(set, (c) => this.logit(x, c));
     const max = Math.max(...z);
     const e = z.map((v) => Math.exp(v - max));
     const sum = e.reduce((a, b) => a + b, 0);
@@ -183,11 +320,57 @@ export class Ranker {
     return out;
   }
 
+  /**
+   * vectorOf(featureNames(tokens, words)), from cached ids: the same features in the same order, so the same sums
+   * to the last bit.
+   */
+  private queryVector(tokens: readonly string[], words: readonly string[]): Vector {
+    const { ids } = this;
+    ids.startMessage();
+    const q = this.query.start();
+    // Word features, then bigrams, then character n-grams: featureNames()' order, and all of one kind weigh the same,
+    // so the sum of squares adds the same numbers in the same order.
+    for (const t of tokens) {
+      const id = ids.token(t);
+      if (id >= 0) q.take(id, WORD_WEIGHT);
+      else q.takeUnseen(`w ${t}`, WORD_WEIGHT);
+    }
+    for (let i = 0; i + 1 < tokens.length; i++) {
+      const name = `b ${tokens[i]} ${tokens[i + 1]}`;
+      const id = ids.knownId(name);
+      if (id === undefined) q.takeUnseen(name, BIGRAM_WEIGHT);
+      else q.take(id, BIGRAM_WEIGHT);
+    }
+    for (const word of words) {
+      const features = ids.word(word);
+      for (const id of features.known) q.take(id, CHAR_WEIGHT);
+      for (const name of features.unseen) q.takeUnseen(name, CHAR_WEIGHT);
+    }
+    return q.vector();
+  }
+
+  /**
+   * Every class's logit in one pass over the features (the weights are stored feature by feature): the same terms
+   * added in the same order as logit(), class by class. Returns the scratch array (read it before the next call).
+   */
+  private allLogits(x: Vector): Float64Array {
+    // Locals, not fields, inside the loops: V8 reloads a field after every store to a typed array (3× slower).
+    const { classes: C, logits: z, weights, bias } = this;
+    const { index, value } = x;
+    for (let c = 0; c < C; c++) z[c] = bias[c] ?? 0;
+    for (let n = 0; n < index.length; n++) {
+      const base = (index[n] ?? 0) * C;
+      const v = value[n] ?? 0;
+      for (let c = 0; c < C; c++) z[c] = (z[c] ?? 0) + (weights[base + c] ?? 0) * v;
+    }
+    return z;
+  }
+
   private logit(x: Vector, c: number): number {
+    const { classes: C, weights } = this;
+    const { index, value } = x;
     let z = this.bias[c] ?? 0;
-    const C = this.classes;
-    for (let n = 0; n < x.index.length; n++)
-      z += (this.weights[(x.index[n] as number) * C + c] ?? 0) * (x.value[n] ?? 0);
+    for (let n = 0; n < index.length; n++) z += (weights[(index[n] ?? 0) * C + c] ?? 0) * (value[n] ?? 0);
     return z;
   }
 

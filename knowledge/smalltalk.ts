@@ -1,4 +1,5 @@
 import { toWords } from './normalize.ts';
+import { PhraseIndex } from './phraseIndex.ts';
 
 export type SmallTalkIntent = 'greeting' | 'thanks' | 'goodbye' | 'capabilities' | 'identity' | 'acknowledge';
 
@@ -244,11 +245,11 @@ const PRIORITY: readonly SmallTalkIntent[] = [
   'acknowledge',
 ];
 
-const INDEX: ReadonlyMap<string, SmallTalkIntent> = (() => {
-  const map = new Map<string, SmallTalkIntent>();
+const INDEX: PhraseIndex<SmallTalkIntent> = (() => {
+  const index = new PhraseIndex<SmallTalkIntent>();
   for (const intent of [...PRIORITY].reverse())
-    for (const phrase of PHRASES[intent]) map.set(toWords(phrase).join(' '), intent);
-  return map;
+    for (const phrase of PHRASES[intent]) index.set(toWords(phrase).join(' '), intent);
+  return index;
 })();
 
 /**
@@ -260,17 +261,11 @@ export function detectSmallTalk(message: string | readonly string[]): SmallTalkI
   if (input.length === 0 || input.length > 12) return undefined;
   const found = new Set<SmallTalkIntent>();
   for (let i = 0; i < input.length; ) {
-    let matched = 0;
-    for (let len = Math.min(6, input.length - i); len >= 1; len -= 1) {
-      const intent = INDEX.get(input.slice(i, i + len).join(' '));
-      if (intent) {
-        found.add(intent);
-        matched = len;
-        break;
-      }
-    }
-    if (matched > 0) i += matched;
-    else if (FILLERS.has(input[i] ?? '')) i += 1;
+    const phrase = INDEX.longestAt(input, i, 6);
+    if (phrase) {
+      found.add(phrase[0]);
+      i += phrase[1];
+    } else if (FILLERS.has(input[i] ?? '')) i += 1;
     else return undefined;
   }
   return PRIORITY.find((intent) => found.has(intent));

@@ -52,14 +52,16 @@ function mediaTypeOf(header: string | undefined): { type: string; utf8: boolean 
  */
 export function jsonDepthExceeds(text: string, limit: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c /* \ */) i += 1;
-      else if (c === 0x22 /* " */) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+    if (c === 0x22 /* " */) {
+      // Jump to the quote that ends the string (one not escaped by an odd number of backslashes): most of a chat
+      // message's body is string, and indexOf scans it far faster than a character loop.
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && isEscaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end === -1) return false;
+      i = end;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       depth += 1;
       if (depth > limit) return true;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth -= 1;
@@ -67,10 +69,20 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   return false;
 }
 
+/** Whether the character at `at` follows an odd number of backslashes. */
+function isEscaped(text: string, at: number): boolean {
+  let backslashes = 0;
+  for (let i = at - 1; text.charCodeAt(i) === 0x5c; i -= 1) backslashes += 1;
+  return backslashes % 2 === 1;
+}
+
+/** One decoder for every body: decode() without `stream` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function parseJson(bytes: Buffer, maxDepth: number): { value: unknown } | Refusal {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     return refuse(400, 'bad_request', 'the body is not valid UTF-8');
   }
@@ -89,7 +101,7 @@ function parseJson(bytes: Buffer, maxDepth: number): { value: unknown } | Refusa
 function parseForm(bytes: Buffer): { value: Record<string, string | string[]> } | Refusal {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     return refuse(400, 'bad_request', 'the form is not valid UTF-8');
   }
@@ -104,34 +116,52 @@ function parseForm(bytes: Buffer): { value: Record<string, string | string[]> } 
 const hasBody = (req: restify.Request): boolean =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 
+/** Refuses the request with a JSON reason (logged), closing the connection after the answer. */
+function refuseRequest(
+  logger: Logger,
+  req: restify.Request,
+  res: restify.Response,
+  next: restify.Next,
+  refusal: Refusal,
+  discard: boolean,
+): void {
+  logger.warn(
+    { method: req.method, path: loggablePath(pathOf(req)), status: refusal.status, reason: refusal.message },
+    'request body refused',
+  );
+  res.setHeader('Connection', 'close');
+  if (discard) {
+    // Read the rest and throw it away (bounded), so the answer is seen; never kept.
+    let discarded = 0;
+    req.on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
+    });
+    req.resume();
+  }
+  res.send(refusal.status, { error: refusal.error, message: refusal.message });
+  next(false);
+}
+
+const pathOf = (req: restify.Request): string => new URL(req.url ?? '/', 'http://localhost').pathname;
+
 /** The body reader, as a restify `pre` handler (it runs for every request, routed or not). */
 export function bodyReader(options: BodyReaderOptions): restify.RequestHandler {
   const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const allowForm = options.allowForm ?? (() => false);
   const { logger } = options;
+  const tooLarge = refuse(413, 'payload_too_large', `the body may be at most ${maxBytes} bytes`);
+  const answer = (
+    req: restify.Request,
+    res: restify.Response,
+    next: restify.Next,
+    refusal: Refusal,
+    discard: boolean,
+  ): void => refuseRequest(logger, req, res, next, refusal, discard);
 
+  // Per request only the three listeners below are made (the refusals and the path are worked out only when needed).
   return (req: restify.Request, res: restify.Response, next: restify.Next) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const answer = (refusal: Refusal, discard: boolean) => {
-      logger.warn(
-        { method: req.method, path: loggablePath(path), status: refusal.status, reason: refusal.message },
-        'request body refused',
-      );
-      res.setHeader('Connection', 'close');
-      if (discard) {
-        // Read the rest and throw it away (bounded), so the answer is seen; never kept.
-        let discarded = 0;
-        req.on('data', (chunk: Buffer) => {
-          discarded += chunk.length;
-          if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
-        });
-        req.resume();
-      }
-      res.send(refusal.status, { error: refusal.error, message: refusal.message });
-      next(false);
-    };
-
     if (!hasBody(req)) {
       req.body = undefined;
       next();
@@ -140,23 +170,26 @@ export function bodyReader(options: BodyReaderOptions): restify.RequestHandler {
     const { type, utf8 } = mediaTypeOf(req.headers['content-type']);
     const kind = type === 'application/json' ? 'json' : type === 'application/x-www-form-urlencoded' ? 'form' : '';
     if (!kind) {
-      answer(refuse(415, 'unsupported_media_type', 'the body must be application/json'), true);
+      answer(req, res, next, refuse(415, 'unsupported_media_type', 'the body must be application/json'), true);
       return;
     }
-    if (kind === 'form' && !allowForm(path)) {
+    if (kind === 'form' && !allowForm(pathOf(req))) {
       answer(
+        req,
+        res,
+        next,
         refuse(400, 'bad_request', 'this route accepts only application/json (forms only on the consent page)'),
         true,
       );
       return;
     }
     if (!utf8) {
-      answer(refuse(415, 'unsupported_media_type', 'the body must be UTF-8'), true);
+      answer(req, res, next, refuse(415, 'unsupported_media_type', 'the body must be UTF-8'), true);
       return;
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBytes) {
-      answer(refuse(413, 'payload_too_large', `the body may be at most ${maxBytes} bytes`), true);
+      answer(req, res, next, tooLarge, true);
       return;
     }
 
@@ -169,29 +202,25 @@ export function bodyReader(options: BodyReaderOptions): restify.RequestHandler {
         chunks.push(chunk);
         return;
       }
-      finish();
-      chunks.length = 0;
-      answer(refuse(413, 'payload_too_large', `the body may be at most ${maxBytes} bytes`), true);
+      onGone();
+      answer(req, res, next, tooLarge, true);
     };
     const onEnd = () => {
       if (done) return;
-      finish();
       const bytes = Buffer.concat(chunks, size);
+      onGone();
       const parsed = kind === 'json' ? parseJson(bytes, maxDepth) : parseForm(bytes);
       if ('status' in parsed) {
-        answer(parsed, false);
+        answer(req, res, next, parsed, false);
         return;
       }
       req.body = parsed.value;
       next();
     };
+    // Also when the client went away (or the request timed out): nobody to answer, nothing kept.
     const onGone = () => {
-      // The client went away (or the request timed out): nobody to answer.
-      finish();
-      chunks.length = 0;
-    };
-    const finish = () => {
       done = true;
+      chunks.length = 0;
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('aborted', onGone);

@@ -39,15 +39,22 @@ const FORM_PATHS = /^\/(consent|verify)\/|^\/console(\/|$)/;
  */
 function toActivity(body: Record<string, unknown>): Activity {
   const activity: Record<string, unknown> = { ...body };
-  for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
+  for (const [field, raw] of TIME_FIELDS) {
     const value = activity[field];
     if (typeof value === 'string') {
-      activity[`raw${field[0]?.toUpperCase()}${field.slice(1)}`] = value;
+      activity[raw] = value;
       activity[field] = new Date(value);
     }
   }
   return activity as unknown as Activity;
 }
+
+/** An activity's time fields and where CloudAdapter keeps their text (names made once, not per request). */
+const TIME_FIELDS = [
+  ['timestamp', 'rawTimestamp'],
+  ['localTimestamp', 'rawLocalTimestamp'],
+  ['expiration', 'rawExpiration'],
+] as const;
 
 /** The status of an error the Bot Framework SDK throws for a request it refuses (AuthenticationError: 401/403). */
 function statusOf(error: unknown): number | undefined {

@@ -81,6 +81,16 @@ describe('expandSlang()', () => {
     expect(expandSlang(['data', 'dijual'])).to.deep.equal(['data', 'dijual']);
   });
 
+  it('treats the names of JavaScript object members as ordinary words ("constructor" used to throw)', () => {
+    expect(expandSlang(words('constructor toString valueOf __proto__ gak'))).to.deep.equal([
+      'constructor',
+      'tostring',
+      'valueof',
+      'proto',
+      'tidak',
+    ]);
+  });
+
   it('works on the output of words() for a whole informal message', () => {
     expect(wordsOf('Min, data sy gak dijual kan???')).to.deep.equal([
       'kakak',

@@ -38,6 +38,26 @@ describe('Ranker (learned, trained at load time)', () => {
     expect([...a]).to.deep.equal([...b]);
   });
 
+  it('predicts the same whatever was asked before, also when its feature cache starts over', () => {
+    // Repeated words, n-grams shared between words, and words training never saw (their n-grams count in the norm).
+    const texts = [
+      'cookie cookie itu apa',
+      'data dataku dijual ke pihak lain',
+      'xyzzy qwrtp cookiess',
+      'menjual data cookie',
+      'halo',
+      'x',
+      // Longer than the cache keeps: worked out again each time, the same.
+      `cookie${'s'.repeat(40)} data cookie${'s'.repeat(40)}`,
+    ].map((t) => t.split(' '));
+    const fresh = texts.map((words) => [...new Ranker(3, EXAMPLES).predict(words, words)]);
+    const ranker = new Ranker(3, EXAMPLES, { cacheSize: 3 });
+    for (let round = 0; round < 3; round += 1)
+      texts.forEach((words, i) => {
+        expect([...ranker.predict(words, words)]).to.deep.equal(fresh[i]);
+      });
+  });
+
   it('with many classes, scores only the classes asked for (sampled softmax)', () => {
     const many = Array.from({ length: 120 }, (_, c) => ex(c, `kata${c} topik${c}`));
     const ranker = new Ranker(120, many, { fullSoftmaxMaxClasses: 10 });

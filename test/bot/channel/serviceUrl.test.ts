@@ -165,12 +165,15 @@ describe('serviceUrl policy (SSRF)', function () {
           { connectorTimeoutMs: 300 },
           { SERVICE_URL_ALLOWLIST: 'http://127.0.0.1:*' },
         );
-        const res = await post(running.base, activity('ssrf-4', target.url, 'apakah data saya dijual?'));
-        await res.text();
-        expect(target.hits.length).to.be.at.least(1);
-        // The call timed out instead of waiting forever: its socket was closed by the assistant.
-        for (let i = 0; i < 50 && target.closed() === 0; i += 1) await new Promise((r) => setTimeout(r, 100));
-        expect(target.closed()).to.be.at.least(1);
+        // Two turns: the second reuses the connector client of the first, time limit included.
+        for (const turn of [1, 2]) {
+          const res = await post(running.base, activity(`ssrf-4-${turn}`, target.url, 'apakah data saya dijual?'));
+          await res.text();
+          expect(target.hits.length).to.be.at.least(turn);
+          // The call timed out instead of waiting forever: its socket was closed by the assistant.
+          for (let i = 0; i < 50 && target.closed() < turn; i += 1) await new Promise((r) => setTimeout(r, 100));
+          expect(target.closed()).to.be.at.least(turn);
+        }
       } finally {
         await stop(target.server);
       }

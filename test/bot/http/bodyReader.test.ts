@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from '../../../bot/http/bodyReader.ts';
+import { jsonDepthExceeds, MAX_BODY_BYTES, MAX_JSON_DEPTH } from '../../../bot/http/bodyReader.ts';
 import { type RunningApp, rawRequest, startApp } from '../../support/appHarness.ts';
 
 const activity = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -132,6 +132,17 @@ describe('request bodies (every route: JSON only, 256 KB, never on disk)', funct
       { 'content-type': 'application/json; charset=utf-8' },
     );
     expect(res.status).to.equal(200);
+  });
+
+  it('the depth scan skips whole strings, escaped quotes and backslashes included', () => {
+    const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    // A string ending in an escaped backslash ends there: the brackets after it count.
+    expect(jsonDepthExceeds(JSON.stringify({ a: 'x\\', b: JSON.parse(deep(3)) }), 3)).to.equal(true);
+    expect(jsonDepthExceeds(JSON.stringify({ a: 'x\\', b: JSON.parse(deep(2)) }), 3)).to.equal(false);
+    // An escaped quote does not end the string: the brackets inside it do not count.
+    expect(jsonDepthExceeds(JSON.stringify({ a: `"${deep(10)}\\"${deep(10)}` }), 3)).to.equal(false);
+    // An unterminated string hides everything after it (JSON.parse refuses such a body anyway).
+    expect(jsonDepthExceeds(`["${deep(10)}`, 3)).to.equal(false);
   });
 
   it('malformed JSON, invalid UTF-8, another charset, text/plain: 400/400/415/415 with a JSON reason', async () => {
