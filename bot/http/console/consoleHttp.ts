@@ -90,6 +90,13 @@ export function field(req: restify.Request, name: string, maxLength = 20_000): s
   return typeof value === 'string' ? value.slice(0, maxLength).trim() : '';
 }
 
+/** Whether a form field is at most `maxLength` long (field() cuts longer ones: where a cut would change data, ask). */
+export function fieldFits(req: restify.Request, name: string, maxLength: number): boolean {
+  const body: unknown = req.body;
+  const value = typeof body === 'object' && body !== null && name in body ? Reflect.get(body, name) : undefined;
+  return typeof value !== 'string' || value.length <= maxLength;
+}
+
 /** A query parameter as one trimmed string. */
 export function queryParam(req: restify.Request, name: string, maxLength = 200): string {
   const url = new URL(req.url ?? '/', 'http://console.invalid');

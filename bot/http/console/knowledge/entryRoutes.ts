@@ -2,20 +2,20 @@
  * The entry editor: alternates, keywords, related entries, the offered flow, the question and the answers. The
  * Indonesian answer must quote the statement (a sentence it lacks is named); every save is a checked knowledge change.
  */
-import { SHEET_COLUMNS } from '../../../../domain/knowledgeSheet.ts';
+import { SHEET_FIELDS } from '../../../../domain/knowledgeSheet.ts';
 import type { KnowledgeEntry } from '../../../../knowledge/types.ts';
-import { type EntryPatch, editEntries } from '../../../../knowledge/yamlEdit.ts';
-import { field, sendHtml } from '../consoleHttp.ts';
+import { type EntryPatch, editEntries, entryVersions, requireEntryVersions } from '../../../../knowledge/yamlEdit.ts';
+import { field, fieldFits, sendHtml } from '../consoleHttp.ts';
 import { ConsoleInputError, type ConsoleRouter } from '../consoleRouter.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { both, csrfField, page } from '../layout.ts';
 import type { KnowledgeConsoleDeps } from './deps.ts';
-import { outcomeView, postedFields, tabs } from './views.ts';
+import { outcomeStatus, outcomeView, postedFields, tabs } from './views.ts';
 
-/** The editor's fields: the spreadsheet's columns but the entry's id and kind (those are not edited). */
-const FIELDS = SHEET_COLUMNS.filter(
-  (c): c is Exclude<(typeof SHEET_COLUMNS)[number], 'id' | 'kind'> => c !== 'id' && c !== 'kind',
-);
+/** The editor's fields: the spreadsheet's (not the entry's id and kind: those are not edited). */
+const FIELDS = SHEET_FIELDS;
+/** Longest text a field takes (a longer one is refused, never cut). */
+const MAX_FIELD = 20_000;
 
 const lines = (text: string): string[] =>
   text
@@ -57,10 +57,41 @@ function withPatch(entry: KnowledgeEntry, patch: EntryPatch): KnowledgeEntry {
   };
 }
 
-function editor(entry: KnowledgeEntry, flows: readonly string[], csrf: string, problems: SafeHtml): SafeHtml {
+/** The admin's text that a conflict kept from being saved, field by field where it differs from the entry now. */
+function unsaved(entry: KnowledgeEntry, get: (name: (typeof FIELDS)[number]) => string): SafeHtml {
+  const now = formOf(entry);
+  const differing = FIELDS.filter((name) => get(name) !== now[name]);
+  if (differing.length === 0) return html``;
+  return html`<details class="card unsaved" open><summary>${both('Teks Anda yang tidak disimpan', 'Your text, not saved')}</summary>
+<dl>${differing.map((name) => html`<dt><code>${name}</code></dt><dd><pre>${get(name)}</pre></dd>`)}</dl></details>`;
+}
+
+/** The entry's fields as the form shows them. */
+export function formOf(entry: KnowledgeEntry): Record<(typeof FIELDS)[number], string> {
+  return {
+    section: entry.section,
+    question_id: entry.question.id,
+    question_en: entry.question.en,
+    alternates_id: entry.alternates.id.join('\n'),
+    alternates_en: entry.alternates.en.join('\n'),
+    keywords: entry.keywords.join(', '),
+    answer_id: entry.answer?.id ?? '',
+    answer_en: entry.answer?.en ?? '',
+    flow: entry.flow ?? '',
+    related: entry.related.join(', '),
+  };
+}
+
+function editor(
+  entry: KnowledgeEntry,
+  base: string,
+  flows: readonly string[],
+  csrf: string,
+  problems: SafeHtml,
+): SafeHtml {
   const area = (name: string, label: SafeHtml, value: string, rows = 6) =>
     html`<label>${label}<textarea name="${name}" rows="${rows}">${value}</textarea></label>`;
-  return html`${problems}<form method="post" action="/console/knowledge/entries/${entry.id}" class="card editor">${csrfField(csrf)}
+  return html`${problems}<form method="post" action="/console/knowledge/entries/${entry.id}" class="card editor">${csrfField(csrf)}<input type="hidden" name="base" value="${base}">
 <p>${both('Jenis', 'Kind')}: <code>${entry.kind}</code></p>
 <label>${both('Bagian pernyataan', 'Statement section')}<input type="text" name="section" value="${entry.section}" maxlength="4000"></label>
 <label>${both('Pertanyaan (id)', 'Question (id)')}<input type="text" name="question_id" value="${entry.question.id}" maxlength="4000"></label>
@@ -77,6 +108,8 @@ ${entry.answer ? html`${area('answer_id', both('Jawaban (id): kutipan kata demi 
 export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsoleDeps): void {
   const admin = { role: 'admin' } as const;
   const find = (id: string) => deps.knowledge.knowledge.entries.find((e) => e.id === id);
+  /** The version of the entry as it serves now: what a form shown now is based on. */
+  const versionOf = (id: string) => entryVersions(deps.knowledge.current.sources.faq).get(id) ?? '';
 
   router.page(
     '/console/knowledge/entries',
@@ -94,7 +127,7 @@ export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsol
     async ({ req, res, frame, active }) => {
       const entry = find(String(req.params.id ?? ''));
       if (!entry) throw new ConsoleInputError('Entri tidak dikenal · Unknown entry', 404);
-      const body = html`${tabs('/console/knowledge/entries')}${editor(entry, deps.flows, active.session.csrfToken, html``)}`;
+      const body = html`${tabs('/console/knowledge/entries')}${editor(entry, versionOf(entry.id), deps.flows, active.session.csrfToken, html``)}`;
       sendHtml(res, 200, page(frame('knowledge'), `${entry.id}`, body));
     },
     admin,
@@ -105,33 +138,52 @@ export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsol
     async ({ req, res, frame, actor, active }) => {
       const entry = find(String(req.params.id ?? ''));
       if (!entry) throw new ConsoleInputError('Entri tidak dikenal · Unknown entry', 404);
-      const patch = patchFromForm((name) => field(req, name), entry);
+      const base = field(req, 'base', 20);
+      if (!/^[0-9a-f]{12}$/.test(base))
+        throw new ConsoleInputError('Formulir kedaluwarsa: muat ulang halaman · The form is outdated: reload the page');
+      const tooLong = FIELDS.find((name) => !fieldFits(req, name, MAX_FIELD));
+      if (tooLong)
+        throw new ConsoleInputError(
+          `Kolom ${tooLong} lebih dari ${MAX_FIELD} karakter · The field ${tooLong} is longer than ${MAX_FIELD} characters`,
+          413,
+        );
+      const get = (name: (typeof FIELDS)[number]) => field(req, name, MAX_FIELD);
+      const patch = patchFromForm(get, entry);
       const outcome = await deps.editor.change({
         actor,
         summary: `entry ${entry.id} edited`,
         target: entry.id,
-        edit: (text) => editEntries(text, new Map([[entry.id, patch]])),
+        edit: (text) => {
+          // Based on the entry as the form showed it: another admin's save meanwhile is not overwritten.
+          requireEntryVersions(text, new Map([[entry.id, base]]));
+          return editEntries(text, new Map([[entry.id, patch]]));
+        },
         confirmDrop: field(req, 'confirm', 10) === 'drop',
       });
       const view = outcomeView(outcome, {
         action: `/console/knowledge/entries/${entry.id}`,
-        fields: postedFields(req.body, FIELDS),
+        fields: postedFields(req.body, ['base', ...FIELDS]),
         csrf: active.session.csrfToken,
       });
-      // Saved: the entry as it serves now; otherwise what the admin typed, to correct it.
-      const shown = outcome.status === 'saved' ? (find(entry.id) ?? entry) : withPatch(entry, patch);
-      const status =
-        outcome.status === 'saved' || outcome.status === 'unchanged' || outcome.status === 'needs-confirmation'
-          ? 200
-          : 400;
+      const current = find(entry.id) ?? entry;
+      // Saved: the entry as it serves now; a conflict: the entry as it is now, with the admin's text beside it;
+      // otherwise what the admin typed, to correct it.
+      const form =
+        outcome.status === 'saved'
+          ? editor(current, versionOf(entry.id), deps.flows, active.session.csrfToken, view)
+          : outcome.status === 'conflict'
+            ? editor(
+                current,
+                versionOf(entry.id),
+                deps.flows,
+                active.session.csrfToken,
+                html`${view}${unsaved(current, get)}`,
+              )
+            : editor(withPatch(entry, patch), base, deps.flows, active.session.csrfToken, view);
       sendHtml(
         res,
-        status,
-        page(
-          frame('knowledge'),
-          entry.id,
-          html`${tabs('/console/knowledge/entries')}${editor(shown, deps.flows, active.session.csrfToken, view)}`,
-        ),
+        outcomeStatus(outcome),
+        page(frame('knowledge'), entry.id, html`${tabs('/console/knowledge/entries')}${form}`),
       );
     },
     admin,

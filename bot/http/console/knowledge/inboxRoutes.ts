@@ -6,7 +6,7 @@ import type { ConsoleRouter } from '../consoleRouter.ts';
 import { html } from '../html.ts';
 import { both, csrfField, page } from '../layout.ts';
 import type { KnowledgeConsoleDeps } from './deps.ts';
-import { entryOptions, outcomeView, postedFields, tabs } from './views.ts';
+import { entryOptions, outcomeStatus, outcomeView, postedFields, tabs } from './views.ts';
 
 const KIND_LABELS: Readonly<Record<string, string>> = {
   none: 'tidak terjawab · no answer',
@@ -114,7 +114,7 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
             });
       sendHtml(
         res,
-        outcome.status === 'needs-confirmation' || outcome.status === 'no-group' ? 200 : 400,
+        outcome.status === 'no-group' ? 200 : outcomeStatus(outcome),
         page(
           frame('knowledge'),
           'Kotak masuk · Inbox',

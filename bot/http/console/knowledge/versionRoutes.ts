@@ -7,7 +7,7 @@ import { ConsoleInputError, type ConsoleRouter } from '../consoleRouter.ts';
 import { html } from '../html.ts';
 import { both, csrfField, page } from '../layout.ts';
 import type { KnowledgeConsoleDeps } from './deps.ts';
-import { outcomeView, postedFields, tabs } from './views.ts';
+import { outcomeStatus, outcomeView, postedFields, tabs } from './views.ts';
 
 const VERSION = /^(current|[0-9TZ]{19}-[0-9a-f]{16})$/;
 
@@ -34,13 +34,14 @@ export function registerVersionRoutes(router: ConsoleRouter, deps: KnowledgeCons
         )}</pre>`;
       }
       const csrf = active.session.csrfToken;
+      const onDisk = await deps.editor.diskHash();
       const rows = versions.map(
         (
           v,
         ) => html`<tr data-version="${v.id}"><td><code>${v.id}</code>${v.current ? html` <span class="badge verified">${both('dipakai', 'on disk')}</span>` : ''}</td>
 <td>${formatTime(v.at, 'id')}</td><td>${v.actor}</td><td>${v.summary}</td><td>${v.accuracy ? `${v.accuracy.before} → ${v.accuracy.after} / ${v.accuracy.total}${v.dropConfirmed ? ' ⚠' : ''}` : ''}</td>
 <td><a href="/console/knowledge/versions?from=${v.id}&to=current">${both('beda dgn sekarang', 'diff to now')}</a>
-${v.current ? '' : html`<form method="post" action="/console/knowledge/versions/restore" class="inline" data-confirm="Pulihkan versi ini? · Restore this version?">${csrfField(csrf)}<input type="hidden" name="version" value="${v.id}"><button type="submit" data-test="restore">${both('Pulihkan', 'Restore')}</button></form>`}</td></tr>`,
+${v.current ? '' : html`<form method="post" action="/console/knowledge/versions/restore" class="inline" data-confirm="Pulihkan versi ini? · Restore this version?">${csrfField(csrf)}<input type="hidden" name="version" value="${v.id}"><input type="hidden" name="base" value="${onDisk}"><button type="submit" data-test="restore">${both('Pulihkan', 'Restore')}</button></form>`}</td></tr>`,
       );
       const body = html`${tabs('/console/knowledge/versions')}${diff}
 <div class="table-wrap"><table><thead><tr><th>${both('Versi', 'Version')}</th><th>${both('Waktu', 'When')}</th><th>${both('Oleh', 'Who')}</th><th>${both('Perubahan', 'What')}</th><th>${both('Pertanyaan berlabel benar', 'Labelled right')}</th><th></th></tr></thead>
@@ -57,19 +58,22 @@ ${v.current ? '' : html`<form method="post" action="/console/knowledge/versions/
       if (!VERSION.test(version) || version === 'current')
         throw new ConsoleInputError('Versi tidak dikenal · Unknown version');
       const confirmDrop = field(req, 'confirm', 10) === 'drop';
-      const outcome = await deps.editor.restore(actor, version, { confirmDrop });
+      const base = field(req, 'base', 20);
+      if (!/^[0-9a-f]{16}$/.test(base))
+        throw new ConsoleInputError('Formulir kedaluwarsa: muat ulang halaman · The form is outdated: reload the page');
+      const outcome = await deps.editor.restore(actor, version, { confirmDrop, base });
       if (outcome.status === 'saved' || outcome.status === 'unchanged') {
         redirect(res, '/console/knowledge/versions');
         return;
       }
       const view = outcomeView(outcome, {
         action: '/console/knowledge/versions/restore',
-        fields: postedFields(req.body, ['version']),
+        fields: postedFields(req.body, ['version', 'base']),
         csrf: active.session.csrfToken,
       });
       sendHtml(
         res,
-        outcome.status === 'needs-confirmation' ? 200 : 400,
+        outcomeStatus(outcome),
         page(frame('knowledge'), 'Versi · Versions', html`${tabs('/console/knowledge/versions')}${view}`),
       );
     },
