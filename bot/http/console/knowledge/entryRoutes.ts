@@ -88,11 +88,13 @@ function editor(
   flows: readonly string[],
   csrf: string,
   problems: SafeHtml,
+  /** Phrasings of the entry in training.yaml (taught to the matcher too; edited in that file). */
+  trained = 0,
 ): SafeHtml {
   const area = (name: string, label: SafeHtml, value: string, rows = 6) =>
     html`<label>${label}<textarea name="${name}" rows="${rows}">${value}</textarea></label>`;
   return html`${problems}<form method="post" action="/console/knowledge/entries/${entry.id}" class="card editor">${csrfField(csrf)}<input type="hidden" name="base" value="${base}">
-<p>${both('Jenis', 'Kind')}: <code>${entry.kind}</code></p>
+<p>${both('Jenis', 'Kind')}: <code>${entry.kind}</code> · <a href="/console/knowledge/test?q=${encodeURIComponent(entry.question.id)}">${both('Uji pertanyaannya', 'Test its question')}</a>${trained > 0 ? html` · <small>${both(`ditambah ${trained} frasa di training.yaml (diedit di file itu)`, `plus ${trained} phrasings in training.yaml (edited in that file)`)}</small>` : ''}</p>
 <label>${both('Bagian pernyataan', 'Statement section')}<input type="text" name="section" value="${entry.section}" maxlength="4000"></label>
 <label>${both('Pertanyaan (id)', 'Question (id)')}<input type="text" name="question_id" value="${entry.question.id}" maxlength="4000"></label>
 <label>${both('Pertanyaan (en)', 'Question (en)')}<input type="text" name="question_en" value="${entry.question.en}" maxlength="4000"></label>
@@ -110,13 +112,18 @@ export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsol
   const find = (id: string) => deps.knowledge.knowledge.entries.find((e) => e.id === id);
   /** The version of the entry as it serves now: what a form shown now is based on. */
   const versionOf = (id: string) => entryVersions(deps.knowledge.current.sources.faq).get(id) ?? '';
+  const trainedOf = (id: string) => deps.knowledge.knowledge.training?.get(id)?.length ?? 0;
 
   router.page(
     '/console/knowledge/entries',
     async ({ res, frame }) => {
       const entries = deps.knowledge.knowledge.entries;
-      const body = html`${tabs('/console/knowledge/entries')}<div class="table-wrap"><table><thead><tr><th>ID</th><th>${both('Jenis', 'Kind')}</th><th>${both('Pertanyaan', 'Question')}</th><th>${both('Alternatif', 'Alternates')}</th><th>${both('Alur', 'Flow')}</th></tr></thead>
-<tbody>${entries.map((e) => html`<tr><td><a href="/console/knowledge/entries/${e.id}">${e.id}</a></td><td>${e.kind}</td><td>${e.question.id}</td><td>${e.alternates.id.length + e.alternates.en.length}</td><td>${e.flow ?? ''}</td></tr>`)}</tbody></table></div>`;
+      const training = deps.knowledge.knowledge.training;
+      const body = html`${tabs('/console/knowledge/entries')}<div class="table-wrap"><table class="stack"><thead><tr><th>ID</th><th>${both('Pertanyaan', 'Question')}</th><th>${both('Jenis', 'Kind')}</th><th>${both('Alternatif', 'Alternates')}</th><th>${both('Alur', 'Flow')}</th></tr></thead>
+<tbody>${entries.map(
+        (e) =>
+          html`<tr><td data-label="ID"><a href="/console/knowledge/entries/${e.id}">${e.id}</a></td><td class="text" data-label="Pertanyaan · Question">${e.question.id}</td><td data-label="Jenis · Kind">${e.kind}</td><td data-label="Alternatif · Alternates">${e.alternates.id.length + e.alternates.en.length}${(training?.get(e.id)?.length ?? 0) > 0 ? html` <small class="meta">+ ${training?.get(e.id)?.length} training.yaml</small>` : ''}</td><td data-label="Alur · Flow">${e.flow ?? '—'}</td></tr>`,
+      )}</tbody></table></div>`;
       sendHtml(res, 200, page(frame('knowledge'), 'Entri · Entries', body));
     },
     admin,
@@ -127,8 +134,8 @@ export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsol
     async ({ req, res, frame, active }) => {
       const entry = find(String(req.params.id ?? ''));
       if (!entry) throw new ConsoleInputError('Entri tidak dikenal · Unknown entry', 404);
-      const body = html`${tabs('/console/knowledge/entries')}${editor(entry, versionOf(entry.id), deps.flows, active.session.csrfToken, html``)}`;
-      sendHtml(res, 200, page(frame('knowledge'), `${entry.id}`, body));
+      const body = html`${tabs('/console/knowledge/entries')}${editor(entry, versionOf(entry.id), deps.flows, active.session.csrfToken, html``, trainedOf(entry.id))}`;
+      sendHtml(res, 200, page(frame('knowledge'), `Entri · Entry ${entry.id}`, body));
     },
     admin,
   );
@@ -170,7 +177,7 @@ export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsol
       // otherwise what the admin typed, to correct it.
       const form =
         outcome.status === 'saved'
-          ? editor(current, versionOf(entry.id), deps.flows, active.session.csrfToken, view)
+          ? editor(current, versionOf(entry.id), deps.flows, active.session.csrfToken, view, trainedOf(entry.id))
           : outcome.status === 'conflict'
             ? editor(
                 current,
@@ -178,12 +185,13 @@ export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsol
                 deps.flows,
                 active.session.csrfToken,
                 html`${view}${unsaved(current, get)}`,
+                trainedOf(entry.id),
               )
-            : editor(withPatch(entry, patch), base, deps.flows, active.session.csrfToken, view);
+            : editor(withPatch(entry, patch), base, deps.flows, active.session.csrfToken, view, trainedOf(entry.id));
       sendHtml(
         res,
         outcomeStatus(outcome),
-        page(frame('knowledge'), entry.id, html`${tabs('/console/knowledge/entries')}${form}`),
+        page(frame('knowledge'), `Entri · Entry ${entry.id}`, html`${tabs('/console/knowledge/entries')}${form}`),
       );
     },
     admin,

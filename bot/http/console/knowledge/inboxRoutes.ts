@@ -1,9 +1,10 @@
 /** The inbox of what went wrong: groups by count, one-click actions, CSV export. */
-import type { InboxAction } from '../../../../domain/inbox.ts';
+import type { InboxAction, InboxGroup } from '../../../../domain/inbox.ts';
 import { formatTime } from '../../../../domain/time.ts';
+import type { KnowledgeEntry } from '../../../../knowledge/types.ts';
 import { field, queryParam, redirect, sendCsv, sendHtml } from '../consoleHttp.ts';
 import type { ConsoleRouter } from '../consoleRouter.ts';
-import { html } from '../html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { both, csrfField, page } from '../layout.ts';
 import type { KnowledgeConsoleDeps } from './deps.ts';
 import { entryOptions, outcomeStatus, outcomeView, postedFields, tabs } from './views.ts';
@@ -12,15 +13,39 @@ const KIND_LABELS: Readonly<Record<string, string>> = {
   none: 'tidak terjawab · no answer',
   suggest: 'maksud Anda · did you mean',
   offtopic: 'di luar cakupan · off-topic',
-  downvote: '👎',
+  downvote: 'dinilai tidak membantu · voted down',
   midflow: 'di tengah alur · mid-flow',
   cancelled: 'alur dibatalkan · flow cancelled',
 };
 
-const counts = (map: Readonly<Record<string, number | undefined>>): string =>
+const counts = (
+  map: Readonly<Record<string, number | undefined>>,
+  labels: Readonly<Record<string, string>> = {},
+): string =>
   Object.entries(map)
-    .map(([k, n]) => `${KIND_LABELS[k] ?? k} ${n}`)
+    .map(([k, n]) => `${labels[k] ?? k} ${n}`)
     .join(', ');
+
+/** When a group was seen: one time, or the first and the last. */
+const seen = (g: InboxGroup): string =>
+  g.firstSeen === g.lastSeen
+    ? formatTime(g.firstSeen, 'id')
+    : `${formatTime(g.firstSeen, 'id')} – ${formatTime(g.lastSeen, 'id')}`;
+
+/** The group's question (or the cancelled flow and step) and what is known about it, in small print. */
+function groupSummary(g: InboxGroup, entries: ReadonlyMap<string, KnowledgeEntry>): SafeHtml {
+  const title = g.question
+    ? html`<b class="question">${g.question}</b>`
+    : html`<b class="question">${both(`Alur ${g.flow ?? '?'} dibatalkan di langkah ${g.step ?? '?'}`, `Flow ${g.flow ?? '?'} cancelled at step ${g.step ?? '?'}`)}</b>`;
+  const best = g.guesses[0];
+  const bestEntry = best ? entries.get(best.entryId) : undefined;
+  return html`${title}
+<p class="meta">${counts(g.kinds, KIND_LABELS)} · ${counts(g.langs)} · ${seen(g)}</p>
+${g.variants.length > 0 ? html`<p class="meta">${both('Juga ditulis', 'Also written')}: ${g.variants.join(' · ')}</p>` : ''}
+${best && bestEntry ? html`<p class="meta">${both('Tebakan terbaik', 'Best guess')}: <code>${best.entryId}</code> “${bestEntry.question.id}” (${best.score.toFixed(2)})</p>` : ''}
+${Object.keys(g.downvoted).length > 0 ? html`<p class="meta">${both('Jawaban yang dinilai tidak membantu', 'Answers voted down')}: ${counts(g.downvoted)}</p>` : ''}
+${Object.keys(g.choices).length > 0 ? html`<p class="meta">${both('Lalu diklik', 'Then clicked')}: ${counts(g.choices)}</p>` : ''}`;
+}
 
 export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsoleDeps): void {
   const admin = { role: 'admin' } as const;
@@ -34,10 +59,12 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
       const policy = entries.filter((e) => e.kind === 'policy');
       const offtopic = entries.filter((e) => e.kind === 'offtopic');
       const csrf = active.session.csrfToken;
+      const byId = new Map(entries.map((e) => [e.id, e]));
       const rows = groups.map((g) => {
         const guess = g.guesses[0]?.entryId;
-        const actions = g.question
-          ? html`<form method="post" action="/console/knowledge/inbox/act" class="inline">${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="action" value="alternate">
+        const key = html`${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}">`;
+        const change = g.question
+          ? html`<form method="post" action="/console/knowledge/inbox/act">${key}<input type="hidden" name="action" value="alternate">
 <select name="entry" aria-label="Entri · Entry">${
               g.guesses.length > 0
                 ? html`<optgroup label="Tebakan · Guesses">${entryOptions(
@@ -47,22 +74,13 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
                 : ''
             }<optgroup label="Semua · All">${entryOptions(policy)}</optgroup></select>
 <button type="submit" class="primary" data-test="add-alternate">${both('Jadikan alternatif', 'Add as alternate')}</button></form>
-<form method="post" action="/console/knowledge/inbox/act" class="inline">${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="action" value="out-of-scope">
+<form method="post" action="/console/knowledge/inbox/act">${key}<input type="hidden" name="action" value="out-of-scope">
 <select name="entry" aria-label="Entri di luar cakupan · Off-topic entry">${entryOptions(offtopic, g.offtopicGuess ?? 'offtopic-other-privacy')}</select>
 <button type="submit">${both('Di luar cakupan', 'Out of scope')}</button></form>`
           : '';
-        return html`<tr data-key="${g.key}"><td><b class="question">${g.question || (g.flow ? `${g.flow} → ${g.step}` : '')}</b>${g.variants.length > 0 ? html`<br><small>${g.variants.join(' · ')}</small>` : ''}</td>
-<td>${g.count}</td><td><small>${counts(g.kinds)}${Object.keys(g.downvoted).length > 0 ? html`<br>👎 ${Object.keys(g.downvoted).join(', ')}` : ''}${
-          Object.keys(g.choices).length > 0
-            ? html`<br>${both('diklik', 'clicked')}: ${Object.entries(g.choices)
-                .map(([c, n]) => `${c} ${n}`)
-                .join(', ')}`
-            : ''
-        }</small></td>
-<td><small>${formatTime(g.firstSeen, 'id')}<br>${formatTime(g.lastSeen, 'id')}</small></td><td>${Object.entries(g.langs)
-          .map(([l, n]) => `${l} ${n}`)
-          .join(', ')}</td>
-<td>${actions}<form method="post" action="/console/knowledge/inbox/act" class="inline">${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="action" value="ignore"><button type="submit">${both('Abaikan', 'Ignore')}</button></form></td></tr>`;
+        return html`<tr data-key="${g.key}"><td class="text question" data-label="Pertanyaan · Question">${groupSummary(g, byId)}</td>
+<td data-label="Jumlah · Count"><span class="count">${g.count}</span></td>
+<td class="act" data-label="Tindakan · Action"><div class="actions">${change}<form method="post" action="/console/knowledge/inbox/act">${key}<input type="hidden" name="action" value="ignore"><button type="submit">${both('Abaikan', 'Ignore')}</button></form></div></td></tr>`;
       });
       const notice =
         done === 'saved'
@@ -75,8 +93,8 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
         'Yang ditanyakan pelanggan dan tidak terjawab, dikelompokkan menurut kata yang dinormalkan (data pribadi disamarkan, hanya jamnya, tanpa id percakapan).',
         'What customers asked and did not get, grouped by normalised words (personal data masked, the hour only, no conversation ids).',
       )} <a href="/console/export/inbox.csv">${both('Ekspor CSV', 'Export CSV')}</a></p>
-<div class="table-wrap"><table class="inbox"><thead><tr><th>${both('Pertanyaan', 'Question')}</th><th>${both('Jumlah', 'Count')}</th><th>${both('Jenis', 'Kinds')}</th><th>${both('Pertama / terakhir', 'First / last')}</th><th>${both('Bahasa', 'Language')}</th><th>${both('Tindakan', 'Action')}</th></tr></thead>
-<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="6">${both('Kotak masuk kosong.', 'The inbox is empty.')}</td></tr>`}</tbody></table></div>`;
+<div class="table-wrap"><table class="inbox stack"><thead><tr><th>${both('Pertanyaan', 'Question')}</th><th>${both('Jumlah', 'Count')}</th><th>${both('Tindakan', 'Action')}</th></tr></thead>
+<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="3">${both('Kotak masuk kosong.', 'The inbox is empty.')}</td></tr>`}</tbody></table></div>`;
       sendHtml(res, 200, page(frame('knowledge'), 'Kotak masuk · Inbox', body));
     },
     admin,

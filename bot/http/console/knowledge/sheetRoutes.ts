@@ -23,6 +23,9 @@ export function registerSheetRoutes(router: ConsoleRouter, deps: KnowledgeConsol
 <p><small>${both(
       'Hanya kolom yang berubah yang ditulis ke faq.yaml (komentar dan urutan tetap). Alternatif satu per baris dalam sel; kata kunci dan entri terkait dipisah koma. Entri tidak ditambah atau dihapus lewat spreadsheet.',
       'Only changed cells are written to faq.yaml (comments and order kept). Alternates one per line inside the cell; keywords and related entries comma-separated. A sheet neither adds nor removes entries.',
+    )} ${both(
+      'Kolom version mencatat versi tiap entri saat diunduh (jangan diubah): entri yang diubah orang lain sejak itu tidak ditimpa; unduh ulang bila diminta.',
+      'The version column records each entry as downloaded (leave it as it is): an entry someone changed since is not overwritten; download again when asked.',
     )}</small></p>`;
 
   router.page(

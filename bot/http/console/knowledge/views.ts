@@ -132,3 +132,32 @@ export function postedFields(body: unknown, names: readonly string[]): Record<st
   }
   return out;
 }
+
+/** What a reply kind means to an admin. */
+export const DECISION_LABELS: Readonly<Record<string, readonly [string, string]>> = {
+  answer: ['dijawab', 'answered'],
+  suggest: ['maksud Anda…? (pilihan)', 'did you mean (choices)'],
+  none: ['tidak terjawab', 'no answer'],
+  offtopic: ['di luar cakupan', 'off-topic'],
+  contact: ['data kontak', 'contact data'],
+  smalltalk: ['obrolan ringan', 'small talk'],
+  welcome: ['sapaan', 'welcome'],
+  feedback: ['umpan balik', 'feedback'],
+  error: ['kesalahan', 'error'],
+  flow: ['memulai alur', 'starts a flow'],
+};
+
+/**
+ * A reply as the chat shows it: the only markdown our replies use, **bold** and _italic_, rendered; everything else
+ * (and everything inside) stays escaped text.
+ */
+export function replyMarkup(text: string): SafeHtml {
+  const parts = text.split(/(\*\*[^*\n]+\*\*|(?<![\p{L}\p{N}])_[^_\n]+_(?![\p{L}\p{N}]))/u);
+  return html`${parts.map((part) =>
+    /^\*\*[^*\n]+\*\*$/.test(part)
+      ? html`<b>${part.slice(2, -2)}</b>`
+      : /^_[^_\n]+_$/.test(part)
+        ? html`<i>${part.slice(1, -1)}</i>`
+        : part,
+  )}`;
+}
