@@ -273,4 +273,26 @@ describe('knowledge console over HTTP: roles, CSRF, refusals', function () {
     ] as const)
       expect(text, where).to.not.match(/0812|4111 1111/);
   });
+
+  it('the inbox shows 50 groups a page, most frequent first, with the way to the others', async () => {
+    const at = new Date().toISOString();
+    const records = Array.from({ length: 120 }, (_, i) => ({
+      id: `r${i}`,
+      kind: 'none' as const,
+      at,
+      lang: 'id' as const,
+      question: `pertanyaan kode q${i}x`,
+    }));
+    await app().store.requests.transaction((tx) => tx.inbox.add(records, 20_000));
+    const admin = await signedIn(ADMIN);
+    const first = await admin.get('/console/knowledge/inbox');
+    const rows = (body: string) => body.match(/<tr data-key=/g)?.length ?? 0;
+    expect(rows(first.body)).to.equal(50);
+    expect(first.body).to.include('Page 1 of 3 (120 groups)').and.include('href="/console/knowledge/inbox?page=2"');
+    const last = await admin.get('/console/knowledge/inbox?page=3');
+    expect(rows(last.body)).to.equal(20);
+    expect(last.body).to.include('href="/console/knowledge/inbox?page=2"').and.not.include('page=4');
+    expect(rows((await admin.get('/console/knowledge/inbox?page=99')).body)).to.equal(20);
+    process.stdout.write(`      inbox page of 50 groups: ${Math.round(first.body.length / 1024)} KB\n`);
+  });
 });

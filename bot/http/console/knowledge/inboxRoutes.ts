@@ -47,6 +47,9 @@ ${Object.keys(g.downvoted).length > 0 ? html`<p class="meta">${both('Jawaban yan
 ${Object.keys(g.choices).length > 0 ? html`<p class="meta">${both('Lalu diklik', 'Then clicked')}: ${counts(g.choices)}</p>` : ''}`;
 }
 
+/** Groups per page: most frequent first; the CSV has them all. */
+const PAGE_SIZE = 50;
+
 export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsoleDeps): void {
   const admin = { role: 'admin' } as const;
 
@@ -54,7 +57,16 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
     '/console/knowledge/inbox',
     async ({ req, res, frame, active }) => {
       const done = queryParam(req, 'done', 10);
-      const groups = await deps.inbox.groups();
+      const all = await deps.inbox.groups();
+      const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
+      const pageNo = Math.min(pages, Math.max(1, Number.parseInt(queryParam(req, 'page', 6), 10) || 1));
+      const groups = all.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE);
+      const pager =
+        pages > 1
+          ? html`<nav class="pager" aria-label="Halaman · Pages">${pageNo > 1 ? html`<a href="/console/knowledge/inbox?page=${pageNo - 1}" rel="prev">← ${both('Sebelumnya', 'Previous')}</a>` : ''}
+<span>${both(`Halaman ${pageNo} dari ${pages} (${all.length} kelompok)`, `Page ${pageNo} of ${pages} (${all.length} groups)`)}</span>
+${pageNo < pages ? html`<a href="/console/knowledge/inbox?page=${pageNo + 1}" rel="next">${both('Berikutnya', 'Next')} →</a>` : ''}</nav>`
+          : '';
       const entries = deps.knowledge.knowledge.entries;
       const policy = entries.filter((e) => e.kind === 'policy');
       const offtopic = entries.filter((e) => e.kind === 'offtopic');
@@ -62,7 +74,7 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
       const byId = new Map(entries.map((e) => [e.id, e]));
       const rows = groups.map((g) => {
         const guess = g.guesses[0]?.entryId;
-        const key = html`${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}">`;
+        const key = html`${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="page" value="${pageNo}">`;
         const change = g.question
           ? html`<form method="post" action="/console/knowledge/inbox/act">${key}<input type="hidden" name="action" value="alternate">
 <select name="entry" aria-label="Entri · Entry">${
@@ -93,8 +105,8 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
         'Yang ditanyakan pelanggan dan tidak terjawab, dikelompokkan menurut kata yang dinormalkan (data pribadi disamarkan, hanya jamnya, tanpa id percakapan).',
         'What customers asked and did not get, grouped by normalised words (personal data masked, the hour only, no conversation ids).',
       )} <a href="/console/export/inbox.csv">${both('Ekspor CSV', 'Export CSV')}</a></p>
-<div class="table-wrap"><table class="inbox stack"><thead><tr><th>${both('Pertanyaan', 'Question')}</th><th>${both('Jumlah', 'Count')}</th><th>${both('Tindakan', 'Action')}</th></tr></thead>
-<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="3">${both('Kotak masuk kosong.', 'The inbox is empty.')}</td></tr>`}</tbody></table></div>`;
+${pager}<div class="table-wrap"><table class="inbox stack"><thead><tr><th>${both('Pertanyaan', 'Question')}</th><th>${both('Jumlah', 'Count')}</th><th>${both('Tindakan', 'Action')}</th></tr></thead>
+<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="3">${both('Kotak masuk kosong.', 'The inbox is empty.')}</td></tr>`}</tbody></table></div>${pager}`;
       sendHtml(res, 200, page(frame('knowledge'), 'Kotak masuk · Inbox', body));
     },
     admin,
@@ -119,7 +131,8 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
       }
       const outcome = await deps.inbox.act(actor, key, action);
       if (outcome.status === 'saved' || outcome.status === 'ignored' || outcome.status === 'unchanged') {
-        redirect(res, `/console/knowledge/inbox?done=${outcome.status}`);
+        const page = Number.parseInt(field(req, 'page', 6), 10);
+        redirect(res, `/console/knowledge/inbox?done=${outcome.status}${page > 1 ? `&page=${page}` : ''}`);
         return;
       }
       const view =
@@ -127,7 +140,7 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
           ? html`<p class="notice info">${both('Kelompok ini sudah tidak ada.', 'This group is gone already.')}</p>`
           : outcomeView(outcome, {
               action: '/console/knowledge/inbox/act',
-              fields: postedFields(req.body, ['key', 'action', 'entry']),
+              fields: postedFields(req.body, ['key', 'action', 'entry', 'page']),
               csrf: active.session.csrfToken,
             });
       sendHtml(
