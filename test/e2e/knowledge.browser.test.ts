@@ -218,6 +218,28 @@ describe('knowledge console in headless Chromium (real app, real browser)', func
     await shot('07-entry-unquoted');
   });
 
+  it('two tabs edit one entry: the later save is refused with its text kept beside the entry as it is now', async () => {
+    const other = await context.newPage();
+    try {
+      await other.goto(`${base}/console/knowledge/entries/security`);
+      await page.goto(`${base}/console/knowledge/entries/security`);
+      await page.fill('input[name=section]', 'Keamanan (tab 1)');
+      await page.click('form.editor button[type=submit]');
+      await main().locator('.notice.ok').waitFor({ timeout: WAIT_MS });
+      await other.fill('input[name=keywords]', 'keamanan, enkripsi, tab dua');
+      await other.click('form.editor button[type=submit]');
+      await other.locator('#conflict').waitFor({ timeout: WAIT_MS });
+      expect(await other.inputValue('input[name=section]')).to.equal('Keamanan (tab 1)');
+      expect(await other.locator('.unsaved').textContent()).to.include('keamanan, enkripsi, tab dua');
+      // Only what differs from the entry now: its own change, and the field the other tab changed meanwhile.
+      expect(await other.locator('.unsaved dt').allTextContents()).to.deep.equal(['section', 'keywords']);
+      await other.screenshot({ path: join(ARTIFACTS, '07-entry-conflict.png'), fullPage: true });
+      expect(await readFile(faq, 'utf8')).to.include('Keamanan (tab 1)').and.not.include('tab dua');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('lint, analytics (SVG chart, CSV) and the inbox CSV render for the admin; the pages break no CSP rule', async () => {
     await page.goto(`${base}/console/knowledge/lint`);
     await main().locator('#closer').waitFor({ timeout: WAIT_MS });

@@ -151,7 +151,7 @@ describe('knowledge console over HTTP: roles, CSRF, refusals', function () {
     expect(second.body).to.include('value="Cookies (Ani)"');
     expect(baseOf(second.body)).to.not.equal(baseOf(pageBudi));
     expect(second.body).to.match(
-      /Your text, not saved[\s\S]*<code>keywords<\/code><\/dt><dd><pre>cookie, kukiku-budi<\/pre>/,
+      /Your text where it differs from the entry now \(not saved\)[\s\S]*<code>keywords<\/code><\/dt><dd><pre>cookie, kukiku-budi<\/pre>/,
     );
     expect(cookie().section).to.equal('Cookies (Ani)');
     expect(cookie().keywords).to.deep.equal(form.keywords?.split(', '));

@@ -60,9 +60,16 @@ function withPatch(entry: KnowledgeEntry, patch: EntryPatch): KnowledgeEntry {
 /** The admin's text that a conflict kept from being saved, field by field where it differs from the entry now. */
 function unsaved(entry: KnowledgeEntry, get: (name: (typeof FIELDS)[number]) => string): SafeHtml {
   const now = formOf(entry);
-  const differing = FIELDS.filter((name) => get(name) !== now[name]);
+  // Compared as the editor reads them (browsers send CRLF line ends; lists by their items).
+  const canonical = (name: (typeof FIELDS)[number], text: string): string =>
+    name.startsWith('alternates')
+      ? lines(text).join('\n')
+      : name === 'keywords' || name === 'related'
+        ? commas(text).join(',')
+        : text.trim();
+  const differing = FIELDS.filter((name) => canonical(name, get(name)) !== canonical(name, now[name]));
   if (differing.length === 0) return html``;
-  return html`<details class="card unsaved" open><summary>${both('Teks Anda yang tidak disimpan', 'Your text, not saved')}</summary>
+  return html`<details class="card unsaved" open><summary>${both('Teks Anda yang berbeda dari entri sekarang (tidak disimpan)', 'Your text where it differs from the entry now (not saved)')}</summary>
 <dl>${differing.map((name) => html`<dt><code>${name}</code></dt><dd><pre>${get(name)}</pre></dd>`)}</dl></details>`;
 }
 
