@@ -295,4 +295,27 @@ describe('knowledge console over HTTP: roles, CSRF, refusals', function () {
     expect(rows((await admin.get('/console/knowledge/inbox?page=99')).body)).to.equal(20);
     process.stdout.write(`      inbox page of 50 groups: ${Math.round(first.body.length / 1024)} KB\n`);
   });
+
+  it('an inbox group pre-selects the entry customers clicked after "did you mean", before the matcher’s guess', async () => {
+    const at = new Date().toISOString();
+    const suggest = (id: string, choice?: string) => ({
+      id,
+      kind: 'suggest' as const,
+      at,
+      lang: 'id' as const,
+      question: 'kuki di situs kalian buat apa',
+      offered: ['cookie', 'collect'],
+      ...(choice ? { choice } : {}),
+    });
+    await app().store.requests.transaction((tx) =>
+      tx.inbox.add(
+        [suggest('a', 'collect'), suggest('b', 'collect'), suggest('c', 'none-of-these'), suggest('d')],
+        100,
+      ),
+    );
+    const page = (await (await signedIn(ADMIN)).get('/console/knowledge/inbox')).body;
+    const select = /<select name="entry" aria-label="Entri · Entry">(.*?)<\/select>/s.exec(page)?.[1] ?? '';
+    expect(/<option value="([^"]+)" selected>/.exec(select)?.[1]).to.equal('collect');
+    expect(page).to.include('collect 2').and.include('none-of-these 1').and.include('(nothing) 1');
+  });
 });

@@ -72,17 +72,24 @@ ${pageNo < pages ? html`<a href="/console/knowledge/inbox?page=${pageNo + 1}" re
       const offtopic = entries.filter((e) => e.kind === 'offtopic');
       const csrf = active.session.csrfToken;
       const byId = new Map(entries.map((e) => [e.id, e]));
+      const policyIds = new Set(policy.map((e) => e.id));
       const rows = groups.map((g) => {
-        const guess = g.guesses[0]?.entryId;
+        // What customers clicked after a "did you mean" first (their own choice, as active learning takes it), then
+        // the matcher's guesses, best first.
+        const clicked = Object.entries(g.choices)
+          .filter(([id]) => policyIds.has(id))
+          .sort((a, b) => b[1] - a[1])
+          .map(([id]) => id);
+        const suggested = [...new Set([...clicked, ...g.guesses.map((x) => x.entryId)])].flatMap((id) => {
+          const entry = byId.get(id);
+          return entry?.kind === 'policy' ? [entry] : [];
+        });
         const key = html`${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="page" value="${pageNo}">`;
         const change = g.question
           ? html`<form method="post" action="/console/knowledge/inbox/act">${key}<input type="hidden" name="action" value="alternate">
 <select name="entry" aria-label="Entri · Entry">${
-              g.guesses.length > 0
-                ? html`<optgroup label="Tebakan · Guesses">${entryOptions(
-                    policy.filter((e) => g.guesses.some((x) => x.entryId === e.id)),
-                    guess,
-                  )}</optgroup>`
+              suggested.length > 0
+                ? html`<optgroup label="Saran · Suggested">${entryOptions(suggested, suggested[0]?.id)}</optgroup>`
                 : ''
             }<optgroup label="Semua · All">${entryOptions(policy)}</optgroup></select>
 <button type="submit" class="primary" data-test="add-alternate">${both('Jadikan alternatif', 'Add as alternate')}</button></form>
