@@ -234,7 +234,9 @@ describe('knowledge console in headless Chromium (real app, real browser)', func
       // Only what differs from the entry now: its own change, and the field the other tab changed meanwhile.
       expect(await other.locator('.unsaved dt').allTextContents()).to.deep.equal(['section', 'keywords']);
       await other.screenshot({ path: join(ARTIFACTS, '07-entry-conflict.png'), fullPage: true });
-      expect(await readFile(faq, 'utf8')).to.include('Keamanan (tab 1)').and.not.include('tab dua');
+      expect(await readFile(faq, 'utf8'))
+        .to.include('Keamanan (tab 1)')
+        .and.not.include('tab dua');
     } finally {
       await other.close();
     }
