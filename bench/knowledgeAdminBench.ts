@@ -10,12 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KnowledgeWatcher } from '../bot/jobs/knowledgeWatcher.ts';
-import { buildKnowledgeAdmin } from '../bot/knowledgeAdmin.ts';
+import { buildKnowledgeAdmin, REGRESSION_SETS } from '../bot/knowledgeAdmin.ts';
 import { createLogger } from '../bot/log/logger.ts';
 import { JsonDatabase } from '../bot/store/lowdb/jsonDatabase.ts';
 import { LowdbRequestStore } from '../bot/store/lowdb/lowdbRequestStore.ts';
 import { FLOW_NAMES } from '../dialogs/flows/registry.ts';
+import { Inbox } from '../domain/inbox.ts';
+import { INBOX_MAX_RECORDS, InboxRecorder } from '../domain/inboxRecorder.ts';
 import { KnowledgeService } from '../knowledge/knowledgeService.ts';
+import { readLabelled } from '../knowledge/labelled.ts';
 import { addAlternate } from '../knowledge/yamlEdit.ts';
 import { percentile } from './stats.ts';
 
@@ -76,4 +79,22 @@ for (let i = 0; i < runs; i++) {
 }
 await watcher.stop();
 out(`hand edit saved → next turn uses it (watcher defaults: 300 ms quiet time): ${ms(reloads)}`);
+
+// The inbox full (its cap): every labelled question, over and over, a seventh of them with a number in it.
+const recorder = new InboxRecorder({ store, now: () => new Date(), flushMs: 0 });
+const inbox = new Inbox({ store, recorder, knowledge, editor: admin.editor, now: () => new Date() });
+const questions = REGRESSION_SETS.flatMap(readLabelled).map((item) => item.q);
+for (let i = 0; i < INBOX_MAX_RECORDS; i++)
+  recorder.replied({ kind: 'none', lang: 'id' }, `${questions[i % questions.length]}${i % 7 === 0 ? ` no ${i}` : ''}`);
+await recorder.flush();
+const views: number[] = [];
+let groups = 0;
+for (let i = 0; i <= runs; i++) {
+  const t = performance.now();
+  groups = (await inbox.groups()).length;
+  views.push(performance.now() - t);
+}
+out(
+  `inbox of ${INBOX_MAX_RECORDS} records (${groups} groups): first view ${Math.round(views[0] ?? 0)} ms; then ${ms(views.slice(1))}`,
+);
 await rm(dir, { recursive: true, force: true });

@@ -193,17 +193,22 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       return bound;
     },
     close: async () => {
-      await watcher?.stop();
-      retention.stop();
-      reminders.stop();
-      await control?.stop();
-      await channel.directLine?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await mail.outbox.stop();
-      await mail.transport.close();
-      await recorder.flush();
-      await stats.stop();
-      await store.close();
+      try {
+        await watcher?.stop();
+        retention.stop();
+        reminders.stop();
+        await control?.stop();
+        await channel.directLine?.close();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await mail.outbox.stop();
+        await mail.transport.close();
+      } finally {
+        // Whatever failed above, the inbox records and the day's counts waiting in memory (counts are merged every
+        // minute) are written before the store closes.
+        await recorder.flush();
+        await stats.stop();
+        await store.close();
+      }
     },
   };
 }

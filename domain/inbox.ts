@@ -45,6 +45,16 @@ export type InboxAction =
   | { readonly action: 'out-of-scope'; readonly entryId: string; readonly confirmDrop?: boolean }
   | { readonly action: 'ignore' };
 
+type Guesses = Pick<InboxGroup, 'guesses' | 'offtopicGuess'>;
+interface Memo {
+  readonly version: string;
+  readonly keys: Map<string, string>;
+  readonly guesses: Map<string, Guesses>;
+}
+
+/** Questions remembered per knowledge version (a little above the most records kept). */
+const MEMO_MAX = 25_000;
+
 export type InboxActionOutcome = ChangeOutcome | { readonly status: 'ignored' } | { readonly status: 'no-group' };
 
 const count = <K extends string>(map: Partial<Record<K, number>>, key: K): void => {
@@ -74,7 +84,6 @@ export class Inbox {
    * is one of that off-topic entry's own phrasings is what an admin decided: not shown.
    */
   group(records: readonly InboxRecord[]): InboxGroup[] {
-    const matcher = this.deps.knowledge.matcher;
     const decided = this.#outOfScopeKeys();
     const byKey = new Map<string, InboxRecord[]>();
     for (const r of records) {
@@ -99,8 +108,7 @@ export class Inbox {
       }
       const wordings = [...texts].sort((a, b) => b[1] - a[1]).map(([t]) => t);
       const question = wordings[0] ?? '';
-      const ranked = question ? matcher.rankAll(question) : [];
-      const offtopic = ranked.find((c) => c.entry.kind === 'offtopic');
+      const { guesses, offtopicGuess } = question ? this.#guessesOf(question) : { guesses: [] };
       const first = list[0] as InboxRecord;
       const flowRecord = list.find((r) => r.flow);
       return {
@@ -121,11 +129,8 @@ export class Inbox {
         choices,
         ...(flowRecord?.flow ? { flow: flowRecord.flow } : {}),
         ...(flowRecord?.step ? { step: flowRecord.step } : {}),
-        guesses: ranked
-          .filter((c) => c.entry.kind === 'policy')
-          .slice(0, 3)
-          .map((c) => ({ entryId: c.entry.id, score: Math.round(c.score * 1000) / 1000 })),
-        ...(offtopic ? { offtopicGuess: offtopic.entry.id } : {}),
+        guesses,
+        ...(offtopicGuess ? { offtopicGuess } : {}),
         ids: list.map((r) => r.id),
       };
     });
@@ -146,11 +151,46 @@ export class Inbox {
     return keys;
   }
 
+  /**
+   * What the matcher made of each stored question under the knowledge serving now, remembered until it changes: the
+   * inbox keeps up to 20,000 records, and grouping them all again on every page view took over a second.
+   */
+  #memo: Memo | undefined;
+
+  #remembered(): Memo {
+    const version = this.deps.knowledge.status.version;
+    if (this.#memo?.version !== version || this.#memo.keys.size > MEMO_MAX)
+      this.#memo = { version, keys: new Map(), guesses: new Map() };
+    return this.#memo;
+  }
+
   /** The group key of a question: its normalised tokens (typo-corrected), sorted, each once. */
   keyOf(question: string): string {
+    const memo = this.#remembered();
+    const known = memo.keys.get(question);
+    if (known !== undefined) return known;
     const tokens = this.deps.knowledge.matcher.match(question).tokens;
-    const key = [...new Set(tokens)].sort().join(' ');
-    return key || question.toLowerCase().replace(/\s+/g, ' ').trim();
+    const key = [...new Set(tokens)].sort().join(' ') || question.toLowerCase().replace(/\s+/g, ' ').trim();
+    memo.keys.set(question, key);
+    return key;
+  }
+
+  /** The matcher's best policy entries for a question and its best off-topic entry. */
+  #guessesOf(question: string): Guesses {
+    const memo = this.#remembered();
+    const known = memo.guesses.get(question);
+    if (known) return known;
+    const ranked = this.deps.knowledge.matcher.rankAll(question);
+    const offtopic = ranked.find((c) => c.entry.kind === 'offtopic');
+    const guesses: Guesses = {
+      guesses: ranked
+        .filter((c) => c.entry.kind === 'policy')
+        .slice(0, 3)
+        .map((c) => ({ entryId: c.entry.id, score: Math.round(c.score * 1000) / 1000 })),
+      ...(offtopic ? { offtopicGuess: offtopic.entry.id } : {}),
+    };
+    memo.guesses.set(question, guesses);
+    return guesses;
   }
 
   /**

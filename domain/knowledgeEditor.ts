@@ -4,15 +4,16 @@
  * A change is a function of faq.yaml's text (yamlEdit.ts writes it through the Document API). It is validated and
  * built; an Indonesian answer sentence the statement does not contain is refused (answers quote the statement); the
  * labelled questions run before and after, and fewer right needs an explicit confirmation. Then the previous text is
- * kept in the history (if it is not there yet), the new one is kept with who/when/what, faq.yaml is replaced
- * atomically, the change is audited, and the new version serves from the next turn. One change at a time.
+ * kept in the history (if it is not there yet), faq.yaml is replaced atomically (only if it still holds the text the
+ * change was made from), the new text is kept with who/when/what, the change is audited, and the new version serves
+ * from the next turn. One change at a time, never beside a reload.
  */
 import { createHash } from 'node:crypto';
 import type { KnowledgeService, KnowledgeVersion } from '../knowledge/knowledgeService.ts';
 import { type DiffLine, diffLines } from '../knowledge/lineDiff.ts';
 import { type KnowledgeIssue, KnowledgeValidationError } from '../knowledge/schema.ts';
 import type { QuoteProblem } from '../knowledge/statement.ts';
-import { KnowledgeEditError } from '../knowledge/yamlEdit.ts';
+import { KnowledgeConflictError, KnowledgeEditError } from '../knowledge/yamlEdit.ts';
 import { appendAudit } from './audit.ts';
 import type { Clock, KnowledgeFileStore, RequestStore } from './ports.ts';
 import type { KnowledgeVersionRecord } from './records.ts';
@@ -25,7 +26,9 @@ export type ChangeOutcome =
   | { readonly status: 'refused'; readonly reason: string }
   | { readonly status: 'invalid'; readonly problems: readonly (KnowledgeIssue & { readonly file: string })[] }
   | { readonly status: 'unquoted'; readonly problems: readonly QuoteProblem[] }
-  | { readonly status: 'needs-confirmation'; readonly regression: RegressionComparison };
+  | { readonly status: 'needs-confirmation'; readonly regression: RegressionComparison }
+  /** What the edit was based on changed since it was shown (another admin, a hand edit): reload and redo it. */
+  | { readonly status: 'conflict'; readonly reason: string; readonly entries: readonly string[] };
 
 export interface ChangeRequest {
   /** The staff member, as the audit names them (`staff:<id>`). */
@@ -34,7 +37,10 @@ export interface ChangeRequest {
   readonly summary: string;
   /** The entry it is about, when one (the audit's target). */
   readonly target?: string;
-  /** The new text of faq.yaml from the current one. */
+  /**
+   * The new text of faq.yaml from the current one. Throws KnowledgeEditError when it cannot be made, and
+   * KnowledgeConflictError when the text is no longer what the edit was based on (see requireEntryVersions).
+   */
   readonly edit: (faq: string) => string;
   /** The admin saw that fewer labelled questions are answered right and saves anyway. */
   readonly confirmDrop?: boolean;
@@ -52,32 +58,59 @@ export const textHash = (text: string): string => createHash('sha256').update(te
 
 const stamp = (at: Date): string => at.toISOString().replace(/[-:.]/g, '');
 
-export class KnowledgeEditor {
-  #queue: Promise<unknown> = Promise.resolve();
+/** How often a change starts again because faq.yaml changed on disk while it was being checked. */
+const MAX_ATTEMPTS = 3;
 
+export class KnowledgeEditor {
   constructor(private readonly deps: KnowledgeEditorDeps) {}
 
-  /** Checks and saves one change (see the file comment); changes run one at a time. */
+  /**
+   * Checks and saves one change (see the file comment). Changes run one at a time and never beside a reload of the
+   * files (the watcher then finds the change's own write and does nothing). A hand edit saved while a change is
+   * checked is not overwritten: the change starts again from the file as it is now (the edit is applied to it).
+   */
   change(request: ChangeRequest): Promise<ChangeOutcome> {
-    const run = this.#queue.then(() => this.#change(request));
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.deps.knowledge.exclusive(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.#change(request);
+        if (outcome !== 'moved') return outcome;
+        if (attempt === MAX_ATTEMPTS)
+          return {
+            status: 'conflict',
+            reason: 'faq.yaml keeps changing on disk (a hand edit?); try again in a moment',
+            entries: [],
+          };
+      }
+    });
   }
 
   /** Puts an earlier version back, as a change of its own (checked, guarded, kept and audited like any other). */
   async restore(
     actor: `staff:${string}`,
     versionId: string,
-    options: { confirmDrop?: boolean } = {},
+    options: {
+      confirmDrop?: boolean;
+      /** textHash of faq.yaml as the admin saw it: a change made since is not silently undone. */
+      base?: string;
+    } = {},
   ): Promise<ChangeOutcome> {
     const text = await this.deps.files.read(versionId);
     if (text === undefined) return { status: 'refused', reason: `no version ${versionId}` };
     return this.change({
       actor,
       summary: `restored version ${versionId}`,
-      edit: () => text,
+      edit: (current) => {
+        if (options.base !== undefined && textHash(current) !== options.base)
+          throw new KnowledgeConflictError('faq.yaml changed since the list of versions was shown');
+        return text;
+      },
       ...(options.confirmDrop ? { confirmDrop: true } : {}),
     });
+  }
+
+  /** textHash of faq.yaml on disk now (what a restore form is based on). */
+  async diskHash(): Promise<string> {
+    return textHash(await this.deps.files.readFaq());
   }
 
   /** The kept versions, newest first, with the one on disk marked. */
@@ -98,7 +131,8 @@ export class KnowledgeEditor {
     return id === 'current' ? this.deps.files.readFaq() : this.deps.files.read(id);
   }
 
-  async #change(request: ChangeRequest): Promise<ChangeOutcome> {
+  /** One attempt; 'moved': faq.yaml changed on disk meanwhile and nothing was written. */
+  async #change(request: ChangeRequest): Promise<ChangeOutcome | 'moved'> {
     const { knowledge, files, store, regression } = this.deps;
     const serving = knowledge.current;
     const before = await files.readFaq();
@@ -107,6 +141,8 @@ export class KnowledgeEditor {
       after = request.edit(before);
     } catch (error) {
       if (error instanceof KnowledgeEditError) return { status: 'refused', reason: error.message };
+      if (error instanceof KnowledgeConflictError)
+        return { status: 'conflict', reason: error.message, entries: error.entries };
       throw error;
     }
     if (after === before) return { status: 'unchanged' };
@@ -122,6 +158,7 @@ export class KnowledgeEditor {
     if (unquoted.length > 0) return { status: 'unquoted', problems: unquoted };
     const comparison = await regression.compare(serving.matcher, candidate.matcher);
     if (comparison.drop && !request.confirmDrop) return { status: 'needs-confirmation', regression: comparison };
+    if ((await files.readFaq()) !== before) return 'moved';
 
     const at = this.deps.now();
     const history = await files.versions();
@@ -154,9 +191,9 @@ export class KnowledgeEditor {
       accuracy: { before: comparison.before.right, after: comparison.after.right, total: comparison.after.total },
       ...(comparison.drop ? { dropConfirmed: true } : {}),
     };
-    await files.keep(version, after);
-    await files.writeFaq(after);
+    if (!(await files.writeFaq(after, before))) return 'moved';
     try {
+      await files.keep(version, after);
       await store.transaction((tx) =>
         appendAudit(
           tx,
@@ -175,7 +212,7 @@ export class KnowledgeEditor {
         ),
       );
     } catch (error) {
-      await files.writeFaq(before); // not audited: not made
+      await files.writeFaq(before, after); // not audited: not made (unless someone wrote it meanwhile)
       throw error;
     }
     knowledge.activate(candidate);

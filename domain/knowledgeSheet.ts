@@ -8,9 +8,8 @@ import type { KnowledgeBase, KnowledgeEntry } from '../knowledge/types.ts';
 import type { EntryPatch } from '../knowledge/yamlEdit.ts';
 import { CSV_BOM, toCsv } from './csv.ts';
 
-export const SHEET_COLUMNS = [
-  'id',
-  'kind',
+/** The fields of an entry a sheet (and the entry editor) changes. */
+export const SHEET_FIELDS = [
   'section',
   'question_id',
   'question_en',
@@ -23,9 +22,16 @@ export const SHEET_COLUMNS = [
   'related',
 ] as const;
 
+/**
+ * The sheet's columns: the entry's id and kind (not changed by a sheet), its fields, and the version of the entry the
+ * sheet was exported from (an import that would overwrite a change made since is refused).
+ */
+export const SHEET_COLUMNS = ['id', 'kind', ...SHEET_FIELDS, 'version'] as const;
+
 type Column = (typeof SHEET_COLUMNS)[number];
 
-export function knowledgeToCsv(knowledge: KnowledgeBase): string {
+/** All entries; `versions`: each entry's version (entryVersions of the faq.yaml they were read from). */
+export function knowledgeToCsv(knowledge: KnowledgeBase, versions: ReadonlyMap<string, string>): string {
   return toCsv(
     SHEET_COLUMNS,
     knowledge.entries.map((e) => [
@@ -41,37 +47,55 @@ export function knowledgeToCsv(knowledge: KnowledgeBase): string {
       e.answer?.en,
       e.flow,
       e.related.join(', '),
+      versions.get(e.id),
     ]),
   );
 }
 
-/** RFC 4180 rows (quotes, doubled quotes, CR/LF inside quotes); a leading BOM is dropped. */
+/** A file that is not CSV as RFC 4180 writes it (a quote left open swallows the rest of the file). */
+export class CsvFormatError extends Error {
+  override readonly name = 'CsvFormatError';
+}
+
+/**
+ * RFC 4180 rows (quotes, doubled quotes, CR/LF inside quotes); a leading BOM is dropped. Throws CsvFormatError for a
+ * quote never closed, naming the line it opened on.
+ */
 export function parseCsv(text: string): string[][] {
   const src = text.startsWith(CSV_BOM) ? text.slice(1) : text;
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
   let quoted = false;
+  let line = 1;
+  let openedOn = 0;
   for (let i = 0; i < src.length; i++) {
     const ch = src[i];
+    if (ch === '\n') line++;
     if (quoted) {
       if (ch === '"' && src[i + 1] === '"') {
         cell += '"';
         i++;
       } else if (ch === '"') quoted = false;
       else cell += ch;
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
+    } else if (ch === '"' && cell === '') {
+      quoted = true;
+      openedOn = line;
+    } else if (ch === ',') {
       row.push(cell);
       cell = '';
     } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
+      if (ch === '\r' && src[i + 1] === '\n') {
+        i++;
+        line++;
+      }
       row.push(cell);
       rows.push(row);
       row = [];
       cell = '';
     } else cell += ch;
   }
+  if (quoted) throw new CsvFormatError(`the quote opened on line ${openedOn} is never closed`);
   if (cell !== '' || row.length > 0) {
     row.push(cell);
     rows.push(row);
@@ -95,22 +119,49 @@ const sameList = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
 export type SheetImport =
-  | { readonly ok: true; readonly patches: ReadonlyMap<string, EntryPatch>; readonly changedFields: number }
+  | {
+      readonly ok: true;
+      readonly patches: ReadonlyMap<string, EntryPatch>;
+      /** The version each changed entry had when the sheet was exported (to be the version it has still). */
+      readonly bases: ReadonlyMap<string, string>;
+      readonly changedFields: number;
+    }
   | { readonly ok: false; readonly problems: readonly string[] };
 
-/** The changes a sheet makes to the knowledge: only fields that differ, per entry. */
+/**
+ * The changes a sheet makes to the knowledge: only fields that differ, per entry. The whole sheet or nothing: a file
+ * that is not proper CSV, a row with more or fewer cells than the header (a shifted row would write cells into the
+ * wrong fields), an unknown or repeated entry, or a changed row without its version is refused with every problem.
+ */
 export function sheetPatches(knowledge: KnowledgeBase, csv: string): SheetImport {
-  const rows = parseCsv(csv);
+  let rows: string[][];
+  try {
+    rows = parseCsv(csv);
+  } catch (error) {
+    if (error instanceof CsvFormatError) return { ok: false, problems: [`not a CSV file: ${error.message}`] };
+    throw error;
+  }
   const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
   const missing = SHEET_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0) return { ok: false, problems: [`the sheet lacks the column(s) ${missing.join(', ')}`] };
+  if (missing.length > 0)
+    return {
+      ok: false,
+      problems: [
+        `the sheet lacks the column(s) ${missing.join(', ')} (export it again from this page; a sheet saved with ";" between cells is not read)`,
+      ],
+    };
   const at = (row: readonly string[], column: Column): string => row[header.indexOf(column)] ?? '';
   const entries = new Map(knowledge.entries.map((e) => [e.id, e]));
   const problems: string[] = [];
   const patches = new Map<string, EntryPatch>();
+  const bases = new Map<string, string>();
   let changedFields = 0;
   const seen = new Set<string>();
   rows.slice(1).forEach((row, i) => {
+    if (row.length !== header.length) {
+      problems.push(`row ${i + 2}: ${row.length} cells where the header has ${header.length}`);
+      return;
+    }
     const id = cellText(at(row, 'id'));
     const entry = entries.get(id);
     if (!entry) {
@@ -121,12 +172,14 @@ export function sheetPatches(knowledge: KnowledgeBase, csv: string): SheetImport
     seen.add(id);
     const patch = patchOf(entry, row, at);
     const fields = Object.keys(patch).length;
-    if (fields > 0) {
-      patches.set(id, patch);
-      changedFields += fields;
-    }
+    if (fields === 0) return;
+    const version = cellText(at(row, 'version'));
+    if (version === '') problems.push(`row ${i + 2}: entry "${id}" is changed but its version cell is empty`);
+    patches.set(id, patch);
+    bases.set(id, version);
+    changedFields += fields;
   });
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, patches, changedFields };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, patches, bases, changedFields };
 }
 
 function patchOf(

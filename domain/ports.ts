@@ -155,7 +155,11 @@ export interface KnowledgeTestCaseRepository {
  */
 export interface KnowledgeFileStore {
   readFaq(): Promise<string>;
-  writeFaq(text: string): Promise<void>;
+  /**
+   * Replaces faq.yaml with `text` atomically; with `expected`, only while the file still holds exactly that (checked
+   * just before the swap, so a hand edit saved meanwhile is not overwritten): false when it does not.
+   */
+  writeFaq(text: string, expected?: string): Promise<boolean>;
   /** Keeps a version (text and facts); keeping the same id again changes nothing. */
   keep(record: KnowledgeVersionRecord, text: string): Promise<void>;
   /** Every kept version, oldest first. */

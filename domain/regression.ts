@@ -17,7 +17,9 @@ export interface RegressionScore {
 export interface RegressionChange {
   readonly q: string;
   readonly expect: readonly string[] | 'out_of_scope';
-  /** What the changed knowledge does with it: the entry answered, or the kind of reply. */
+  /** What the serving knowledge does with it: the entry answered, or the kind of reply. */
+  readonly before: string;
+  /** What the changed knowledge does with it. */
   readonly now: string;
 }
 
@@ -55,7 +57,7 @@ export class RegressionGuard {
     const is = items.map((item) => this.#verdict(after, item));
     const change = (i: number): RegressionChange => {
       const item = items[i] as LabelledQuestion;
-      return { q: item.q, expect: item.expect, now: is[i]?.now ?? '' };
+      return { q: item.q, expect: item.expect, before: was[i]?.now ?? '', now: is[i]?.now ?? '' };
     };
     const newlyWrong: RegressionChange[] = [];
     const newlyRight: RegressionChange[] = [];

@@ -154,10 +154,18 @@ export class KnowledgeService {
 
   /**
    * Reads the files and, when they changed, validates and swaps them in; an invalid version is recorded (and
-   * returned) and the current one keeps serving. Reloads run one at a time.
+   * returned) and the current one keeps serving. Reloads run one at a time, and never beside exclusive() work.
    */
   reload(): Promise<ReloadOutcome> {
-    const run = this.#queue.then(() => this.#reload());
+    return this.exclusive(() => this.#reload());
+  }
+
+  /**
+   * Runs `work` between reloads, never beside one (console changes): a reload that read the files before a change
+   * wrote them cannot swap its older version in after the change's, and the reload after it finds its own write.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work);
     this.#queue = run.catch(() => undefined);
     return run;
   }

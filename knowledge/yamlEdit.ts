@@ -6,6 +6,7 @@
  * byte for byte. The result is parsed again and compared with the Document's own value: if they ever differed, the
  * whole Document is written instead (correct first, tidy second).
  */
+import { createHash } from 'node:crypto';
 import { Document, isMap, isScalar, isSeq, type Node, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Lang } from './types.ts';
 
@@ -22,6 +23,63 @@ export interface EntryPatch {
 
 export class KnowledgeEditError extends Error {
   override readonly name = 'KnowledgeEditError';
+}
+
+/** What an edit was based on has changed since (another admin, a hand edit): the edit is not made. */
+export class KnowledgeConflictError extends Error {
+  override readonly name = 'KnowledgeConflictError';
+
+  constructor(
+    message: string,
+    /** The entries changed meanwhile (empty: the file as a whole). */
+    readonly entries: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** JSON with object keys sorted, so the same data always gives the same text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(Reflect.get(value, k))}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+let versionsMemo: { readonly source: string; readonly versions: ReadonlyMap<string, string> } | undefined;
+
+/**
+ * Each entry's version: a short hash of its data in faq.yaml (not of its formatting or place). A form or a sheet
+ * carries the versions it showed, so a save based on an entry someone changed meanwhile is refused, not applied over
+ * their change.
+ */
+export function entryVersions(source: string): ReadonlyMap<string, string> {
+  if (versionsMemo?.source === source) return versionsMemo.versions;
+  const out = new Map<string, string>();
+  const entries = parseDocument(source).get('entries', true);
+  if (isSeq(entries))
+    for (const item of entries.items) {
+      if (!isMap(item)) continue;
+      const id = item.get('id');
+      if (typeof id === 'string')
+        out.set(id, createHash('sha256').update(canonical(item.toJSON())).digest('hex').slice(0, 12));
+    }
+  versionsMemo = { source, versions: out };
+  return out;
+}
+
+/** Throws KnowledgeConflictError naming the entries whose version in `source` is not the one expected. */
+export function requireEntryVersions(source: string, expected: ReadonlyMap<string, string>): void {
+  const now = entryVersions(source);
+  const changed = [...expected].filter(([id, version]) => now.get(id) !== version).map(([id]) => id);
+  if (changed.length > 0)
+    throw new KnowledgeConflictError(
+      `changed since it was shown: ${changed.map((id) => `"${id}"`).join(', ')}`,
+      changed,
+    );
 }
 
 /** The file's wrapping width (its folded answers are wrapped at about 120 columns). */

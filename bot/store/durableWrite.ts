@@ -12,8 +12,15 @@ export const hasCode = (error: unknown, ...codes: string[]): boolean =>
 /**
  * Replaces `path` with `text` so that a crash or power loss leaves either the old or the new complete file: a fresh
  * temp file in the same folder (`.<name>.<pid>.<random>.tmp`), fsync, rename over the target, fsync of the folder.
+ * Resolves false (nothing replaced) when `stillWanted` says no.
  */
-export async function writeFileDurably(path: string, text: string, mode = 0o600): Promise<void> {
+export async function writeFileDurably(
+  path: string,
+  text: string,
+  mode = 0o600,
+  /** Asked after the new text is on disk, right before the swap: false leaves the target as it is. */
+  stillWanted?: () => Promise<boolean>,
+): Promise<boolean> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let renamed = false;
@@ -26,12 +33,14 @@ export async function writeFileDurably(path: string, text: string, mode = 0o600)
     } finally {
       await file.close();
     }
+    if (stillWanted && !(await stillWanted())) return false;
     await rename(temp, path);
     renamed = true;
   } finally {
     if (!renamed) await unlink(temp).catch(() => {});
   }
   await syncDirectory(dir);
+  return true;
 }
 
 /** Makes a rename durable. Windows cannot open directories; some file systems refuse to fsync them. */

@@ -39,8 +39,9 @@ export class KnowledgeFiles implements KnowledgeFileStore {
     return readFile(this.faqFile, 'utf8');
   }
 
-  writeFaq(text: string): Promise<void> {
-    return writeFileDurably(this.faqFile, text, 0o644);
+  writeFaq(text: string, expected?: string): Promise<boolean> {
+    const unchanged = async () => (await this.readFaq().catch(() => undefined)) === expected;
+    return writeFileDurably(this.faqFile, text, 0o644, expected === undefined ? undefined : unchanged);
   }
 
   async keep(record: KnowledgeVersionRecord, text: string): Promise<void> {

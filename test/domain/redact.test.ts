@@ -38,6 +38,24 @@ describe('redact()', () => {
     expect(out).not.to.match(/\d/);
   });
 
+  it('masks addresses typed with spaces around the @, without a dot after it, or spelled out with [at] and (dot)', () => {
+    for (const typed of [
+      'budi @ gmail.com',
+      'budi@ gmail.com',
+      'budi @gmail.com',
+      'budi@gmail',
+      'budi[at]gmail.com',
+      'budi (at) gmail (dot) com',
+      'budi.s [at] yahoo [dot] co [dot] id',
+      'budi at gmail dot com',
+    ]) {
+      const out = redact(`email saya ${typed} tolong dihapus`);
+      expect(out, typed).to.equal('email saya [email] tolong dihapus');
+    }
+    for (const text of ['saya kerja at home', 'cek (at) jam 5 ya', 'follow @wowrack', 'Saya at home. Oke'])
+      expect(redact(text), text).to.equal(text);
+  });
+
   it('keeps ordinary text and short numbers', () => {
     for (const text of [
       'apakah data saya dijual?',

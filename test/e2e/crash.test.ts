@@ -123,6 +123,23 @@ describe('e2e: kill -9 during confirmations (issue 8, finding 2)', function () {
     expect(db.outbox.length, 'no mail besides the tickets').to.equal(2 * CUSTOMERS);
   });
 
+  it('a clean stop (SIGTERM) writes the analytics counts and inbox records still in memory', async () => {
+    const dir = await dataDir();
+    const assistant = await startOn(dir);
+    const customer = new Customer(`term-${Date.now().toString(36)}`, 'term@example.com', '127.0.0.1');
+    for (const text of ['apa itu cookie', 'apakah data saya dijual', 'zebra belang berlari kencang'])
+      expect((await customer.say(assistant.port, text)).error).to.equal(undefined);
+    // Counts are merged into the store every minute and inbox records every 2 s: only the shutdown can have written
+    // these before the process ends.
+    await stopAssistant(assistant);
+    expect(assistant.child.exitCode).to.equal(0);
+    const db = await readDb(dir);
+    expect(db.dailyStats).to.have.length(1);
+    expect(db.dailyStats[0]?.replies).to.deep.include({ answer: 2, none: 1 });
+    expect(db.dailyStats[0]?.langs).to.deep.equal({ id: 3 });
+    expect(db.inbox.map((r) => [r.kind, r.question])).to.deep.equal([['none', 'zebra belang berlari kencang']]);
+  });
+
   it('two "ya" at the same moment in one conversation: one ticket, one number', async () => {
     const dir = await dataDir();
     const assistant = await startOn(dir);

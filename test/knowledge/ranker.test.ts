@@ -58,6 +58,25 @@ describe('Ranker (learned, trained at load time)', () => {
       });
   });
 
+  it('trains the same model from the same examples in any order (the order comes from their words: stable edits)', () => {
+    // The same text under two classes too: ties go by label, never by position.
+    const examples = [...EXAMPLES, ex(3, 'data saya dijual'), ex(3, 'hapus data saya')];
+    const probes = ['cookie data', 'menjual cookie', 'hapus', 'data saya', 'halo kalian'].map((p) => p.split(' '));
+    const predictions = (ranker: Ranker) => probes.map((p) => [...ranker.predict(p, p)]);
+    const reference = predictions(new Ranker(4, examples));
+    expect(predictions(new Ranker(4, [...examples].reverse()))).to.deep.equal(reference);
+    const odd = examples.filter((_, i) => i % 2);
+    const even = examples.filter((_, i) => !(i % 2));
+    expect(predictions(new Ranker(4, [...odd, ...even]))).to.deep.equal(reference);
+  });
+
+  it('with a sampled softmax too (its random classes come from the example, not from a shared stream)', () => {
+    const many = Array.from({ length: 40 }, (_, c) => ex(c, `kata${c} topik${c} data`));
+    const options = { fullSoftmaxMaxClasses: 10 };
+    const probe = (r: Ranker) => [...r.predict(['kata7', 'data'], ['kata7', 'data'], [7, 8, 9])];
+    expect(probe(new Ranker(40, [...many].reverse(), options))).to.deep.equal(probe(new Ranker(40, many, options)));
+  });
+
   it('with many classes, scores only the classes asked for (sampled softmax)', () => {
     const many = Array.from({ length: 120 }, (_, c) => ex(c, `kata${c} topik${c}`));
     const ranker = new Ranker(120, many, { fullSoftmaxMaxClasses: 10 });

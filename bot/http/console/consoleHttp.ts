@@ -132,6 +132,13 @@ export function formKey(req: restify.Request): string | undefined {
   return FORM_KEY.test(value) ? value : undefined;
 }
 
+/** Whether a form field is at most `maxLength` long (field() cuts longer ones: where a cut would change data, ask). */
+export function fieldFits(req: restify.Request, name: string, maxLength: number): boolean {
+  const body: unknown = req.body;
+  const value = typeof body === 'object' && body !== null && name in body ? Reflect.get(body, name) : undefined;
+  return typeof value !== 'string' || value.length <= maxLength;
+}
+
 /** A query parameter as one trimmed string. */
 export function queryParam(req: restify.Request, name: string, maxLength = 200): string {
   const url = new URL(req.url ?? '/', 'http://console.invalid');

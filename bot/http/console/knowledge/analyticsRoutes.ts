@@ -93,8 +93,16 @@ export function registerAnalyticsRoutes(router: ConsoleRouter, deps: KnowledgeCo
 <p><a href="?by=day"${by === 'day' ? html` aria-current="page"` : ''}>${both('Per hari (14 hari)', 'Per day (14 days)')}</a> · <a href="?by=week"${by === 'week' ? html` aria-current="page"` : ''}>${both('Per minggu (12 minggu)', 'Per week (12 weeks)')}</a> · <a href="/console/export/analytics.csv?by=${by}">CSV</a></p>
 ${outcomesChart(periods)}
 <div class="table-wrap"><table id="periods"><thead><tr><th>${both('Periode', 'Period')}</th><th>${both('Pertanyaan', 'Questions')}</th>${OUTCOMES.map((o) => html`<th>${both(o.id, o.en)}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>
-<div class="grid2"><section><h2>${both('Entri teratas', 'Top entries')}</h2><table><tbody>${top.map(([id, n]) => html`<tr><td><code>${id}</code></td><td>${n}</td><td>👍 ${total.votes[id]?.up ?? 0} · 👎 ${total.votes[id]?.down ?? 0}</td></tr>`)}</tbody></table>
-<h2>${both('Suara per entri', 'Votes per entry')}</h2><table><tbody>${Object.entries(total.votes).map(([id, v]) => html`<tr><td><code>${id}</code></td><td>👍 ${v.up}</td><td>👎 ${v.down}</td></tr>`)}</tbody></table></section>
+<div class="grid2"><section><h2>${both('Entri teratas', 'Top entries')}</h2>${
+        top.length > 0
+          ? html`<table><thead><tr><th>${both('Entri', 'Entry')}</th><th>${both('Dijawab', 'Answered')}</th><th>${both('Membantu', 'Helpful')}</th><th>${both('Tidak membantu', 'Not helpful')}</th></tr></thead><tbody>${top.map(([id, n]) => html`<tr><td><a href="/console/knowledge/entries/${id}"><code>${id}</code></a></td><td>${n}</td><td>${total.votes[id]?.up ?? 0}</td><td>${total.votes[id]?.down ?? 0}</td></tr>`)}</tbody></table>`
+          : html`<p>${both('Belum ada.', 'None yet.')}</p>`
+      }
+<h2>${both('Penilaian per entri', 'Votes per entry')}</h2>${
+        Object.keys(total.votes).length > 0
+          ? html`<table><thead><tr><th>${both('Entri', 'Entry')}</th><th>${both('Membantu', 'Helpful')}</th><th>${both('Tidak membantu', 'Not helpful')}</th></tr></thead><tbody>${Object.entries(total.votes).map(([id, v]) => html`<tr><td><a href="/console/knowledge/entries/${id}"><code>${id}</code></a></td><td>${v.up}</td><td>${v.down}</td></tr>`)}</tbody></table>`
+          : html`<p>${both('Belum ada penilaian.', 'No votes yet.')}</p>`
+      }</section>
 <section><h2>${both('Bahasa', 'Languages')}</h2><p>${Object.entries(total.langs)
         .map(([l, n]) => `${l}: ${n}`)
         .join(' · ')}</p>

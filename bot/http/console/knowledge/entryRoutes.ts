@@ -2,20 +2,20 @@
  * The entry editor: alternates, keywords, related entries, the offered flow, the question and the answers. The
  * Indonesian answer must quote the statement (a sentence it lacks is named); every save is a checked knowledge change.
  */
-import { SHEET_COLUMNS } from '../../../../domain/knowledgeSheet.ts';
+import { SHEET_FIELDS } from '../../../../domain/knowledgeSheet.ts';
 import type { KnowledgeEntry } from '../../../../knowledge/types.ts';
-import { type EntryPatch, editEntries } from '../../../../knowledge/yamlEdit.ts';
-import { ConsoleInputError, field, sendHtml } from '../consoleHttp.ts';
+import { type EntryPatch, editEntries, entryVersions, requireEntryVersions } from '../../../../knowledge/yamlEdit.ts';
+import { ConsoleInputError, field, fieldFits, sendHtml } from '../consoleHttp.ts';
 import type { ConsoleRouter } from '../consoleRouter.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { both, csrfField, page } from '../layout.ts';
 import type { KnowledgeConsoleDeps } from './deps.ts';
-import { outcomeView, postedFields, tabs } from './views.ts';
+import { outcomeStatus, outcomeView, postedFields, tabs } from './views.ts';
 
-/** The editor's fields: the spreadsheet's columns but the entry's id and kind (those are not edited). */
-const FIELDS = SHEET_COLUMNS.filter(
-  (c): c is Exclude<(typeof SHEET_COLUMNS)[number], 'id' | 'kind'> => c !== 'id' && c !== 'kind',
-);
+/** The editor's fields: the spreadsheet's (not the entry's id and kind: those are not edited). */
+const FIELDS = SHEET_FIELDS;
+/** Longest text a field takes (a longer one is refused, never cut). */
+const MAX_FIELD = 20_000;
 
 const lines = (text: string): string[] =>
   text
@@ -57,11 +57,51 @@ function withPatch(entry: KnowledgeEntry, patch: EntryPatch): KnowledgeEntry {
   };
 }
 
-function editor(entry: KnowledgeEntry, flows: readonly string[], csrf: string, problems: SafeHtml): SafeHtml {
+/** The admin's text that a conflict kept from being saved, field by field where it differs from the entry now. */
+function unsaved(entry: KnowledgeEntry, get: (name: (typeof FIELDS)[number]) => string): SafeHtml {
+  const now = formOf(entry);
+  // Compared as the editor reads them (browsers send CRLF line ends; lists by their items).
+  const canonical = (name: (typeof FIELDS)[number], text: string): string =>
+    name.startsWith('alternates')
+      ? lines(text).join('\n')
+      : name === 'keywords' || name === 'related'
+        ? commas(text).join(',')
+        : text.trim();
+  const differing = FIELDS.filter((name) => canonical(name, get(name)) !== canonical(name, now[name]));
+  if (differing.length === 0) return html``;
+  return html`<details class="card unsaved" open><summary>${both('Teks Anda yang berbeda dari entri sekarang (tidak disimpan)', 'Your text where it differs from the entry now (not saved)')}</summary>
+<dl>${differing.map((name) => html`<dt><code>${name}</code></dt><dd><pre>${get(name)}</pre></dd>`)}</dl></details>`;
+}
+
+/** The entry's fields as the form shows them. */
+export function formOf(entry: KnowledgeEntry): Record<(typeof FIELDS)[number], string> {
+  return {
+    section: entry.section,
+    question_id: entry.question.id,
+    question_en: entry.question.en,
+    alternates_id: entry.alternates.id.join('\n'),
+    alternates_en: entry.alternates.en.join('\n'),
+    keywords: entry.keywords.join(', '),
+    answer_id: entry.answer?.id ?? '',
+    answer_en: entry.answer?.en ?? '',
+    flow: entry.flow ?? '',
+    related: entry.related.join(', '),
+  };
+}
+
+function editor(
+  entry: KnowledgeEntry,
+  base: string,
+  flows: readonly string[],
+  csrf: string,
+  problems: SafeHtml,
+  /** Phrasings of the entry in training.yaml (taught to the matcher too; edited in that file). */
+  trained = 0,
+): SafeHtml {
   const area = (name: string, label: SafeHtml, value: string, rows = 6) =>
     html`<label>${label}<textarea name="${name}" rows="${rows}">${value}</textarea></label>`;
-  return html`${problems}<form method="post" action="/console/knowledge/entries/${entry.id}" class="card editor">${csrfField(csrf)}
-<p>${both('Jenis', 'Kind')}: <code>${entry.kind}</code></p>
+  return html`${problems}<form method="post" action="/console/knowledge/entries/${entry.id}" class="card editor">${csrfField(csrf)}<input type="hidden" name="base" value="${base}">
+<p>${both('Jenis', 'Kind')}: <code>${entry.kind}</code> · <a href="/console/knowledge/test?q=${encodeURIComponent(entry.question.id)}">${both('Uji pertanyaannya', 'Test its question')}</a>${trained > 0 ? html` · <small>${both(`ditambah ${trained} frasa di training.yaml (diedit di file itu)`, `plus ${trained} phrasings in training.yaml (edited in that file)`)}</small>` : ''}</p>
 <label>${both('Bagian pernyataan', 'Statement section')}<input type="text" name="section" value="${entry.section}" maxlength="4000"></label>
 <label>${both('Pertanyaan (id)', 'Question (id)')}<input type="text" name="question_id" value="${entry.question.id}" maxlength="4000"></label>
 <label>${both('Pertanyaan (en)', 'Question (en)')}<input type="text" name="question_en" value="${entry.question.en}" maxlength="4000"></label>
@@ -77,13 +117,20 @@ ${entry.answer ? html`${area('answer_id', both('Jawaban (id): kutipan kata demi 
 export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsoleDeps): void {
   const admin = { role: 'admin' } as const;
   const find = (id: string) => deps.knowledge.knowledge.entries.find((e) => e.id === id);
+  /** The version of the entry as it serves now: what a form shown now is based on. */
+  const versionOf = (id: string) => entryVersions(deps.knowledge.current.sources.faq).get(id) ?? '';
+  const trainedOf = (id: string) => deps.knowledge.knowledge.training?.get(id)?.length ?? 0;
 
   router.page(
     '/console/knowledge/entries',
     async ({ res, frame }) => {
       const entries = deps.knowledge.knowledge.entries;
-      const body = html`${tabs('/console/knowledge/entries')}<div class="table-wrap"><table><thead><tr><th>ID</th><th>${both('Jenis', 'Kind')}</th><th>${both('Pertanyaan', 'Question')}</th><th>${both('Alternatif', 'Alternates')}</th><th>${both('Alur', 'Flow')}</th></tr></thead>
-<tbody>${entries.map((e) => html`<tr><td><a href="/console/knowledge/entries/${e.id}">${e.id}</a></td><td>${e.kind}</td><td>${e.question.id}</td><td>${e.alternates.id.length + e.alternates.en.length}</td><td>${e.flow ?? ''}</td></tr>`)}</tbody></table></div>`;
+      const training = deps.knowledge.knowledge.training;
+      const body = html`${tabs('/console/knowledge/entries')}<div class="table-wrap"><table class="stack"><thead><tr><th>ID</th><th>${both('Pertanyaan', 'Question')}</th><th>${both('Jenis', 'Kind')}</th><th>${both('Alternatif', 'Alternates')}</th><th>${both('Alur', 'Flow')}</th></tr></thead>
+<tbody>${entries.map(
+        (e) =>
+          html`<tr><td data-label="ID"><a href="/console/knowledge/entries/${e.id}">${e.id}</a></td><td class="text" data-label="Pertanyaan · Question">${e.question.id}</td><td data-label="Jenis · Kind">${e.kind}</td><td data-label="Alternatif · Alternates">${e.alternates.id.length + e.alternates.en.length}${(training?.get(e.id)?.length ?? 0) > 0 ? html` <small class="meta">+ ${training?.get(e.id)?.length} training.yaml</small>` : ''}</td><td data-label="Alur · Flow">${e.flow ?? '—'}</td></tr>`,
+      )}</tbody></table></div>`;
       sendHtml(res, 200, page(frame('knowledge'), 'Entri · Entries', body));
     },
     admin,
@@ -94,8 +141,8 @@ export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsol
     async ({ req, res, frame, active }) => {
       const entry = find(String(req.params.id ?? ''));
       if (!entry) throw new ConsoleInputError('Entri tidak dikenal · Unknown entry', 404);
-      const body = html`${tabs('/console/knowledge/entries')}${editor(entry, deps.flows, active.session.csrfToken, html``)}`;
-      sendHtml(res, 200, page(frame('knowledge'), `${entry.id}`, body));
+      const body = html`${tabs('/console/knowledge/entries')}${editor(entry, versionOf(entry.id), deps.flows, active.session.csrfToken, html``, trainedOf(entry.id))}`;
+      sendHtml(res, 200, page(frame('knowledge'), `Entri · Entry ${entry.id}`, body));
     },
     admin,
   );
@@ -105,33 +152,53 @@ export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsol
     async ({ req, res, frame, actor, active }) => {
       const entry = find(String(req.params.id ?? ''));
       if (!entry) throw new ConsoleInputError('Entri tidak dikenal · Unknown entry', 404);
-      const patch = patchFromForm((name) => field(req, name), entry);
+      const base = field(req, 'base', 20);
+      if (!/^[0-9a-f]{12}$/.test(base))
+        throw new ConsoleInputError('Formulir kedaluwarsa: muat ulang halaman · The form is outdated: reload the page');
+      const tooLong = FIELDS.find((name) => !fieldFits(req, name, MAX_FIELD));
+      if (tooLong)
+        throw new ConsoleInputError(
+          `Kolom ${tooLong} lebih dari ${MAX_FIELD} karakter · The field ${tooLong} is longer than ${MAX_FIELD} characters`,
+          413,
+        );
+      const get = (name: (typeof FIELDS)[number]) => field(req, name, MAX_FIELD);
+      const patch = patchFromForm(get, entry);
       const outcome = await deps.editor.change({
         actor,
         summary: `entry ${entry.id} edited`,
         target: entry.id,
-        edit: (text) => editEntries(text, new Map([[entry.id, patch]])),
+        edit: (text) => {
+          // Based on the entry as the form showed it: another admin's save meanwhile is not overwritten.
+          requireEntryVersions(text, new Map([[entry.id, base]]));
+          return editEntries(text, new Map([[entry.id, patch]]));
+        },
         confirmDrop: field(req, 'confirm', 10) === 'drop',
       });
       const view = outcomeView(outcome, {
         action: `/console/knowledge/entries/${entry.id}`,
-        fields: postedFields(req.body, FIELDS),
+        fields: postedFields(req.body, ['base', ...FIELDS]),
         csrf: active.session.csrfToken,
       });
-      // Saved: the entry as it serves now; otherwise what the admin typed, to correct it.
-      const shown = outcome.status === 'saved' ? (find(entry.id) ?? entry) : withPatch(entry, patch);
-      const status =
-        outcome.status === 'saved' || outcome.status === 'unchanged' || outcome.status === 'needs-confirmation'
-          ? 200
-          : 400;
+      const current = find(entry.id) ?? entry;
+      // Saved: the entry as it serves now; a conflict: the entry as it is now, with the admin's text beside it;
+      // otherwise what the admin typed, to correct it.
+      const form =
+        outcome.status === 'saved'
+          ? editor(current, versionOf(entry.id), deps.flows, active.session.csrfToken, view, trainedOf(entry.id))
+          : outcome.status === 'conflict'
+            ? editor(
+                current,
+                versionOf(entry.id),
+                deps.flows,
+                active.session.csrfToken,
+                html`${view}${unsaved(current, get)}`,
+                trainedOf(entry.id),
+              )
+            : editor(withPatch(entry, patch), base, deps.flows, active.session.csrfToken, view, trainedOf(entry.id));
       sendHtml(
         res,
-        status,
-        page(
-          frame('knowledge'),
-          entry.id,
-          html`${tabs('/console/knowledge/entries')}${editor(shown, deps.flows, active.session.csrfToken, view)}`,
-        ),
+        outcomeStatus(outcome),
+        page(frame('knowledge'), `Entri · Entry ${entry.id}`, html`${tabs('/console/knowledge/entries')}${form}`),
       );
     },
     admin,

@@ -1,26 +1,54 @@
 /** The inbox of what went wrong: groups by count, one-click actions, CSV export. */
-import type { InboxAction } from '../../../../domain/inbox.ts';
+import type { InboxAction, InboxGroup } from '../../../../domain/inbox.ts';
 import { formatTime } from '../../../../domain/time.ts';
+import type { KnowledgeEntry } from '../../../../knowledge/types.ts';
 import { field, queryParam, redirect, sendCsv, sendHtml } from '../consoleHttp.ts';
 import type { ConsoleRouter } from '../consoleRouter.ts';
-import { html } from '../html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { both, csrfField, page } from '../layout.ts';
 import type { KnowledgeConsoleDeps } from './deps.ts';
-import { entryOptions, outcomeView, postedFields, tabs } from './views.ts';
+import { entryOptions, outcomeStatus, outcomeView, postedFields, tabs } from './views.ts';
 
 const KIND_LABELS: Readonly<Record<string, string>> = {
   none: 'tidak terjawab · no answer',
   suggest: 'maksud Anda · did you mean',
   offtopic: 'di luar cakupan · off-topic',
-  downvote: '👎',
+  downvote: 'dinilai tidak membantu · voted down',
   midflow: 'di tengah alur · mid-flow',
   cancelled: 'alur dibatalkan · flow cancelled',
 };
 
-const counts = (map: Readonly<Record<string, number | undefined>>): string =>
+const counts = (
+  map: Readonly<Record<string, number | undefined>>,
+  labels: Readonly<Record<string, string>> = {},
+): string =>
   Object.entries(map)
-    .map(([k, n]) => `${KIND_LABELS[k] ?? k} ${n}`)
+    .map(([k, n]) => `${labels[k] ?? k} ${n}`)
     .join(', ');
+
+/** When a group was seen: one time, or the first and the last. */
+const seen = (g: InboxGroup): string =>
+  g.firstSeen === g.lastSeen
+    ? formatTime(g.firstSeen, 'id')
+    : `${formatTime(g.firstSeen, 'id')} – ${formatTime(g.lastSeen, 'id')}`;
+
+/** The group's question (or the cancelled flow and step) and what is known about it, in small print. */
+function groupSummary(g: InboxGroup, entries: ReadonlyMap<string, KnowledgeEntry>): SafeHtml {
+  const title = g.question
+    ? html`<b class="question">${g.question}</b>`
+    : html`<b class="question">${both(`Alur ${g.flow ?? '?'} dibatalkan di langkah ${g.step ?? '?'}`, `Flow ${g.flow ?? '?'} cancelled at step ${g.step ?? '?'}`)}</b>`;
+  const best = g.guesses[0];
+  const bestEntry = best ? entries.get(best.entryId) : undefined;
+  return html`${title}
+<p class="meta">${counts(g.kinds, KIND_LABELS)} · ${counts(g.langs)} · ${seen(g)}</p>
+${g.variants.length > 0 ? html`<p class="meta">${both('Juga ditulis', 'Also written')}: ${g.variants.join(' · ')}</p>` : ''}
+${best && bestEntry ? html`<p class="meta">${both('Tebakan terbaik', 'Best guess')}: <code>${best.entryId}</code> “${bestEntry.question.id}” (${best.score.toFixed(2)})</p>` : ''}
+${Object.keys(g.downvoted).length > 0 ? html`<p class="meta">${both('Jawaban yang dinilai tidak membantu', 'Answers voted down')}: ${counts(g.downvoted)}</p>` : ''}
+${Object.keys(g.choices).length > 0 ? html`<p class="meta">${both('Lalu diklik', 'Then clicked')}: ${counts(g.choices)}</p>` : ''}`;
+}
+
+/** Groups per page: most frequent first; the CSV has them all. */
+const PAGE_SIZE = 50;
 
 export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsoleDeps): void {
   const admin = { role: 'admin' } as const;
@@ -29,40 +57,49 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
     '/console/knowledge/inbox',
     async ({ req, res, frame, active }) => {
       const done = queryParam(req, 'done', 10);
-      const groups = await deps.inbox.groups();
+      const all = await deps.inbox.groups();
+      const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
+      const pageNo = Math.min(pages, Math.max(1, Number.parseInt(queryParam(req, 'page', 6), 10) || 1));
+      const groups = all.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE);
+      const pager =
+        pages > 1
+          ? html`<nav class="pager" aria-label="Halaman · Pages">${pageNo > 1 ? html`<a href="/console/knowledge/inbox?page=${pageNo - 1}" rel="prev">← ${both('Sebelumnya', 'Previous')}</a>` : ''}
+<span>${both(`Halaman ${pageNo} dari ${pages} (${all.length} kelompok)`, `Page ${pageNo} of ${pages} (${all.length} groups)`)}</span>
+${pageNo < pages ? html`<a href="/console/knowledge/inbox?page=${pageNo + 1}" rel="next">${both('Berikutnya', 'Next')} →</a>` : ''}</nav>`
+          : '';
       const entries = deps.knowledge.knowledge.entries;
       const policy = entries.filter((e) => e.kind === 'policy');
       const offtopic = entries.filter((e) => e.kind === 'offtopic');
       const csrf = active.session.csrfToken;
+      const byId = new Map(entries.map((e) => [e.id, e]));
+      const policyIds = new Set(policy.map((e) => e.id));
       const rows = groups.map((g) => {
-        const guess = g.guesses[0]?.entryId;
-        const actions = g.question
-          ? html`<form method="post" action="/console/knowledge/inbox/act" class="inline">${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="action" value="alternate">
+        // What customers clicked after a "did you mean" first (their own choice, as active learning takes it), then
+        // the matcher's guesses, best first.
+        const clicked = Object.entries(g.choices)
+          .filter(([id]) => policyIds.has(id))
+          .sort((a, b) => b[1] - a[1])
+          .map(([id]) => id);
+        const suggested = [...new Set([...clicked, ...g.guesses.map((x) => x.entryId)])].flatMap((id) => {
+          const entry = byId.get(id);
+          return entry?.kind === 'policy' ? [entry] : [];
+        });
+        const key = html`${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="page" value="${pageNo}">`;
+        const change = g.question
+          ? html`<form method="post" action="/console/knowledge/inbox/act">${key}<input type="hidden" name="action" value="alternate">
 <select name="entry" aria-label="Entri · Entry">${
-              g.guesses.length > 0
-                ? html`<optgroup label="Tebakan · Guesses">${entryOptions(
-                    policy.filter((e) => g.guesses.some((x) => x.entryId === e.id)),
-                    guess,
-                  )}</optgroup>`
+              suggested.length > 0
+                ? html`<optgroup label="Saran · Suggested">${entryOptions(suggested, suggested[0]?.id)}</optgroup>`
                 : ''
             }<optgroup label="Semua · All">${entryOptions(policy)}</optgroup></select>
 <button type="submit" class="primary" data-test="add-alternate">${both('Jadikan alternatif', 'Add as alternate')}</button></form>
-<form method="post" action="/console/knowledge/inbox/act" class="inline">${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="action" value="out-of-scope">
+<form method="post" action="/console/knowledge/inbox/act">${key}<input type="hidden" name="action" value="out-of-scope">
 <select name="entry" aria-label="Entri di luar cakupan · Off-topic entry">${entryOptions(offtopic, g.offtopicGuess ?? 'offtopic-other-privacy')}</select>
 <button type="submit">${both('Di luar cakupan', 'Out of scope')}</button></form>`
           : '';
-        return html`<tr data-key="${g.key}"><td><b class="question">${g.question || (g.flow ? `${g.flow} → ${g.step}` : '')}</b>${g.variants.length > 0 ? html`<br><small>${g.variants.join(' · ')}</small>` : ''}</td>
-<td>${g.count}</td><td><small>${counts(g.kinds)}${Object.keys(g.downvoted).length > 0 ? html`<br>👎 ${Object.keys(g.downvoted).join(', ')}` : ''}${
-          Object.keys(g.choices).length > 0
-            ? html`<br>${both('diklik', 'clicked')}: ${Object.entries(g.choices)
-                .map(([c, n]) => `${c} ${n}`)
-                .join(', ')}`
-            : ''
-        }</small></td>
-<td><small>${formatTime(g.firstSeen, 'id')}<br>${formatTime(g.lastSeen, 'id')}</small></td><td>${Object.entries(g.langs)
-          .map(([l, n]) => `${l} ${n}`)
-          .join(', ')}</td>
-<td>${actions}<form method="post" action="/console/knowledge/inbox/act" class="inline">${csrfField(csrf)}<input type="hidden" name="key" value="${g.key}"><input type="hidden" name="action" value="ignore"><button type="submit">${both('Abaikan', 'Ignore')}</button></form></td></tr>`;
+        return html`<tr data-key="${g.key}"><td class="text question" data-label="Pertanyaan · Question">${groupSummary(g, byId)}</td>
+<td data-label="Jumlah · Count"><span class="count">${g.count}</span></td>
+<td class="act" data-label="Tindakan · Action"><div class="actions">${change}<form method="post" action="/console/knowledge/inbox/act">${key}<input type="hidden" name="action" value="ignore"><button type="submit">${both('Abaikan', 'Ignore')}</button></form></div></td></tr>`;
       });
       const notice =
         done === 'saved'
@@ -75,8 +112,8 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
         'Yang ditanyakan pelanggan dan tidak terjawab, dikelompokkan menurut kata yang dinormalkan (data pribadi disamarkan, hanya jamnya, tanpa id percakapan).',
         'What customers asked and did not get, grouped by normalised words (personal data masked, the hour only, no conversation ids).',
       )} <a href="/console/export/inbox.csv">${both('Ekspor CSV', 'Export CSV')}</a></p>
-<div class="table-wrap"><table class="inbox"><thead><tr><th>${both('Pertanyaan', 'Question')}</th><th>${both('Jumlah', 'Count')}</th><th>${both('Jenis', 'Kinds')}</th><th>${both('Pertama / terakhir', 'First / last')}</th><th>${both('Bahasa', 'Language')}</th><th>${both('Tindakan', 'Action')}</th></tr></thead>
-<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="6">${both('Kotak masuk kosong.', 'The inbox is empty.')}</td></tr>`}</tbody></table></div>`;
+${pager}<div class="table-wrap"><table class="inbox stack"><thead><tr><th>${both('Pertanyaan', 'Question')}</th><th>${both('Jumlah', 'Count')}</th><th>${both('Tindakan', 'Action')}</th></tr></thead>
+<tbody>${rows.length > 0 ? rows : html`<tr><td colspan="3">${both('Kotak masuk kosong.', 'The inbox is empty.')}</td></tr>`}</tbody></table></div>${pager}`;
       sendHtml(res, 200, page(frame('knowledge'), 'Kotak masuk · Inbox', body));
     },
     admin,
@@ -101,7 +138,8 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
       }
       const outcome = await deps.inbox.act(actor, key, action);
       if (outcome.status === 'saved' || outcome.status === 'ignored' || outcome.status === 'unchanged') {
-        redirect(res, `/console/knowledge/inbox?done=${outcome.status}`);
+        const page = Number.parseInt(field(req, 'page', 6), 10);
+        redirect(res, `/console/knowledge/inbox?done=${outcome.status}${page > 1 ? `&page=${page}` : ''}`);
         return;
       }
       const view =
@@ -109,12 +147,12 @@ export function registerInboxRoutes(router: ConsoleRouter, deps: KnowledgeConsol
           ? html`<p class="notice info">${both('Kelompok ini sudah tidak ada.', 'This group is gone already.')}</p>`
           : outcomeView(outcome, {
               action: '/console/knowledge/inbox/act',
-              fields: postedFields(req.body, ['key', 'action', 'entry']),
+              fields: postedFields(req.body, ['key', 'action', 'entry', 'page']),
               csrf: active.session.csrfToken,
             });
       sendHtml(
         res,
-        outcome.status === 'needs-confirmation' || outcome.status === 'no-group' ? 200 : 400,
+        outcome.status === 'no-group' ? 200 : outcomeStatus(outcome),
         page(
           frame('knowledge'),
           'Kotak masuk · Inbox',

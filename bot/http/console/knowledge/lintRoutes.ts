@@ -18,7 +18,7 @@ export function registerLintRoutes(router: ConsoleRouter, deps: KnowledgeConsole
 <h2 id="unquoted">${both('Jawaban yang tidak lagi mengutip pernyataan', 'Answers that no longer quote the statement')} (${r.unquoted.length})</h2>
 ${r.unquoted.length > 0 ? html`<ul>${r.unquoted.map((p) => html`<li>${link(p.entry)}: “${p.sentence}”</li>`)}</ul>` : none}
 <h2 id="duplicates">${both('Frasa yang sama di dua entri', 'The same phrasing in two entries')} (${r.duplicates.length})</h2>
-${r.duplicates.length > 0 ? html`<ul>${r.duplicates.map((d) => html`<li><code>${d.key}</code>: ${d.uses.map((u) => html`${link(u.entry)} “${u.text}”; `)}</li>`)}</ul>` : none}
+${r.duplicates.length > 0 ? html`<ul>${r.duplicates.map((d) => html`<li><code>${d.key}</code>: ${d.uses.map((u, i) => html`${i > 0 ? '; ' : ''}${link(u.entry)} “${u.text}”`)}</li>`)}</ul>` : none}
 <h2 id="closer">${both('Frasa yang lebih dekat ke entri lain', 'Phrasings closer to another entry')} (${r.closerElsewhere.length})</h2>
 ${r.closerElsewhere.length > 0 ? html`<ul>${r.closerElsewhere.map((c) => html`<li>${link(c.entry)} “${c.text}” (${c.ownScore}) → ${link(c.closer)} (${c.closerScore})</li>`)}</ul>` : none}
 <h2 id="synonyms">${both('Sinonim yang bertabrakan', 'Colliding synonyms')} (${r.synonymCollisions.length})</h2>

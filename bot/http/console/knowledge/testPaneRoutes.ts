@@ -7,7 +7,7 @@ import type { ConsoleRouter } from '../consoleRouter.ts';
 import { html } from '../html.ts';
 import { both, csrfField, page } from '../layout.ts';
 import type { KnowledgeConsoleDeps } from './deps.ts';
-import { entryOptions, tabs } from './views.ts';
+import { DECISION_LABELS, entryOptions, replyMarkup, tabs } from './views.ts';
 
 export function registerTestPaneRoutes(router: ConsoleRouter, deps: KnowledgeConsoleDeps): void {
   const admin = { role: 'admin' } as const;
@@ -19,16 +19,18 @@ export function registerTestPaneRoutes(router: ConsoleRouter, deps: KnowledgeCon
       const lang: Lang = queryParam(req, 'lang', 2) === 'en' ? 'en' : 'id';
       const csrf = active.session.csrfToken;
       let result = html``;
+      const questionOf = (id: string) => deps.knowledge.knowledge.entries.find((x) => x.id === id)?.question.id ?? '';
+      const entryLink = (id: string) => html`<a href="/console/knowledge/entries/${id}"><code>${id}</code></a>`;
       if (q) {
         const { explanation: e, outcome, version } = testMessage(deps.answerer, deps.knowledge, q, lang);
         const t = e.thresholds;
         result = html`<section class="card" id="test-result"><h2>${both('Yang didapat pelanggan', 'What the customer gets')}</h2>
-<p><b data-test="decision">${outcome.kind}</b>${'entryId' in outcome && outcome.entryId ? html` → <code data-test="entry">${outcome.entryId}</code>` : ''}${'flow' in outcome ? html` → ${both('alur', 'flow')} <code>${outcome.flow}</code>` : ''}${'candidates' in outcome && outcome.candidates ? html` (${outcome.candidates.join(', ')})` : ''}</p>
-${'text' in outcome ? html`<blockquote class="reply">${outcome.text}</blockquote>` : ''}
+<p><b data-test="decision">${outcome.kind}</b> (${both(...(DECISION_LABELS[outcome.kind] ?? [outcome.kind, outcome.kind]))})${'entryId' in outcome && outcome.entryId ? html` → ${entryLink(outcome.entryId)}` : ''}${'flow' in outcome ? html` → ${both('alur', 'flow')} <code>${outcome.flow}</code>` : ''}${'candidates' in outcome && outcome.candidates ? html`: ${outcome.candidates.map((id) => html`${entryLink(id)} `)}` : ''}</p>
+${'text' in outcome ? html`<blockquote class="reply">${replyMarkup(outcome.text)}</blockquote>` : ''}
 <h2>${both('Kata yang dinormalkan', 'Normalised words')}</h2><p data-test="tokens">${e.tokens.map((tok) => html`<code class="${tok.known ? 'known' : 'unknown'}">${tok.token}</code> `)}</p>
 <p><small>${both('Kata', 'Words')}: ${e.words.join(' ')} · ${both('keputusan pencocok', 'matcher decision')}: ${e.result.kind} (${e.result.score.toFixed(3)}) · ${both('versi', 'version')} ${version}</small></p>
 <h2>${both('Tiga entri teratas', 'Top 3 entries')}</h2><div class="table-wrap"><table><thead><tr><th>${both('Entri', 'Entry')}</th><th>${both('Jenis', 'Kind')}</th><th>${both('Skor', 'Score')}</th><th>${both('Kata yang cocok', 'Matched words')}</th></tr></thead>
-<tbody>${e.top.map((c) => html`<tr><td><code>${c.entryId}</code></td><td>${c.kind}</td><td>${c.score.toFixed(3)}</td><td>${c.matched.join(', ')}</td></tr>`)}</tbody></table></div>
+<tbody>${e.top.map((c) => html`<tr><td class="text">${entryLink(c.entryId)} <small class="meta">${questionOf(c.entryId)}</small></td><td>${c.kind}</td><td>${c.score.toFixed(3)}</td><td>${c.matched.join(', ')}</td></tr>`)}</tbody></table></div>
 <p>${both('Ambang', 'Thresholds')}: ${both('jawab', 'answer')} ≥ ${t.answer}, ${both('saran', 'suggest')} ≥ ${t.suggest}, ${both('selisih', 'margin')} ${t.margin}${t.clear !== undefined ? `, clear ≥ ${t.clear} (margin ${t.clearMargin})` : ''}</p>
 <form method="post" action="/console/knowledge/test/cases" class="inline">${csrfField(csrf)}<input type="hidden" name="q" value="${q}">
 <label>${both('Simpan sebagai pertanyaan uji, jawaban benar', 'Keep as a test question, right answer')} <select name="expect"><option value="out_of_scope">out_of_scope</option>${entryOptions(

@@ -38,10 +38,17 @@ export function knowledgeErrorBanner(status: KnowledgeStatus): SafeHtml {
   )}</ul></section>`;
 }
 
+/** The changed labelled questions listed by name; beyond this many, a count. */
+const SHOWN_CHANGES = 30;
+
 export function regressionSummary(r: RegressionComparison): SafeHtml {
   const pct = (n: number, d: number) => (d === 0 ? '–' : `${((100 * n) / d).toFixed(1)}%`);
   const list = (items: RegressionComparison['newlyWrong']) =>
-    html`<ul>${items.slice(0, 30).map((c) => html`<li>“${c.q}” → <code>${c.now}</code> (${both('seharusnya', 'expected')} ${c.expect === 'out_of_scope' ? 'out_of_scope' : c.expect.join(', ')})</li>`)}</ul>`;
+    html`<ul class="changed">${items.slice(0, SHOWN_CHANGES).map((c) => html`<li>“${c.q}”: <code>${c.before}</code> → <code>${c.now}</code> (${both('seharusnya', 'expected')} <code>${c.expect === 'out_of_scope' ? 'out_of_scope' : c.expect.join(', ')}</code>)</li>`)}${
+      items.length > SHOWN_CHANGES
+        ? html`<li>${both(`dan ${items.length - SHOWN_CHANGES} lagi`, `and ${items.length - SHOWN_CHANGES} more`)}</li>`
+        : ''
+    }</ul>`;
   return html`<div class="card regression"><p>${both('Pertanyaan berlabel benar', 'Labelled questions right')}: <b>${r.before.right}</b> → <b>${r.after.right}</b> / ${r.after.total}
 (${pct(r.before.right, r.before.total)} → ${pct(r.after.right, r.after.total)}; ${both('dalam cakupan', 'in scope')} ${r.before.inScope.right} → ${r.after.inScope.right}, ${both('di luar cakupan', 'out of scope')} ${r.before.outOfScope.right} → ${r.after.outOfScope.right}; ${Math.round(r.ms)} ms)</p>
 ${r.newlyWrong.length > 0 ? html`<p>${both('Menjadi salah', 'Now wrong')}:</p>${list(r.newlyWrong)}` : ''}
@@ -53,6 +60,20 @@ function repost(fields: Readonly<Record<string, string>>): SafeHtml {
   return html`${Object.entries(fields)
     .filter(([name]) => name !== 'csrf' && name !== 'confirm')
     .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}`;
+}
+
+/** The HTTP status of a change's outcome page. */
+export function outcomeStatus(outcome: ChangeOutcome): number {
+  switch (outcome.status) {
+    case 'saved':
+    case 'unchanged':
+    case 'needs-confirmation':
+      return 200;
+    case 'conflict':
+      return 409;
+    default:
+      return 400;
+  }
 }
 
 /** What became of a change; a drop shows the questions and a form to confirm it. */
@@ -77,6 +98,12 @@ export function outcomeView(
         'Jawaban Indonesia harus mengutip pernyataan privasi kata demi kata. Kalimat ini tidak ditemukan:',
         'The Indonesian answer must quote the privacy statement word for word. Not found in it:',
       )}</p><ul>${outcome.problems.map((p) => html`<li><code>${p.entry}</code>: “${p.sentence}”</li>`)}</ul></div>`;
+    case 'conflict':
+      return html`<div class="notice error" role="alert" id="conflict"><p><b>${both(
+        'Tidak disimpan: sudah diubah orang lain sejak halaman ini dibuka.',
+        'Not saved: changed by someone else since this page was opened.',
+      )}</b> ${outcome.entries.length > 0 ? html`${both('Entri', 'Entries')}: ${outcome.entries.map((id) => html`<a href="/console/knowledge/entries/${id}"><code>${id}</code></a> `)}` : outcome.reason}</p>
+<p>${both('Muat ulang untuk melihat versi terbaru, lalu ulangi perubahan Anda.', 'Reload to see the newest version, then make your change again.')}</p></div>`;
     case 'needs-confirmation':
       return html`<div class="notice error" role="alert" id="needs-confirmation"><p>${both(
         'Perubahan ini membuat lebih sedikit pertanyaan berlabel dijawab benar. Simpan tetap? (dicatat di audit)',
@@ -104,4 +131,33 @@ export function postedFields(body: unknown, names: readonly string[]): Record<st
     if (typeof value === 'string') out[name] = value;
   }
   return out;
+}
+
+/** What a reply kind means to an admin. */
+export const DECISION_LABELS: Readonly<Record<string, readonly [string, string]>> = {
+  answer: ['dijawab', 'answered'],
+  suggest: ['maksud Anda…? (pilihan)', 'did you mean (choices)'],
+  none: ['tidak terjawab', 'no answer'],
+  offtopic: ['di luar cakupan', 'off-topic'],
+  contact: ['data kontak', 'contact data'],
+  smalltalk: ['obrolan ringan', 'small talk'],
+  welcome: ['sapaan', 'welcome'],
+  feedback: ['umpan balik', 'feedback'],
+  error: ['kesalahan', 'error'],
+  flow: ['memulai alur', 'starts a flow'],
+};
+
+/**
+ * A reply as the chat shows it: the only markdown our replies use, **bold** and _italic_, rendered; everything else
+ * (and everything inside) stays escaped text.
+ */
+export function replyMarkup(text: string): SafeHtml {
+  const parts = text.split(/(\*\*[^*\n]+\*\*|(?<![\p{L}\p{N}])_[^_\n]+_(?![\p{L}\p{N}]))/u);
+  return html`${parts.map((part) =>
+    /^\*\*[^*\n]+\*\*$/.test(part)
+      ? html`<b>${part.slice(2, -2)}</b>`
+      : /^_[^_\n]+_$/.test(part)
+        ? html`<i>${part.slice(1, -1)}</i>`
+        : part,
+  )}`;
 }
