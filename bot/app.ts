@@ -122,7 +122,6 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
       delivery: mail.outbox,
       deadlines: config.deadlines,
       now,
-      sessionIdleMs: config.console.sessionIdleHours * 3_600_000,
       knowledge: {
         knowledge,
         editor: knowledgeAdmin.editor,

@@ -29,7 +29,6 @@ export interface ConsoleHttpOptions {
   readonly sessions: StaffSessionService;
   /** Secure cookies (PUBLIC_URL is https). */
   readonly secureCookies: boolean;
-  readonly idleMs: number;
   readonly publicUrl?: string;
   readonly trustProxy: boolean;
 }
@@ -159,8 +158,9 @@ export class ConsoleHttp {
 
   /** Set-Cookie for a new session id (Path /console: the chat pages never see it). */
   sessionCookie(id: string): string {
-    const maxAge = Math.floor(this.options.idleMs / 1000);
-    return `${SESSION_COOKIE}=${id}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${this.options.secureCookies ? '; Secure' : ''}`;
+    // No Max-Age: a browser cookie with a lifetime would end a session in daily use that long after sign-in, while
+    // the server keeps it alive on use; the server's idle expiry is what ends a session, and closing the browser.
+    return `${SESSION_COOKIE}=${id}; Path=/console; HttpOnly; SameSite=Strict${this.options.secureCookies ? '; Secure' : ''}`;
   }
 
   /** A new token for the sign-in form and the cookie that carries it (1 hour, only to /console/login). */

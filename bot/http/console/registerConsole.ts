@@ -31,7 +31,6 @@ export interface ConsoleDeps {
   readonly now: Clock;
   readonly logger: Logger;
   readonly publicUrl: string;
-  readonly sessionIdleMs: number;
   readonly trustProxy: boolean;
   /** The admins' knowledge pages; absent: the console has none. */
   readonly knowledge?: KnowledgeConsoleDeps;
@@ -63,7 +62,6 @@ export function registerConsole(server: restify.Server, deps: ConsoleDeps): void
   const http = new ConsoleHttp({
     sessions: services.sessions,
     secureCookies: deps.publicUrl.startsWith('https://'),
-    idleMs: deps.sessionIdleMs,
     publicUrl: deps.publicUrl,
     trustProxy: deps.trustProxy,
   });
