@@ -139,6 +139,10 @@ describe('knowledge console in headless Chromium (real app, real browser)', func
     // a confirmation: it lost none of them).
     await page.goto(`${base}/console/knowledge/test?q=${encodeURIComponent(QUESTION)}`);
     await main().locator('#test-result').waitFor({ timeout: WAIT_MS });
+    // Decided by the file itself: the message is, word for word, the phrasing the inbox added.
+    expect(await main().locator('[data-test=rule]').textContent())
+      .to.include("one of faq.yaml's phrasings, word for word")
+      .and.include(`protect: “${QUESTION}”`);
     await page.selectOption('select[name=expect]', 'protect');
     await page.click('form[action="/console/knowledge/test/cases"] button[type=submit]');
     await main().locator('li', { hasText: QUESTION }).waitFor({ timeout: WAIT_MS });
