@@ -435,34 +435,18 @@ export class Matcher {
     if (this.isContactData(raw))
       return { kind: 'none', lang, score: 0, candidates: [], tokens: [], rule: 'contact-data' };
     const phrasing = this.phrasingOf(raw);
-    if (phrasing) return { ...this.phrased(phrasing.entry, raw, lang), rule: 'phrasing' };
+    if (phrasing) {
+      // The message's tokens: what the inbox groups it by, and what flowIntent.ts reads an age from.
+      const tokens = this.query(raw).tokens.map((t) => t.token);
+      const about = phrasing.entry === this.otherCompanyEntry ? otherCompanyOf(raw) : undefined;
+      return { ...this.certain(phrasing.entry, lang, tokens, about), rule: 'phrasing' };
+    }
     // Asked of the focus: "saya ga nanya kebijakan kalian, saya nanya kebijakan privasi Tokopedia" is about Tokopedia.
     const other = this.otherCompanyEntry && otherCompanyOf(focusOf(raw, clauses).words);
-    if (other && this.otherCompanyEntry) {
-      const entry = this.otherCompanyEntry;
-      return {
-        kind: 'offtopic',
-        lang,
-        entry,
-        score: 1,
-        candidates: [{ entry, score: 1 }],
-        tokens: [],
-        about: other,
-        rule: 'other-company',
-      };
-    }
-    if (this.technicalEntry && (isOwnResourceHowTo(raw) || isOwnResourceTrouble(raw))) {
-      const entry = this.technicalEntry;
-      return {
-        kind: 'offtopic',
-        lang,
-        entry,
-        score: 1,
-        candidates: [{ entry, score: 1 }],
-        tokens: [],
-        rule: 'technical',
-      };
-    }
+    if (other && this.otherCompanyEntry)
+      return { ...this.certain(this.otherCompanyEntry, lang, [], other), rule: 'other-company' };
+    if (this.technicalEntry && (isOwnResourceHowTo(raw) || isOwnResourceTrouble(raw)))
+      return { ...this.certain(this.technicalEntry, lang, []), rule: 'technical' };
     const { ranked, tokens, typed } = this.focusedRank(raw, clauses);
     const cue = this.offtopicCue(ranked, typed);
     if (cue)
@@ -471,19 +455,17 @@ export class Matcher {
   }
 
   /**
-   * The decision for a message that is one of `entry`'s own phrasings: its answer (no second entry: the admin named
-   * one) or its off-topic reply, with the message's tokens (what the inbox groups by, and what flowIntent.ts reads
-   * an age from).
+   * A rule's sure decision for an entry, with no second one: its answer (policy) or its off-topic reply, and `about`
+   * the other company it names.
    */
-  private phrased(
+  private certain(
     entry: KnowledgeEntry,
-    raw: readonly string[],
     lang: Lang,
+    tokens: readonly string[],
+    about?: string,
   ): MatchDecision & { readonly tokens: readonly string[] } {
-    const tokens = this.query(raw).tokens.map((t) => t.token);
     const candidates = [{ entry, score: 1 }];
     if (entry.kind === 'policy') return { kind: 'answer', lang, entry, score: 1, candidates, tokens };
-    const about = entry === this.otherCompanyEntry ? otherCompanyOf(raw) : undefined;
     return { kind: 'offtopic', lang, entry, score: 1, candidates, tokens, ...(about ? { about } : {}) };
   }
 
