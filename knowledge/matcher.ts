@@ -10,7 +10,7 @@ import {
 import { informalVariants } from './informal.ts';
 import { detectLanguage } from './language.ts';
 import { STOP_WORDS } from './lexicon.ts';
-import { type Clause, type Normalizer, type Segmented, segment, toWords } from './normalize.ts';
+import { type Clause, type Normalizer, phrasingKey, type Segmented, segment, toWords } from './normalize.ts';
 import { otherCompanyOf } from './otherCompanies.ts';
 import { NONE_CLASS, Ranker, type RankerExample } from './ranker.ts';
 import { sortByScore } from './sortByScore.ts';
@@ -302,7 +302,7 @@ export class Matcher {
    */
   private addPhrasings(entry: KnowledgeEntry): void {
     for (const text of [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en]) {
-      const key = toWords(text).join(' ');
+      const key = phrasingKey(text);
       if (!key) continue;
       const held = this.phrasings.get(key);
       if (held === undefined) this.phrasings.set(key, { entry, text });
