@@ -2,12 +2,14 @@
  * The admins' inbox: what customers asked and did not get, grouped by meaning (the same normalised words), with
  * counts, first and last seen, languages and the matcher's guesses, most frequent first. Each group is resolved in
  * one action: its question added as an alternate to an entry (a policy entry, or an off-topic one to mark it out of
- * scope), or ignored; the group's records are then removed. Adding is a knowledge change like any other (checked,
+ * scope; taken out of any other entry that says the same words, so that the matcher's exact-phrasing rule gives it
+ * that entry), or ignored; the group's records are then removed. Adding is a knowledge change like any other (checked,
  * guarded, kept, audited, served at once).
  */
 import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
+import { phrasingKey } from '../knowledge/normalize.ts';
 import type { Lang } from '../knowledge/types.ts';
-import { addAlternate } from '../knowledge/yamlEdit.ts';
+import { moveAlternate } from '../knowledge/yamlEdit.ts';
 import { type AuditActor, appendAudit } from './audit.ts';
 import { toCsv } from './csv.ts';
 import type { InboxRecorder } from './inboxRecorder.ts';
@@ -216,14 +218,20 @@ export class Inbox {
     const wanted = action.action === 'alternate' ? 'policy' : 'offtopic';
     if (!entry || entry.kind !== wanted || !group.question)
       return { status: 'refused', reason: `"${action.entryId}" is not a ${wanted} entry` };
+    // The question becomes this entry's alone: the same words in another entry would leave the matcher undecided.
+    const phrasing = phrasingKey(group.question);
+    const from = this.deps.knowledge.knowledge.entries
+      .filter((e) => e !== entry && [...e.alternates.id, ...e.alternates.en].some((t) => phrasingKey(t) === phrasing))
+      .map((e) => e.id);
+    const moved = from.length > 0 ? ` (taken from ${from.join(', ')})` : '';
     const outcome = await this.deps.editor.change({
       actor,
       summary:
         action.action === 'alternate'
-          ? `inbox: "${group.question}" added as an alternate of ${entry.id}`
-          : `inbox: "${group.question}" marked out of scope (${entry.id})`,
+          ? `inbox: "${group.question}" added as an alternate of ${entry.id}${moved}`
+          : `inbox: "${group.question}" marked out of scope (${entry.id})${moved}`,
       target: entry.id,
-      edit: (text) => addAlternate(text, entry.id, group.lang, group.question),
+      edit: (text) => moveAlternate(text, entry.id, group.lang, group.question),
       ...(action.confirmDrop ? { confirmDrop: true } : {}),
     });
     if (outcome.status === 'saved' || outcome.status === 'unchanged')

@@ -10,7 +10,7 @@ import {
 import { informalVariants } from './informal.ts';
 import { detectLanguage } from './language.ts';
 import { STOP_WORDS } from './lexicon.ts';
-import { type Clause, type Normalizer, type Segmented, segment, toWords } from './normalize.ts';
+import { type Clause, type Normalizer, phrasingKey, type Segmented, segment, toWords } from './normalize.ts';
 import { otherCompanyOf } from './otherCompanies.ts';
 import { NONE_CLASS, Ranker, type RankerExample } from './ranker.ts';
 import { sortByScore } from './sortByScore.ts';
@@ -28,7 +28,23 @@ export type MatchResult = MatchDecision & {
   readonly tokens: readonly string[];
   /** The question's words, split and de-slanged (see toWords). */
   readonly words: readonly string[];
+  /** Which rule decided (see understand()). */
+  readonly rule: MatchRule;
 };
+
+/**
+ * The rule that decided, in the order they are tried: the message is only an address, a number or a name; it is one
+ * of faq.yaml's own phrasings of exactly one entry; it is about another company; it asks how to do something with the
+ * customer's own server, site or mail; it names a topic an off-topic entry's `cues` list; otherwise the scores and
+ * thresholds (answer, "did you mean", none).
+ */
+export type MatchRule = 'contact-data' | 'phrasing' | 'other-company' | 'technical' | 'cue' | 'score';
+
+/** One of faq.yaml's own phrasings (a question or an alternate), as written there. */
+export interface Phrasing {
+  readonly entry: KnowledgeEntry;
+  readonly text: string;
+}
 
 export type MatchDecision =
   /** Confident: answer with the entry. */
@@ -140,6 +156,8 @@ export interface MatchExplanation {
   }[];
   readonly thresholds: Thresholds;
   readonly result: MatchResult;
+  /** The faq.yaml phrasing the message is, when that decided (rule `phrasing`). */
+  readonly phrasing?: Phrasing;
 }
 
 export interface MatchOptions {
@@ -199,6 +217,11 @@ export class Matcher {
   /** token → how many policy entries hold it, and how many policy entries there are (see isGeneric). */
   private readonly policyFrequency = new Map<string, number>();
   private readonly policyCount: number;
+  /**
+   * faq.yaml's own phrasings (questions and alternates, both languages, not training.yaml's) by their words joined
+   * with spaces (see toWords) → the phrasing, or null when two entries hold the same words (see phrasingOf).
+   */
+  private readonly phrasings = new Map<string, Phrasing | null>();
 
   constructor(
     readonly knowledge: KnowledgeBase,
@@ -239,6 +262,7 @@ export class Matcher {
       }
       for (const k of keywords) for (const t of normalizer.tokens(k)) bag.add(t);
       [...texts, ...keywords].forEach(addSurface);
+      this.addPhrasings(entry);
       this.entries.push(entry);
       for (const t of bag) push(this.entryPostings, t, i);
     });
@@ -269,6 +293,31 @@ export class Matcher {
     for (const [t, list] of this.entryPostings)
       this.policyFrequency.set(t, list.filter((i) => this.entries[i]?.kind === 'policy').length);
     this.ranker = weights.ranker > 0 ? this.trainRanker() : undefined;
+  }
+
+  /**
+   * Indexes an entry's own phrasings for the exact-phrasing rule, the other-company entry's too: the ranking leaves
+   * its phrasings out (their words are Wowrack's own), but one that a message repeats word for word is an admin's
+   * explicit decision (the inbox's "out of scope" may pick that entry).
+   */
+  private addPhrasings(entry: KnowledgeEntry): void {
+    for (const text of [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en]) {
+      const key = phrasingKey(text);
+      if (!key) continue;
+      const held = this.phrasings.get(key);
+      if (held === undefined) this.phrasings.set(key, { entry, text });
+      else if (held !== null && held.entry !== entry) this.phrasings.set(key, null);
+    }
+  }
+
+  /**
+   * The faq.yaml phrasing a message is, word for word (lower-cased, de-slanged words: "Data saya dijual gak sih?" is
+   * "data saya dijual gak sih", not "data dijual" nor a stemmed "data jual"), when exactly one entry holds it. A
+   * phrasing two entries hold decides nothing (lint lists it).
+   */
+  phrasingOf(words: readonly string[]): Phrasing | undefined {
+    if (words.length === 0) return undefined;
+    return this.phrasings.get(words.join(' ')) ?? undefined;
   }
 
   /** Trains the ranker on every entry's phrasings and keywords and on training.yaml (see ranker.ts). */
@@ -338,6 +387,7 @@ export class Matcher {
     const message = segment(question);
     const raw = message.words;
     const result = this.match(message, options);
+    const phrasing = result.rule === 'phrasing' ? this.phrasingOf(raw) : undefined;
     const focus = focusOf(raw);
     const { tokens } = this.query(focus.words.length > 0 ? focus.words : raw);
     const top = this.focusedRank(raw, message.clauses).ranked.slice(0, 3);
@@ -351,6 +401,7 @@ export class Matcher {
       }),
       thresholds: this.thresholds,
       result,
+      ...(phrasing ? { phrasing } : {}),
     };
   }
 
@@ -364,27 +415,58 @@ export class Matcher {
     return this.corrector.has(word) || this.idf.has(word);
   }
 
-  /** Message understanding before scoring: contact data, other companies, then the focused ranking. */
+  /**
+   * Message understanding, one rule after the other (see MatchRule): contact data; faq.yaml's own phrasings; other
+   * companies; technical help; off-topic cues; then the scores of the focused ranking.
+   *
+   * The exact-phrasing rule comes before every rule that reads the message's meaning, because a phrasing in faq.yaml
+   * is an admin's explicit decision (the inbox's one-click "add as alternate" and "mark as out of scope" write one)
+   * and must give the promised answer the next time, which the blended score does not guarantee: one new phrasing
+   * among hundreds barely moves the learned ranker. Only contact data comes first: a message that is only an address,
+   * a number or a name asks nothing, whatever the file says. Outside the matcher, small talk is recognised before it
+   * (a greeting is no question), and an answer whose entry offers a conversation still starts it when the message asks
+   * for it (see flowIntent.ts: "saya mau unsubscribe", a phrasing of `promo`, starts the unsubscribe conversation).
+   */
   private understand(
     raw: readonly string[],
     clauses: readonly Clause[],
     lang: Lang,
-  ): MatchDecision & { readonly tokens: readonly string[] } {
-    if (this.isContactData(raw)) return { kind: 'none', lang, score: 0, candidates: [], tokens: [] };
+  ): MatchDecision & { readonly tokens: readonly string[]; readonly rule: MatchRule } {
+    if (this.isContactData(raw))
+      return { kind: 'none', lang, score: 0, candidates: [], tokens: [], rule: 'contact-data' };
+    const phrasing = this.phrasingOf(raw);
+    if (phrasing) {
+      // The message's tokens: what the inbox groups it by, and what flowIntent.ts reads an age from.
+      const tokens = this.query(raw).tokens.map((t) => t.token);
+      const about = phrasing.entry === this.otherCompanyEntry ? otherCompanyOf(raw) : undefined;
+      return { ...this.certain(phrasing.entry, lang, tokens, about), rule: 'phrasing' };
+    }
     // Asked of the focus: "saya ga nanya kebijakan kalian, saya nanya kebijakan privasi Tokopedia" is about Tokopedia.
     const other = this.otherCompanyEntry && otherCompanyOf(focusOf(raw, clauses).words);
-    if (other && this.otherCompanyEntry) {
-      const entry = this.otherCompanyEntry;
-      return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [], about: other };
-    }
-    if (this.technicalEntry && (isOwnResourceHowTo(raw) || isOwnResourceTrouble(raw))) {
-      const entry = this.technicalEntry;
-      return { kind: 'offtopic', lang, entry, score: 1, candidates: [{ entry, score: 1 }], tokens: [] };
-    }
+    if (other && this.otherCompanyEntry)
+      return { ...this.certain(this.otherCompanyEntry, lang, [], other), rule: 'other-company' };
+    if (this.technicalEntry && (isOwnResourceHowTo(raw) || isOwnResourceTrouble(raw)))
+      return { ...this.certain(this.technicalEntry, lang, []), rule: 'technical' };
     const { ranked, tokens, typed } = this.focusedRank(raw, clauses);
     const cue = this.offtopicCue(ranked, typed);
-    if (cue) return { kind: 'offtopic', lang, entry: cue.entry, score: cue.score, candidates: [cue], tokens };
-    return { ...this.decide(lang, ranked, this.isGeneric(typed)), tokens };
+    if (cue)
+      return { kind: 'offtopic', lang, entry: cue.entry, score: cue.score, candidates: [cue], tokens, rule: 'cue' };
+    return { ...this.decide(lang, ranked, this.isGeneric(typed)), tokens, rule: 'score' };
+  }
+
+  /**
+   * A rule's sure decision for an entry, with no second one: its answer (policy) or its off-topic reply, and `about`
+   * the other company it names.
+   */
+  private certain(
+    entry: KnowledgeEntry,
+    lang: Lang,
+    tokens: readonly string[],
+    about?: string,
+  ): MatchDecision & { readonly tokens: readonly string[] } {
+    const candidates = [{ entry, score: 1 }];
+    if (entry.kind === 'policy') return { kind: 'answer', lang, entry, score: 1, candidates, tokens };
+    return { kind: 'offtopic', lang, entry, score: 1, candidates, tokens, ...(about ? { about } : {}) };
   }
 
   /**

@@ -68,6 +68,12 @@ export function expandSlang(input: readonly string[]): string[] {
 /** A text as the words every matcher step works on: split, folded, informal spellings made standard. */
 export const toWords = (text: string): string[] => expandSlang(words(text));
 
+/**
+ * What makes two phrasings the same for the exact-phrasing rule (see Matcher.phrasingOf): their words as toWords
+ * gives them, joined with spaces ("Data saya dijual GAK sih??" and "data saya dijual ga sih" are one).
+ */
+export const phrasingKey = (text: string): string => toWords(text).join(' ');
+
 /** One clause of a message: words [start, end) of its `words`, and the punctuation that closed it. */
 export interface Clause {
   readonly start: number;

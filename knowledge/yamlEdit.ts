@@ -8,7 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Document, isMap, isScalar, isSeq, type Node, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { Lang } from './types.ts';
+import { phrasingKey } from './normalize.ts';
+import { LANGS, type Lang } from './types.ts';
 
 /** What an edit may change in one entry; an absent field stays as it is, `flow: null` removes the flow. */
 export interface EntryPatch {
@@ -221,4 +222,40 @@ export function addAlternate(source: string, entryId: string, lang: Lang, phrase
   const current = isSeq(list) ? list.toJSON().map(String) : [];
   if (current.includes(phrase)) return source;
   return editEntries(source, new Map([[entryId, { alternates: { [lang]: [...current, phrase] } }]]));
+}
+
+/**
+ * Makes a phrasing one entry's alone (the inbox's one-click actions): adds it to `entryId`'s alternates in `lang`
+ * unless that entry says the same words already, and takes every alternate with the same words out of the other
+ * entries. Same words as the matcher compares them (toWords: case, punctuation and slang spellings aside): a message
+ * that is one entry's phrasing gets that entry, but a phrasing two entries hold decides nothing, so the admin's
+ * choice would not be what customers get. Throws KnowledgeEditError when another entry's question says it (a
+ * question is not taken away in one click; the admin changes that entry first).
+ */
+export function moveAlternate(source: string, entryId: string, lang: Lang, phrase: string): string {
+  const key = phrasingKey(phrase);
+  if (!key) return addAlternate(source, entryId, lang, phrase);
+  const doc = parseDocument(source);
+  entryIndex(doc, entryId); // an unknown entry is refused
+  const entries = doc.get('entries', true);
+  const same = (text: unknown): boolean => typeof text === 'string' && phrasingKey(text) === key;
+  const patches = new Map<string, EntryPatch>();
+  for (const item of isSeq(entries) ? entries.items : []) {
+    if (!isMap(item)) continue;
+    const id = String(item.get('id'));
+    const own = id === entryId;
+    const questionSays = LANGS.some((l) => same(item.getIn(['question', l])));
+    if (questionSays && !own)
+      throw new KnowledgeEditError(`"${phrase}" is the question of entry "${id}": change that entry's question first`);
+    const lists = LANGS.map((l) => {
+      const list = item.getIn(['alternates', l]);
+      return [l, isSeq(list) ? list.toJSON().map(String) : []] as const;
+    });
+    const alternates: Partial<Record<Lang, readonly string[]>> = {};
+    if (own && !questionSays && !lists.some(([, texts]) => texts.some(same)))
+      alternates[lang] = [...(lists.find(([l]) => l === lang)?.[1] ?? []), phrase];
+    if (!own) for (const [l, texts] of lists) if (texts.some(same)) alternates[l] = texts.filter((t) => !same(t));
+    if (Object.keys(alternates).length > 0) patches.set(id, { alternates });
+  }
+  return patches.size === 0 ? source : editEntries(source, patches);
 }

@@ -1,10 +1,13 @@
 /**
  * The admins' loop end to end on the real server: questions that go wrong reach the inbox, grouped; one action adds
- * the question as an alternate and the same question is answered through /api/messages without a restart; a hand
+ * the question as an alternate (or marks it out of scope) and the same question gets the new answer through
+ * /api/messages without a restart; a hand
  * edit that breaks faq.yaml keeps the last good version serving and /healthz names the problem.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { readLabelled } from '../../knowledge/labelled.ts';
 import { Conversation, type RunningApp, startApp } from '../support/appHarness.ts';
 import { copyKnowledge, waitFor } from '../support/knowledgeCopy.ts';
 import { useTempDir } from '../support/tempDir.ts';
@@ -12,6 +15,9 @@ import { useTempDir } from '../support/tempDir.ts';
 const ADMIN = 'staff:admin-1' as const;
 // Not answered now; answered as an alternate of `protect`, with no labelled question answered worse (measured).
 const QUESTION = 'apakah kuda poni saya dijaga';
+/** The issue's example of a 👎 that an admin marks out of scope (see the test). */
+const SOLD = 'data saya dijual gak sih sama kalian';
+const QUESTIONS = fileURLToPath(new URL('../fixtures/questions.jsonl', import.meta.url));
 
 interface Health {
   readonly knowledge: { readonly version: string; readonly lastError?: { current: boolean; problems: unknown[] } };
@@ -67,6 +73,63 @@ describe('admins: inbox → one action → answered live (real server)', functio
     expect(again.replies[0]?.channelData?.wowrack).to.deep.include({ kind: 'answer', entryId: 'protect' });
     expect((await health()).knowledge.version).to.not.equal(versionBefore);
     expect(await readFile(faq, 'utf8')).to.include(`        - ${group?.question}\n`);
+  });
+
+  it('an answer voted 👎 reaches the inbox, is marked out of scope in one action, and that question is declined next turn', async () => {
+    // The issue's example: the blended score answers it (protect 0.92 against offtopic-sales 0.50), and one new
+    // phrasing among hundreds barely moves the learned ranker. Should a later matcher not answer it, any labelled
+    // question it answers by its scores serves as well: the test is about the admin's loop, not about that question.
+    const question = [SOLD, ...readLabelled(QUESTIONS).map((item) => item.q)].find((q) => {
+      const result = app().app.knowledge.matcher.match(q);
+      return result.kind === 'answer' && result.rule === 'score';
+    });
+    expect(question).to.be.a('string');
+    const chat = new Conversation(() => app().base, 'vote-1');
+    const answered = (await chat.say(question ?? '')).replies[0]?.channelData?.wowrack;
+    expect(answered?.kind).to.equal('answer');
+    const votedDown = answered?.entryId ?? '';
+    await chat.vote(votedDown, 'down');
+
+    const group = (await app().app.admin.inbox.groups()).find((g) => g.question === question);
+    expect(group?.kinds).to.deep.equal({ downvote: 1 });
+    expect(group?.downvoted).to.deep.equal({ [votedDown]: 1 });
+    const outcome = await app().app.admin.inbox.act(ADMIN, group?.key ?? '', {
+      action: 'out-of-scope',
+      entryId: 'offtopic-sales',
+      confirmDrop: true, // the labelled sets are not what this test is about
+    });
+    expect(outcome.status).to.equal('saved');
+    expect((await app().app.admin.inbox.groups()).some((g) => g.key === group?.key)).to.equal(false);
+
+    // Without a restart, in the same conversation and in a new one, however it is typed.
+    const again = await chat.say(question ?? '');
+    expect(again.replies[0]?.channelData?.wowrack).to.deep.include({ kind: 'offtopic', entryId: 'offtopic-sales' });
+    const shouted = await new Conversation(() => app().base, 'vote-2').say(`${(question ?? '').toUpperCase()}??`);
+    expect(shouted.replies[0]?.channelData?.wowrack).to.deep.include({ kind: 'offtopic', entryId: 'offtopic-sales' });
+    // The declines that follow are an admin's decision, not something that went wrong: not in the inbox again.
+    expect((await app().app.admin.inbox.groups()).some((g) => g.key === group?.key)).to.equal(false);
+  });
+
+  it("a question that is one entry's phrasing, added to another in one action, moves there and is answered there", async () => {
+    const protect = app().app.knowledge.knowledge.entries.find((e) => e.id === 'protect');
+    const phrasing = protect?.alternates.id[0] ?? '';
+    const chat = new Conversation(() => app().base, 'move-1');
+    const answered = (await chat.say(phrasing)).replies[0]?.channelData?.wowrack;
+    expect(answered).to.deep.include({ kind: 'answer', entryId: 'protect' }); // its own entry, by the file
+    await chat.vote('protect', 'down');
+    const group = (await app().app.admin.inbox.groups()).find((g) => g.question === phrasing);
+    const outcome = await app().app.admin.inbox.act(ADMIN, group?.key ?? '', {
+      action: 'alternate',
+      entryId: 'share',
+      confirmDrop: true,
+    });
+    expect(outcome.status).to.equal('saved');
+    if (outcome.status === 'saved') expect(outcome.version.summary).to.include('(taken from protect)');
+    const served = app().app.knowledge.knowledge.entries;
+    expect(served.find((e) => e.id === 'protect')?.alternates.id).to.not.include(phrasing);
+    expect(served.find((e) => e.id === 'share')?.alternates.id).to.include(phrasing);
+    const again = await chat.say(phrasing);
+    expect(again.replies[0]?.channelData?.wowrack).to.deep.include({ kind: 'answer', entryId: 'share' });
   });
 
   it('records a cancelled flow with its step, and exports the inbox as CSV (audited)', async () => {

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import { diffHunks, diffLines } from '../../knowledge/lineDiff.ts';
 import { parseKnowledge } from '../../knowledge/load.ts';
-import { addAlternate, editEntries, KnowledgeEditError } from '../../knowledge/yamlEdit.ts';
+import { addAlternate, editEntries, KnowledgeEditError, moveAlternate } from '../../knowledge/yamlEdit.ts';
 import { KNOWLEDGE_FILE } from '../support/buildBot.ts';
 
 const FAQ = readFileSync(KNOWLEDGE_FILE, 'utf8');
@@ -84,6 +84,33 @@ describe('yamlEdit: faq.yaml changed through the Document API, the rest kept as 
       /no entry "nope"/,
     );
     expect(() => addAlternate('entries: [a\n', 'a', 'id', 'x')).to.throw(KnowledgeEditError);
+  });
+
+  it('moves a phrasing: added to one entry, the same words taken out of every other; nothing else changes', () => {
+    // "saya mau unsubscribe" is promo's; typed another way, it is the same words (case, punctuation, slang).
+    const out = moveAlternate(FAQ, 'offtopic-sales', 'id', 'Saya MAU unsubscribe!!');
+    expect(changed(FAQ, out)).to.deep.equal(['-        - saya mau unsubscribe', '+        - Saya MAU unsubscribe!!']);
+    expect(entry(out, 'promo')?.alternates.id).to.not.include('saya mau unsubscribe');
+    expect(entry(out, 'offtopic-sales')?.alternates.id.at(-1)).to.equal('Saya MAU unsubscribe!!');
+    // Back again, and to an entry that says it already: nothing to do.
+    expect(
+      entry(moveAlternate(out, 'promo', 'en', 'saya mau unsubscribe'), 'offtopic-sales')?.alternates.id,
+    ).to.not.include('Saya MAU unsubscribe!!');
+    expect(moveAlternate(FAQ, 'promo', 'en', 'saya mau unsubscribe ?')).to.equal(FAQ);
+    // A new phrasing is only added, like addAlternate.
+    expect(moveAlternate(FAQ, 'protect', 'id', 'apakah zebra belang aman')).to.equal(
+      addAlternate(FAQ, 'protect', 'id', 'apakah zebra belang aman'),
+    );
+  });
+
+  it('refuses to move a phrasing that is another entry’s question, or to an unknown entry', () => {
+    const question = parseKnowledge(FAQ, 'faq.yaml').entries.find((e) => e.id === 'age')?.question.id ?? '';
+    expect(() => moveAlternate(FAQ, 'offtopic-sales', 'id', question)).to.throw(
+      KnowledgeEditError,
+      /question of entry "age"/,
+    );
+    expect(moveAlternate(FAQ, 'age', 'id', question)).to.equal(FAQ);
+    expect(() => moveAlternate(FAQ, 'no-such-entry', 'id', 'x')).to.throw(KnowledgeEditError);
   });
 });
 

@@ -7,7 +7,7 @@ import type { ConsoleRouter } from '../consoleRouter.ts';
 import { html } from '../html.ts';
 import { both, csrfField, page } from '../layout.ts';
 import type { KnowledgeConsoleDeps } from './deps.ts';
-import { DECISION_LABELS, entryOptions, replyMarkup, tabs } from './views.ts';
+import { DECISION_LABELS, entryOptions, RULE_LABELS, replyMarkup, tabs } from './views.ts';
 
 export function registerTestPaneRoutes(router: ConsoleRouter, deps: KnowledgeConsoleDeps): void {
   const admin = { role: 'admin' } as const;
@@ -29,8 +29,13 @@ export function registerTestPaneRoutes(router: ConsoleRouter, deps: KnowledgeCon
 ${'text' in outcome ? html`<blockquote class="reply">${replyMarkup(outcome.text)}</blockquote>` : ''}
 <h2>${both('Kata yang dinormalkan', 'Normalised words')}</h2><p data-test="tokens">${e.tokens.map((tok) => html`<code class="${tok.known ? 'known' : 'unknown'}">${tok.token}</code> `)}</p>
 <p><small>${both('Kata', 'Words')}: ${e.words.join(' ')} · ${both('keputusan pencocok', 'matcher decision')}: ${e.result.kind} (${e.result.score.toFixed(3)}) · ${both('versi', 'version')} ${version}</small></p>
-<h2>${both('Tiga entri teratas', 'Top 3 entries')}</h2><div class="table-wrap"><table><thead><tr><th>${both('Entri', 'Entry')}</th><th>${both('Jenis', 'Kind')}</th><th>${both('Skor', 'Score')}</th><th>${both('Kata yang cocok', 'Matched words')}</th></tr></thead>
-<tbody>${e.top.map((c) => html`<tr><td class="text">${entryLink(c.entryId)} <small class="meta">${questionOf(c.entryId)}</small></td><td>${c.kind}</td><td>${c.score.toFixed(3)}</td><td>${c.matched.join(', ')}</td></tr>`)}</tbody></table></div>
+<p data-test="rule">${both('Diputuskan oleh', 'Decided by')}: <b>${both(...RULE_LABELS[e.result.rule])}</b>${
+          e.phrasing
+            ? html` — ${both('pesan ini kata demi kata adalah kalimat entri', 'this message is word for word a phrasing of')} ${entryLink(e.phrasing.entry.id)}: “${e.phrasing.text}” (${both('skor di bawah tidak menentukan', 'the scores below did not decide')})`
+            : ''
+        }</p>
+<h2>${both('Tiga entri teratas', 'Top 3 entries')}</h2><div class="table-wrap"><table class="stack"><thead><tr><th>${both('Entri', 'Entry')}</th><th>${both('Jenis', 'Kind')}</th><th>${both('Skor', 'Score')}</th><th>${both('Kata yang cocok', 'Matched words')}</th></tr></thead>
+<tbody>${e.top.map((c) => html`<tr><td class="text" data-label="Entri · Entry">${entryLink(c.entryId)} <small class="meta">${questionOf(c.entryId)}</small></td><td data-label="Jenis · Kind">${c.kind}</td><td data-label="Skor · Score">${c.score.toFixed(3)}</td><td class="text" data-label="Kata yang cocok · Matched words">${c.matched.join(', ')}</td></tr>`)}</tbody></table></div>
 <p>${both('Ambang', 'Thresholds')}: ${both('jawab', 'answer')} ≥ ${t.answer}, ${both('saran', 'suggest')} ≥ ${t.suggest}, ${both('selisih', 'margin')} ${t.margin}${t.clear !== undefined ? `, clear ≥ ${t.clear} (margin ${t.clearMargin})` : ''}</p>
 <form method="post" action="/console/knowledge/test/cases" class="inline">${csrfField(csrf)}<input type="hidden" name="q" value="${q}">
 <label>${both('Simpan sebagai pertanyaan uji, jawaban benar', 'Keep as a test question, right answer')} <select name="expect"><option value="out_of_scope">out_of_scope</option>${entryOptions(

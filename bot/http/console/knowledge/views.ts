@@ -3,6 +3,7 @@ import type { ChangeOutcome } from '../../../../domain/knowledgeEditor.ts';
 import type { RegressionComparison } from '../../../../domain/regression.ts';
 import { formatTime } from '../../../../domain/time.ts';
 import type { KnowledgeStatus } from '../../../../knowledge/knowledgeService.ts';
+import type { MatchRule } from '../../../../knowledge/matcher.ts';
 import type { KnowledgeEntry } from '../../../../knowledge/types.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { both, csrfField } from '../layout.ts';
@@ -134,6 +135,16 @@ export function postedFields(body: unknown, names: readonly string[]): Record<st
 }
 
 /** What a reply kind means to an admin. */
+/** Which of the matcher's rules decided (see MatchRule), in the test pane. */
+export const RULE_LABELS: Readonly<Record<MatchRule, readonly [string, string]>> = {
+  'contact-data': ['hanya alamat, nomor atau nama', 'only an address, a number or a name'],
+  phrasing: ['kalimat persis dari faq.yaml', "one of faq.yaml's phrasings, word for word"],
+  'other-company': ['perusahaan lain', 'another company'],
+  technical: ['bantuan teknis', 'technical help'],
+  cue: ['kata petunjuk di luar cakupan', 'an off-topic cue'],
+  score: ['skor dan ambang', 'scores and thresholds'],
+};
+
 export const DECISION_LABELS: Readonly<Record<string, readonly [string, string]>> = {
   answer: ['dijawab', 'answered'],
   suggest: ['maksud Anda…? (pilihan)', 'did you mean (choices)'],
