@@ -234,7 +234,10 @@ export function requestStoreContract(subject: StoreSubject): void {
           'inbox-5',
         ]);
         expect(
-          await unit(async (tx) => [await tx.inbox.setChoice('inbox-2', 'b'), await tx.inbox.setChoice('inbox-9', 'a')]),
+          await unit(async (tx) => [
+            await tx.inbox.setChoice('inbox-2', 'b'),
+            await tx.inbox.setChoice('inbox-9', 'a'),
+          ]),
           'found, not found',
         ).to.deep.equal([true, false]);
         expect(await unit(async (tx) => (await tx.inbox.list())[0])).to.deep.equal(
