@@ -1,6 +1,6 @@
 /**
  * Section 4 of `npm run bench` (alone: `npm run bench -- --only store`, or `npx tsx bench/storeBench.ts [--json]
- * [--sizes 100,1000,10000,100000] [--lowdb-max 10000]`): the shared store.
+ * [--sizes 100,1000,10000,100000 | none] [--lowdb-max 10000]`; `--sizes none` measures part B alone): the shared store.
  *
  * A. A flow turn's latency with N stored conversations, the embedded file (lowdb) vs PostgreSQL. The store is seeded
  *    with N conversation states (about 1 KB each, as a conversation in a flow has), N/10 tickets and their mails;
@@ -323,7 +323,7 @@ async function throughput(label: string, instances: readonly AssistantProcess[],
 export async function benchStore(
   options: { sizes?: readonly number[]; lowdbMax?: number } = {},
 ): Promise<StoreBenchResult> {
-  const sizes = options.sizes ?? DEFAULT_SIZES;
+  const sizes = options.sizes ?? DEFAULT_SIZES; // empty: part B alone
   const lowdbMax = options.lowdbMax ?? DEFAULT_LOWDB_MAX;
   const latency: LatencyCell[] = [];
   const skipped: string[] = [];
@@ -444,7 +444,8 @@ async function main(): Promise<void> {
       'lowdb-max': { type: 'string', default: String(DEFAULT_LOWDB_MAX) },
     },
   });
-  const sizes = values.sizes.split(',').map(Number);
+  // "--sizes none": only part B (FAQ throughput), for before/after comparisons of the FAQ turn.
+  const sizes = values.sizes === 'none' ? [] : values.sizes.split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 1_000_000))
     throw new Error('--sizes: 1..1000000, comma-separated');
   const lowdbMax = Number(values['lowdb-max']);

@@ -1,4 +1,4 @@
-import type { ConversationState, StatePropertyAccessor, Storage } from 'botbuilder';
+import type { ConversationState, StatePropertyAccessor, Storage, TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { RateCounter } from '../domain/ports.ts';
 import type { KnowledgeService } from '../knowledge/knowledgeService.ts';
@@ -7,10 +7,10 @@ import type { FlowDeps } from './flows/flowDialog.ts';
 import { FLOWS, type FlowServices } from './flows/registry.ts';
 import { ReplyComposer } from './replies/composer.ts';
 import { Answerer } from './root/answerer.ts';
+import { ConversationMemory, type Memory } from './root/conversationMemory.ts';
 import type { ConversationPrefs } from './root/conversationPrefs.ts';
 import { type FlowObserver, InsightLinks, type InsightObserver } from './root/insights.ts';
 import { type AnswerObserver, type FeedbackRecorder, RootDialog } from './root/rootDialog.ts';
-import { TranscriptRecorder } from './root/transcriptRecorder.ts';
 import { VoteLimits } from './root/voteLimits.ts';
 
 export interface AssistantDeps {
@@ -37,16 +37,21 @@ export interface Assistant {
   /** The per-message decision (framework-free), also used by the admins' test pane. */
   readonly answerer: Answerer;
   readonly composer: ReplyComposer;
-  readonly transcript: TranscriptRecorder;
+  /** What the conversation remembers besides its dialog stack (the lines said, for a ticket): in its state. */
+  readonly memory: ConversationMemory;
 }
 
 /** Builds the conversation layer: state, replies, and the root dialog with the flows whose services are there. */
 export function createAssistant(deps: AssistantDeps): Assistant {
   const { knowledge, services, supportEmail, observer } = deps;
-  const conversationState = new CheckedConversationState(deps.storage);
+  // A turn that changed only its memory (a question) is saved over an overlapping turn's state, not refused.
+  const conversationState = new CheckedConversationState(deps.storage, {
+    name: ConversationMemory.PROPERTY,
+    reapply: (context): Promise<void> => memory.reapply(context), // called in a save, after `memory` is set below
+  });
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const prefs = conversationState.createProperty<ConversationPrefs>('prefs');
-  const transcript = new TranscriptRecorder();
+  const memory = new ConversationMemory(conversationState.createProperty<Memory>(ConversationMemory.PROPERTY));
 
   let answerer: Answerer | undefined;
   const flowDeps: FlowDeps = {
@@ -56,7 +61,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     logFailure: (flow, error) => observer.flowFailed(flow, error),
     ...(deps.insights ? { events: deps.insights } : {}),
   };
-  const context = { deps: flowDeps, services, transcript: (id: string) => transcript.recent(id) };
+  const context = { deps: flowDeps, services, transcript: (turn: TurnContext) => memory.lines(turn) };
   const flows = FLOWS.flatMap((flow) => {
     const dialog = flow.build(context);
     return dialog ? [{ flow, dialog }] : [];
@@ -80,12 +85,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const rootDialog = new RootDialog(
     built,
     prefs,
+    memory,
     observer,
     new VoteLimits(deps.counters),
     flows.map(({ dialog }) => dialog),
     feedback,
-    undefined,
-    deps.insights ? new InsightLinks(deps.insights) : undefined,
+    deps.insights ? new InsightLinks(deps.insights, memory) : undefined,
   );
-  return { conversationState, dialogState, prefs, rootDialog, answerer: built, composer, transcript };
+  return { conversationState, dialogState, prefs, rootDialog, answerer: built, composer, memory };
 }

@@ -1,10 +1,25 @@
-import { ConversationState, calculateChangeHash, type StoreItem, type TurnContext } from 'botbuilder';
+import { ConversationState, calculateChangeHash, type Storage, type StoreItem, type TurnContext } from 'botbuilder';
 
-/** What a turn read: the stored item's eTag, and the hash of the state as read (to tell whether it changed). */
+/** What a turn read: the stored item's eTag, and hashes of the state as read (to tell what changed). */
 interface Loaded {
   readonly eTag: string | undefined;
   readonly hash: string;
+  /** The hash without the mergeable property (only with one). */
+  readonly others?: string;
 }
+
+/**
+ * A state property a turn may change and still save over an overlapping turn's save: its changes are applied again
+ * to the state as that turn left it. For facts that add up (the lines said, the language last used), not for steps.
+ */
+export interface MergeableProperty {
+  readonly name: string;
+  /** Applies this turn's changes of the property again, to the state as now loaded. */
+  reapply(context: TurnContext): Promise<void>;
+}
+
+/** How often a merged save is tried again when yet another turn saved first meanwhile. */
+const MERGE_ATTEMPTS = 3;
 
 const isStoreItem = (value: unknown): value is StoreItem => typeof value === 'object' && value !== null;
 
@@ -13,13 +28,22 @@ const isStoreItem = (value: unknown): value is StoreItem => typeof value === 'ob
  * eTag "*" (overwrite whatever is stored), so of two turns of one conversation running at once (two messages sent
  * quickly, landing on two instances behind a load balancer) the later write would silently undo the earlier turn's
  * state. With the eTag, the store refuses the later write (StateConflictError, nothing stored) and the turn fails
- * visibly instead; the adapter tells the customer to send the message again (bot/channel/adapter.ts).
+ * visibly instead; the adapter tells the customer to send the message again (bot/channel/adapter.ts). A turn that
+ * changed nothing but the mergeable property (a question answered: the lines said) is not refused: the state is read
+ * again and its changes applied to it.
  *
  * A conversation whose state did not exist yet is written with "*": two first turns at once cannot be told apart
  * (the first turn of a website chat is its greeting, which finishes before the visitor can type).
  */
 export class CheckedConversationState extends ConversationState {
   readonly #loaded = Symbol('state as read');
+
+  constructor(
+    storage: Storage,
+    private readonly mergeable?: MergeableProperty,
+  ) {
+    super(storage);
+  }
 
   /** Reads the state (from the store when not read yet in this turn) and remembers what was read. */
   // biome-ignore lint/suspicious/noExplicitAny: BotState.load's own signature
@@ -28,7 +52,12 @@ export class CheckedConversationState extends ConversationState {
     const state: unknown = await super.load(context, force);
     if (reading && isStoreItem(state)) {
       const eTag = typeof state.eTag === 'string' ? state.eTag : undefined;
-      context.turnState.set(this.#loaded, { eTag, hash: calculateChangeHash(state) } satisfies Loaded);
+      const loaded: Loaded = {
+        eTag,
+        hash: calculateChangeHash(state),
+        ...(this.mergeable ? { others: this.othersHash(state) } : {}),
+      };
+      context.turnState.set(this.#loaded, loaded);
     }
     return state;
   }
@@ -42,12 +71,53 @@ export class CheckedConversationState extends ConversationState {
       return;
     }
     if (!force && loaded !== undefined && loaded.hash === calculateChangeHash(state)) return;
-    await this.write(context, state, loaded?.eTag ?? '*');
+    try {
+      await this.write(context, state, loaded?.eTag ?? '*');
+    } catch (error) {
+      if (loaded?.others === undefined || loaded.others !== this.othersHash(state)) throw error;
+      await this.saveMerged(context, loaded, error);
+    }
   }
 
   override async delete(context: TurnContext): Promise<void> {
     context.turnState.delete(this.#loaded);
     await super.delete(context);
+  }
+
+  /**
+   * The write of a turn that changed only the mergeable property failed: when another turn saved the state
+   * meanwhile (its eTag moved on), this turn's changes are applied to that state and written with its eTag.
+   * Any other failure (the store is down) is the turn's failure.
+   */
+  private async saveMerged(context: TurnContext, read: Loaded, failure: unknown): Promise<void> {
+    const { mergeable } = this;
+    if (!mergeable) throw failure;
+    let before = read;
+    let error = failure;
+    for (let attempt = 0; attempt < MERGE_ATTEMPTS; attempt += 1) {
+      try {
+        await this.load(context, true);
+      } catch {
+        throw error;
+      }
+      const now: Loaded | undefined = context.turnState.get(this.#loaded);
+      if (now === undefined || now.eTag === before.eTag) throw error; // nobody else saved: not an overlap
+      await mergeable.reapply(context);
+      const state: unknown = this.get(context);
+      if (!isStoreItem(state)) throw error;
+      try {
+        await this.write(context, state, now.eTag ?? '*');
+        return;
+      } catch (again) {
+        error = again;
+        before = now;
+      }
+    }
+    throw error;
+  }
+
+  private othersHash(state: StoreItem): string {
+    return calculateChangeHash({ ...state, [this.mergeable?.name ?? '']: undefined });
   }
 
   private async write(context: TurnContext, state: StoreItem, eTag: string): Promise<void> {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Lang } from '../knowledge/types.ts';
 import type { DailyStatsRecorder } from './dailyStats.ts';
-import type { Clock, RequestStore } from './ports.ts';
+import type { Clock, RequestStore, Transaction } from './ports.ts';
 import type { InboxKind, InboxRecord } from './records.ts';
 import { redact } from './redact.ts';
 import { hourOf } from './time.ts';
@@ -23,6 +23,12 @@ export interface ReplyFacts {
 /** The newest this many records are kept, so a flood cannot grow the store without end. */
 export const INBOX_MAX_RECORDS = 20_000;
 const QUESTION_MAX = 300;
+/**
+ * A choice whose record is not stored yet (the "did you mean" was shown by another instance, whose batch is not
+ * written yet) is tried again at this many of the next writes, and at most this many such choices wait.
+ */
+const CHOICE_TRIES = 5;
+const MAX_UNLINKED = 1000;
 /** The reply kinds that go to the inbox: nothing answered, a "did you mean", an honest "not in the statement". */
 const isInboxReply = (kind: string): kind is Extract<InboxKind, 'none' | 'suggest' | 'offtopic'> =>
   kind === 'none' || kind === 'suggest' || kind === 'offtopic';
@@ -38,6 +44,7 @@ export interface InboxRecorderDeps {
 
 export class InboxRecorder {
   #pending: InboxRecord[] = [];
+  #unlinked: { readonly id: string; readonly choice: string; readonly tries: number }[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #writing: Promise<void> = Promise.resolve();
 
@@ -60,7 +67,11 @@ export class InboxRecorder {
     });
   }
 
-  /** What the customer clicked after a "did you mean" (an offered entry or `none-of-these`). */
+  /**
+   * What the customer clicked after a "did you mean" (an offered entry or `none-of-these`). The click may come to
+   * another instance than the one that showed it: then the record may still wait in that instance's batch, and the
+   * choice is set once the record is stored.
+   */
   suggestionFollowed(id: string, choice: string): void {
     const pending = this.#pending.findIndex((r) => r.id === id);
     const record = this.#pending[pending];
@@ -68,7 +79,7 @@ export class InboxRecorder {
       this.#pending[pending] = { ...record, choice };
       return;
     }
-    this.#write((tx) => tx.inbox.setChoice(id, choice));
+    this.#setChoice(id, choice, 1);
   }
 
   /** A recorded vote; 👎 goes to the inbox with the answer voted down and the question that got it. */
@@ -106,6 +117,9 @@ export class InboxRecorder {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length > 0) this.#write((tx) => tx.inbox.add(batch, INBOX_MAX_RECORDS));
+    const unlinked = this.#unlinked;
+    this.#unlinked = [];
+    for (const { id, choice, tries } of unlinked) this.#setChoice(id, choice, tries + 1);
     await this.#writing;
     await this.deps.stats?.flush();
   }
@@ -121,19 +135,35 @@ export class InboxRecorder {
       ...(masked ? { question: masked } : {}),
     };
     this.#pending.push(record);
+    this.#schedule();
+    return record.id;
+  }
+
+  #schedule(): void {
     const wait = this.deps.flushMs ?? 2000;
     if (wait > 0 && !this.#timer) {
       this.#timer = setTimeout(() => void this.flush(), wait);
       this.#timer.unref?.();
     }
-    return record.id;
   }
 
-  #write(work: Parameters<RequestStore['transaction']>[0]): void {
+  /** Sets a choice; when its record is not stored (yet), tries again at the next flush, CHOICE_TRIES times at most. */
+  #setChoice(id: string, choice: string, tries: number): void {
+    this.#write(
+      (tx) => tx.inbox.setChoice(id, choice),
+      (found) => {
+        if (found || tries >= CHOICE_TRIES || this.#unlinked.length >= MAX_UNLINKED) return;
+        this.#unlinked.push({ id, choice, tries });
+        this.#schedule();
+      },
+    );
+  }
+
+  #write<T>(work: (tx: Transaction) => Promise<T>, then?: (result: T) => void): void {
     this.#writing = this.#writing
       .then(() => this.deps.store.transaction(work))
       .then(
-        () => undefined,
+        (result) => then?.(result),
         (error: unknown) => this.deps.onError?.(error),
       );
   }

@@ -122,8 +122,8 @@ export interface FeedbackRepository {
 export interface InboxRepository {
   /** Adds records and drops the oldest beyond the newest `keepNewest`. */
   add(records: readonly InboxRecord[], keepNewest: number): Promise<void>;
-  /** Sets what the customer clicked after a "did you mean" (no-op when the record is gone). */
-  setChoice(id: string, choice: string): Promise<void>;
+  /** Sets what the customer clicked after a "did you mean"; false (nothing changed) when there is no such record. */
+  setChoice(id: string, choice: string): Promise<boolean>;
   /** Every record, oldest first. */
   list(): Promise<readonly InboxRecord[]>;
   /** Removes these records; returns how many there were. */

@@ -39,13 +39,18 @@ export function foldForMatching(text: string): string {
   return text.normalize('NFKC').replace(INVISIBLE, '');
 }
 
+/**
+ * What SPELLED_EMAIL cannot match without: "at"/"et" between a space or bracket on either side. The address patterns
+ * try every word of a text; these tests skip them when they cannot match (a 600-character answer: 42 µs → 3 µs).
+ */
+const SPELLED_AT_WORD = /[\s[(<{](?:at|et)[\s\])>}]/iu;
+
 export function redact(text: string): string {
-  return foldForMatching(String(text))
-    .replace(QUOTED_EMAIL, '[email]')
-    .replace(EMAIL, '[email]')
-    .replace(SPELLED_EMAIL, '[email]')
-    .replace(PARTIAL_EMAIL, '[email]')
-    .replace(NUMBER, '[number]');
+  let folded = foldForMatching(String(text));
+  if (folded.includes('@')) folded = folded.replace(QUOTED_EMAIL, '[email]').replace(EMAIL, '[email]');
+  if (SPELLED_AT_WORD.test(folded)) folded = folded.replace(SPELLED_EMAIL, '[email]');
+  if (folded.includes('@')) folded = folded.replace(PARTIAL_EMAIL, '[email]');
+  return folded.replace(NUMBER, '[number]');
 }
 
 /**

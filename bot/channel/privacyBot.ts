@@ -12,7 +12,7 @@ export class PrivacyBot extends ActivityHandler {
       await next();
     });
     this.onMessage(async (context, next) => {
-      this.assistant.transcript.attach(context);
+      await this.assistant.memory.attach(context);
       await this.assistant.rootDialog.run(context, this.assistant.dialogState);
       await next();
     });

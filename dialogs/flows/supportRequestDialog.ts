@@ -1,4 +1,4 @@
-import { ActionTypes } from 'botbuilder';
+import { ActionTypes, type TurnContext } from 'botbuilder';
 import type { Choice, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { isStatutoryDeadline } from '../../domain/deadlines.ts';
 import type { TicketKind } from '../../domain/records.ts';
@@ -64,8 +64,8 @@ interface SupportValues {
   account?: string;
 }
 
-/** The recent lines of a conversation (personal data masked), for the ticket. */
-export type TranscriptSource = (conversationId: string) => readonly string[];
+/** The recent lines of the turn's conversation (personal data masked), for the ticket. */
+export type TranscriptSource = (context: TurnContext) => Promise<readonly string[]>;
 
 export interface SupportDialogDeps extends FlowDeps {
   readonly service: TicketService;
@@ -106,7 +106,7 @@ export class SupportRequestDialog extends FlowDialog<SupportValues> {
 
   private async questionStep(step: WaterfallStepContext<FlowOptions>): Promise<DialogTurnResult> {
     const lang = await this.lang(step);
-    this.values(step).transcript = this.flow.transcript(step.context.activity.conversation.id);
+    this.values(step).transcript = await this.flow.transcript(step.context);
     await step.context.sendActivity(say('supportIntro', lang, { support: this.flow.supportEmail }));
     const start = (step.options?.question ?? '').trim();
     const substantive = expandSlang(words(start)).some((w) => !CONTACT_ONLY.has(w));

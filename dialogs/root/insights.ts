@@ -1,12 +1,13 @@
+import type { TurnContext } from 'botbuilder';
 import type { FlowName, Lang } from '../../knowledge/types.ts';
 import type { FeedbackVote, ReplyMeta } from '../replies/reply.ts';
 import { parseReplyAction } from '../replies/reply.ts';
-import { setRecent } from './recentMap.ts';
+import type { ConversationMemory } from './conversationMemory.ts';
 
 /**
  * What the admins' inbox and analytics learn from the conversations (implemented in domain/inboxRecorder.ts, which
- * keeps nothing that identifies a customer). The conversation id never leaves this layer: it only links, in memory,
- * a "did you mean" to the click that follows and a vote to the question it is about.
+ * keeps nothing that identifies a customer). The conversation id never leaves this layer: it only links, in the
+ * conversation's state, a "did you mean" to the click that follows and a vote to the question it is about.
  */
 export interface InsightObserver {
   /**
@@ -31,41 +32,42 @@ export interface FlowObserver {
   askedInFlow(flow: FlowName, step: string, question: string, lang: Lang, entryId?: string): void;
 }
 
-const MAX_CONVERSATIONS = 10_000;
-
-/** Per conversation, in memory only: the open "did you mean" and the last answer (for a vote on it). */
+/**
+ * Links a "did you mean" to the click that follows and a vote to the question it is about, through the
+ * conversation's memory (its conversation state): the click or the vote may come to another instance.
+ */
 export class InsightLinks {
-  readonly #suggested = new Map<string, { readonly ref: string; readonly offered: readonly string[] }>();
-  readonly #answered = new Map<string, { readonly entryId: string; readonly question: string }>();
-
-  constructor(private readonly observer: InsightObserver) {}
+  constructor(
+    private readonly observer: InsightObserver,
+    private readonly memory: ConversationMemory,
+  ) {}
 
   /** Before a message is decided: reports a click on the open "did you mean" (anything else closes it unclicked). */
-  incoming(conversationId: string, value: unknown): void {
-    const open = this.#suggested.get(conversationId);
+  async incoming(context: TurnContext): Promise<void> {
+    const open = await this.memory.takeSuggestion(context);
     if (!open) return;
-    this.#suggested.delete(conversationId);
-    const action = parseReplyAction(value);
+    const action = parseReplyAction(context.activity.value);
     if (action?.action === 'faq' && open.offered.includes(action.id))
       this.observer.suggestionFollowed(open.ref, action.id);
     else if (action?.action === 'none-of-these') this.observer.suggestionFollowed(open.ref, 'none-of-these');
   }
 
-  /** A reply was sent for `question` (or for a click on a button, `value`). */
-  replied(conversationId: string, meta: ReplyMeta, question: string, value: unknown): void {
+  /** A reply was sent for the message (typed, or a click on a button: its value). */
+  async replied(context: TurnContext, meta: ReplyMeta): Promise<void> {
+    const { text, value } = context.activity;
+    const question = text ?? '';
     const ref = this.observer.replied(meta, question, parseReplyAction(value) !== undefined);
     if (meta.kind === 'suggest' && ref)
-      setRecent(this.#suggested, conversationId, { ref, offered: meta.candidates ?? [] }, MAX_CONVERSATIONS);
-    if (meta.kind === 'answer' && meta.entryId)
-      setRecent(this.#answered, conversationId, { entryId: meta.entryId, question }, MAX_CONVERSATIONS);
+      await this.memory.setSuggestion(context, { ref, offered: meta.candidates ?? [] });
+    if (meta.kind === 'answer' && meta.entryId) await this.memory.setAnswered(context, meta.entryId, question);
   }
 
   /** A vote was recorded on an answer of this conversation. */
-  voted(
-    conversationId: string,
+  async voted(
+    context: TurnContext,
     vote: { readonly entryId: string; readonly vote: FeedbackVote; readonly lang: Lang },
-  ): void {
-    const last = this.#answered.get(conversationId);
+  ): Promise<void> {
+    const last = (await this.memory.get(context)).answered;
     this.observer.voted(vote, last?.entryId === vote.entryId ? last.question : undefined);
   }
 

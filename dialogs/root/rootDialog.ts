@@ -15,10 +15,10 @@ import { clientKeyOf } from '../flows/requestOrigin.ts';
 import type { FeedbackVote, Reply, ReplyMeta } from '../replies/reply.ts';
 import { toActivity } from '../replies/toActivity.ts';
 import type { Answerer, AnswerOutcome } from './answerer.ts';
+import type { ConversationMemory } from './conversationMemory.ts';
 import type { ConversationPrefs } from './conversationPrefs.ts';
 import { defaultPrefs } from './conversationPrefs.ts';
 import type { InsightLinks } from './insights.ts';
-import { LanguageMemory } from './languageMemory.ts';
 import type { VoteLimits } from './voteLimits.ts';
 
 export const ROOT_DIALOG = 'rootDialog';
@@ -49,11 +49,11 @@ export class RootDialog extends ComponentDialog {
   constructor(
     private readonly answerer: Answerer,
     private readonly prefs: StatePropertyAccessor<ConversationPrefs>,
+    private readonly memory: ConversationMemory,
     private readonly observer: AnswerObserver,
     private readonly votes: VoteLimits,
     flows: readonly Dialog[] = [],
     private readonly feedback?: FeedbackRecorder,
-    private readonly languages = new LanguageMemory(),
     private readonly insights?: InsightLinks,
   ) {
     super(ROOT_DIALOG);
@@ -68,7 +68,7 @@ export class RootDialog extends ComponentDialog {
    * begins the root dialog, which then runs the flow.
    */
   async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
-    // Read without defaults: a conversation that only asks questions keeps no state, so costs no disk write.
+    // Read without defaults: a conversation that only asks questions keeps no dialog stack.
     const state = await dialogState.get(context);
     if (!state || state.dialogStack.length === 0) {
       const outcome = await this.decide(context);
@@ -95,16 +95,15 @@ export class RootDialog extends ComponentDialog {
   }
 
   /**
-   * The Answerer's decision for this message. The conversation's language is remembered in memory for questions and
-   * written to conversation state only when a flow starts (a flow must resume in its language after a restart).
+   * The Answerer's decision for this message. The language questions last used is in the conversation's memory; a
+   * flow's is in its prefs, written when the flow starts (a flow must resume in its language after a restart).
    */
   private async decide(context: TurnContext): Promise<AnswerOutcome> {
-    const id = context.activity.conversation.id;
     const prefs = (await this.prefs.get(context)) ?? defaultPrefs();
-    const lang = this.languages.get(id) ?? prefs.lang;
-    this.insights?.incoming(id, context.activity.value);
+    const lang = (await this.memory.get(context)).lang ?? prefs.lang;
+    await this.insights?.incoming(context);
     const outcome = this.answerer.handle({ text: context.activity.text ?? '', value: context.activity.value, lang });
-    this.languages.set(id, outcome.lang);
+    await this.memory.setLang(context, outcome.lang);
     if (outcome.kind === 'flow' && prefs.lang !== outcome.lang)
       await this.prefs.set(context, { ...prefs, lang: outcome.lang });
     return outcome;
@@ -129,8 +128,7 @@ export class RootDialog extends ComponentDialog {
     }
     await context.sendActivity(toActivity(outcome.reply));
     this.observer.answered(outcome.reply.meta, context.activity.text ?? '');
-    const { conversation, text, value } = context.activity;
-    this.insights?.replied(conversation.id, outcome.reply.meta, text ?? '', value);
+    await this.insights?.replied(context, outcome.reply.meta);
   }
 
   /** Thanks only after the vote is on disk; says so truthfully when it could not be recorded. */
@@ -144,7 +142,7 @@ export class RootDialog extends ComponentDialog {
     try {
       const vote = { entryId: outcome.entryId, vote: outcome.vote, lang: outcome.lang };
       await this.feedback.record(vote);
-      this.insights?.voted(context.activity.conversation.id, vote);
+      await this.insights?.voted(context, vote);
       return outcome.reply;
     } catch {
       return outcome.failed; // the recorder reports its own failures

@@ -80,6 +80,81 @@ describe('dialogs/CheckedConversationState: turns that overlap are detected', ()
     expect(storage.writes).to.have.length(3);
   });
 
+  describe('with a mergeable property', () => {
+    /** A property of lines, merged by appending this turn's lines again. */
+    const mergeableState = (inner: Storage) => {
+      const added = new WeakMap<TurnContext, string[]>();
+      const merged: CheckedConversationState = new CheckedConversationState(inner, {
+        name: 'lines',
+        reapply: async (context) => {
+          const now = (await lines.get(context)) ?? [];
+          await lines.set(context, [...now, ...(added.get(context) ?? [])]);
+        },
+      });
+      const lines = merged.createProperty<string[]>('lines');
+      const say = async (context: TurnContext, line: string) => {
+        added.set(context, [...(added.get(context) ?? []), line]);
+        await lines.set(context, [...((await lines.get(context)) ?? []), line]);
+      };
+      /** Two turns that read the state as it is now. */
+      const overlapping = async (): Promise<[TurnContext, TurnContext]> => {
+        const one = turn('b');
+        const two = turn('c');
+        await Promise.all([lines.get(one), lines.get(two)]);
+        return [one, two];
+      };
+      return { merged, lines, say, overlapping };
+    };
+
+    it('two turns that changed only it are both saved: the later one applied again to the earlier one’s state', async () => {
+      const { merged, lines, say, overlapping } = mergeableState(storage);
+      const first = turn('a');
+      await say(first, 'a');
+      await merged.saveChanges(first);
+
+      const [one, two] = await overlapping();
+      await say(one, 'b');
+      await say(two, 'c');
+      await merged.saveChanges(one);
+      await merged.saveChanges(two);
+      expect(await lines.get(turn('later'))).to.deep.equal(['a', 'b', 'c']);
+      const eTags = storage.writes.map((w) => Object.values(w)[0]?.eTag);
+      expect(eTags, 'the merged write carries the eTag of the state it merged into').to.have.length(4);
+      expect(eTags[3]).to.not.equal(eTags[2]);
+    });
+
+    it('a turn that also changed another property is still refused', async () => {
+      const { merged, lines, say, overlapping } = mergeableState(storage);
+      const step = merged.createProperty<string>('step');
+      const first = turn('a');
+      await step.set(first, 'name');
+      await merged.saveChanges(first);
+
+      const [one, two] = await overlapping();
+      await say(one, 'b');
+      await merged.saveChanges(one);
+      await say(two, 'c');
+      await step.set(two, 'email');
+      expect(await rejectionOf(merged.saveChanges(two))).to.be.instanceOf(StateConflictError);
+      expect(await lines.get(turn('later'))).to.deep.equal(['b']);
+      expect(await step.get(turn('later'))).to.equal('name');
+    });
+
+    it('a failing store is the turn’s failure, not an overlap', async () => {
+      const failing: Storage = {
+        read: (keys) => storage.read(keys),
+        write: async () => {
+          throw new Error('connection refused');
+        },
+        delete: (keys) => storage.delete(keys),
+      };
+      const { merged, say } = mergeableState(failing);
+      const context = turn('a');
+      await say(context, 'a');
+      expect(await rejectionOf(merged.saveChanges(context))).to.have.property('message', 'connection refused');
+    });
+  });
+
   it('the adapter answers a refused turn with "send it again" and keeps the other turn’s state', async () => {
     const knowledge = await loadRealKnowledge();
     const composer = new ReplyComposer(() => knowledge.knowledge, {

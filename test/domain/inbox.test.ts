@@ -92,4 +92,32 @@ describe('Inbox: grouping and actions', () => {
     expect(db.snapshot().inbox.map((r) => r.id)).to.deep.equal(['2', '3', '4']);
     expect(await store.transaction((tx) => tx.inbox.prune(new Date('2026-11-24T00:00:00Z')))).to.equal(2);
   });
+
+  it('a choice whose record another instance has not written yet is set when it is; tried 5 times at most', async () => {
+    const db = new MemoryDb();
+    const store = new LowdbRequestStore(db);
+    const now = () => new Date('2026-11-27T05:00:00Z');
+    const [shown, clicked] = [0, 1].map(() => new InboxRecorder({ store, now, flushMs: 0 })) as [
+      InboxRecorder,
+      InboxRecorder,
+    ];
+    const ref = shown.replied({ kind: 'suggest', lang: 'id', candidates: ['a', 'b'] }, 'zebra belang', false);
+    expect(ref).to.be.a('string');
+    clicked.suggestionFollowed(ref ?? '', 'b');
+    clicked.suggestionFollowed('never-written', 'a');
+    await clicked.flush();
+    await clicked.flush();
+    await shown.flush();
+    await clicked.flush();
+    expect(db.snapshot().inbox.map((r) => [r.id, r.choice])).to.deep.equal([[ref, 'b']]);
+    // Tried at the click and at the next flushes, 5 times in all: a record written after that is not linked.
+    await clicked.flush();
+    await clicked.flush();
+    await store.transaction((tx) => tx.inbox.add([rec('never-written', 'q', '2026-11-27T05:00:00.000Z')], 100));
+    await clicked.flush();
+    expect(db.snapshot().inbox.map((r) => [r.id, r.choice])).to.deep.equal([
+      [ref, 'b'],
+      ['never-written', undefined],
+    ]);
+  });
 });

@@ -108,6 +108,51 @@ describe('e2e: two instances on one PostgreSQL database', function () {
       expect(smtp.received).to.have.length(2);
     });
 
+    it('questions, then a support request, alternating between the instances: the ticket quotes every line said on both', async () => {
+      const customer = new Customer(`lines-${run}`, `lines-${run}@example.com`, '127.0.0.22');
+      const questions = ['apa itu cookie?', 'apakah data saya dijual?', 'bagaimana data saya dilindungi?'];
+      const answers: string[] = [];
+      for (const [i, text] of questions.entries()) {
+        const reply = await customer.say([a, b][i % 2]?.port ?? 0, text);
+        expect(reply.meta?.[0]?.kind, `${text}: ${reply.text ?? reply.error}`).to.equal('answer');
+        answers.push(reply.text ?? '');
+      }
+      await customer.toConfirmation([b.port, a.port]); // the request starts on B, after the last question on A
+      const [ticket] = ticketsIn((await customer.say(a.port, 'ya')).text);
+      const stored = (await store.requests.transaction((tx) => tx.tickets.list())).find((t) => t.id === ticket);
+      const said = stored?.transcript.filter((line) => line.startsWith('Pelanggan: '));
+      expect(said).to.deep.equal([...questions, 'tolong hapus data saya'].map((q) => `Pelanggan: ${q}`));
+      const replied = stored?.transcript.filter((line) => line.startsWith('Asisten: ')) ?? [];
+      expect(replied).to.have.length(questions.length);
+      for (const [i, line] of replied.entries())
+        expect(line.slice('Asisten: '.length, 120), `answer ${i + 1}, said on ${i % 2 ? 'B' : 'A'}`).to.equal(
+          (answers[i] ?? '').replace(/\s+/g, ' ').slice(0, 120 - 'Asisten: '.length),
+        );
+    });
+
+    it('an English conversation stays English on the other instance for a short follow-up', async () => {
+      const customer = new Customer(`english-${run}`, `english-${run}@example.com`, '127.0.0.23');
+      const first = await customer.say(a.port, 'what personal data do you collect?');
+      expect(first.meta?.[0]?.lang, first.text).to.equal('en');
+      const next = await customer.say(b.port, 'cookies?');
+      expect(next.meta?.[0]?.lang, next.text).to.equal('en');
+    });
+
+    it('a "did you mean" shown on A and clicked on B is linked in the inbox', async () => {
+      const customer = new Customer(`suggest-${run}`, `suggest-${run}@example.com`, '127.0.0.24');
+      const question = `zebra belang saya terjaga ${run}`;
+      const shown = await customer.say(a.port, question);
+      const [choice] = shown.meta?.[0]?.candidates ?? [];
+      expect(shown.meta?.[0]?.kind, shown.text).to.equal('suggest');
+      const clicked = await customer.click(b.port, { action: 'faq', id: choice });
+      expect(clicked.meta?.[0]).to.deep.include({ kind: 'answer', entryId: choice });
+      // A writes its record within 2 s (batched); B sets the choice once it is there.
+      const record = async () =>
+        (await store.requests.transaction((tx) => tx.inbox.list())).find((r) => r.question === question);
+      await eventually(async () => (await record())?.choice !== undefined, 15_000);
+      expect(await record()).to.deep.include({ kind: 'suggest', choice });
+    });
+
     it('Direct Line: a token from one instance works on the other; posts on B reach the stream on A', async () => {
       const { client: onA, stream } = await DirectLineClient.connect(a.base);
       const onB = new DirectLineClient(b.base, onA.token, onA.conversationId, onA.userId);

@@ -15,6 +15,21 @@ export interface Reply {
   /** The message texts, joined by newlines; undefined when the request failed (connection cut by the kill). */
   readonly text?: string;
   readonly error?: string;
+  /** What each message says about itself (channelData.wowrack: kind, lang, candidates), when it says it. */
+  readonly meta?: readonly ReplyFacts[];
+}
+
+export interface ReplyFacts {
+  readonly kind?: string;
+  readonly lang?: string;
+  readonly entryId?: string;
+  readonly candidates?: readonly string[];
+}
+
+interface Message {
+  readonly type?: string;
+  readonly text?: string;
+  readonly channelData?: { readonly wowrack?: ReplyFacts };
 }
 
 /** One customer: its own conversation, e-mail and loopback source address. */
@@ -31,12 +46,21 @@ export class Customer {
 
   /** Sends one message (a retry sends the same activity id again) and waits for the replies. */
   say(port: number, text: string, retryOf?: number): Promise<Reply> {
+    return this.send(port, { text }, retryOf);
+  }
+
+  /** Clicks a suggested action: a message with its value and no text. */
+  click(port: number, value: unknown): Promise<Reply> {
+    return this.send(port, { value });
+  }
+
+  private send(port: number, content: { text?: string; value?: unknown }, retryOf?: number): Promise<Reply> {
     const n = retryOf ?? ++this.sequence;
     const body = JSON.stringify({
       type: 'message',
       id: `${this.conversationId}-a${n}`,
       timestamp: new Date().toISOString(),
-      text,
+      ...content,
       channelId: 'webchat',
       conversation: { id: this.conversationId },
       from: { id: `${this.conversationId}-user`, name: 'Customer' },
@@ -64,9 +88,12 @@ export class Customer {
             const raw = Buffer.concat(chunks).toString('utf8');
             if (res.statusCode !== 200) return done({ error: `HTTP ${res.statusCode}: ${raw.slice(0, 200)}` });
             try {
-              const parsed = JSON.parse(raw) as { activities?: { type?: string; text?: string }[] };
-              const texts = (parsed.activities ?? []).filter((a) => a.type === 'message').map((a) => a.text ?? '');
-              done({ text: texts.join('\n') });
+              const parsed = JSON.parse(raw) as { activities?: Message[] };
+              const messages = (parsed.activities ?? []).filter((a) => a.type === 'message');
+              done({
+                text: messages.map((a) => a.text ?? '').join('\n'),
+                meta: messages.flatMap((a) => (a.channelData?.wowrack ? [a.channelData.wowrack] : [])),
+              });
             } catch {
               done({ error: `not JSON: ${raw.slice(0, 200)}` });
             }

@@ -209,7 +209,7 @@ function inbox(draft: Draft): InboxRepository {
     },
     setChoice: async (id, choice) => {
       const stored = draft.list('inbox').find((r) => r.id === id);
-      if (stored) replaceIn(draft, 'inbox', (r) => r.id === id, { ...stored, choice });
+      return stored !== undefined && replaceIn(draft, 'inbox', (r) => r.id === id, { ...stored, choice });
     },
     list: async () => draft.list('inbox').map(copy),
     remove: async (ids) => {

@@ -200,7 +200,7 @@ function inbox(db: Queryable): InboxRepository {
     },
     setChoice: async (id, choice) => {
       const stored = await table.get(id);
-      if (stored) await table.update({ ...stored, choice });
+      return stored !== undefined && (await table.update({ ...stored, choice }));
     },
     list: () => table.list(),
     remove: async (ids) =>

@@ -540,6 +540,16 @@ describe('flows: question or data request to support', () => {
       expect(done).to.include(ticket.id);
       expect(third.transport.sent.map((m) => m.to)).to.deep.equal([SUPPORT_EMAIL, EMAIL]);
     });
+
+    it('the ticket quotes the questions asked before a restart (the lines are in the conversation state)', async () => {
+      expect(await h().chat().say('apa itu cookie?')).to.have.length(1);
+      const second = await env.restart();
+      await supportRequest(second.chat(), { email: EMAIL });
+      const { transcript } = onlyTicket(second);
+      expect(transcript[0]).to.equal('Pelanggan: apa itu cookie?');
+      expect(transcript[1]).to.match(/^Asisten: \S/);
+      expect(transcript.at(-1)).to.match(/^Pelanggan: /);
+    });
   });
 
   describe('mail transport failing', () => {

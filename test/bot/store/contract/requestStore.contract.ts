@@ -233,10 +233,13 @@ export function requestStoreContract(subject: StoreSubject): void {
           'inbox-4',
           'inbox-5',
         ]);
-        await unit(async (tx) => {
-          await tx.inbox.setChoice('inbox-2', 'b');
-          await tx.inbox.setChoice('inbox-9', 'a');
-        });
+        expect(
+          await unit(async (tx) => [
+            await tx.inbox.setChoice('inbox-2', 'b'),
+            await tx.inbox.setChoice('inbox-9', 'a'),
+          ]),
+          'found, not found',
+        ).to.deep.equal([true, false]);
         expect(await unit(async (tx) => (await tx.inbox.list())[0])).to.deep.equal(
           record(2, { kind: 'suggest', offered: ['a', 'b'], choice: 'b' }),
         );
