@@ -1,11 +1,22 @@
-import { ConversationState, calculateChangeHash, type Storage, type StoreItem, type TurnContext } from 'botbuilder';
+import { ConversationState, type Storage, type StoreItem, type TurnContext } from 'botbuilder';
 
-/** What a turn read: the stored item's eTag, and hashes of the state as read (to tell what changed). */
+/** What a turn read: the stored item's eTag, and snapshots of the state as read (to tell what changed). */
 interface Loaded {
   readonly eTag: string | undefined;
-  readonly hash: string;
-  /** The hash without the mergeable property (only with one). */
+  readonly snapshot: string;
+  /** The snapshot without the mergeable property (only with one). */
   readonly others?: string;
+}
+
+/**
+ * The state as JSON, without its eTag: equal snapshots, same state. Plain JSON.stringify, not botbuilder's
+ * calculateChangeHash (a stable stringify and a SHA-256 in JavaScript): this runs several times a turn, on state that
+ * holds the lines said, and a false "changed" (the same keys in another order) only costs a write.
+ */
+function snapshotOf(state: StoreItem, without?: string): string {
+  const { eTag: _, ...rest } = state;
+  if (without !== undefined) delete rest[without];
+  return JSON.stringify(rest);
 }
 
 /**
@@ -54,8 +65,8 @@ export class CheckedConversationState extends ConversationState {
       const eTag = typeof state.eTag === 'string' ? state.eTag : undefined;
       const loaded: Loaded = {
         eTag,
-        hash: calculateChangeHash(state),
-        ...(this.mergeable ? { others: this.othersHash(state) } : {}),
+        snapshot: snapshotOf(state),
+        ...(this.mergeable ? { others: snapshotOf(state, this.mergeable.name) } : {}),
       };
       context.turnState.set(this.#loaded, loaded);
     }
@@ -67,14 +78,17 @@ export class CheckedConversationState extends ConversationState {
     const state: unknown = this.get(context);
     const loaded: Loaded | undefined = context.turnState.get(this.#loaded);
     if (!isStoreItem(state)) {
-      if (force) await this.write(context, {}, '*');
+      if (force) await this.write(context, {}, '*', snapshotOf({}));
       return;
     }
-    if (!force && loaded !== undefined && loaded.hash === calculateChangeHash(state)) return;
+    const snapshot = snapshotOf(state);
+    if (!force && loaded !== undefined && loaded.snapshot === snapshot) return;
     try {
-      await this.write(context, state, loaded?.eTag ?? '*');
+      await this.write(context, state, loaded?.eTag ?? '*', snapshot);
     } catch (error) {
-      if (loaded?.others === undefined || loaded.others !== this.othersHash(state)) throw error;
+      const { mergeable } = this;
+      if (!mergeable || loaded?.others === undefined || loaded.others !== snapshotOf(state, mergeable.name))
+        throw error;
       await this.saveMerged(context, loaded, error);
     }
   }
@@ -106,7 +120,7 @@ export class CheckedConversationState extends ConversationState {
       const state: unknown = this.get(context);
       if (!isStoreItem(state)) throw error;
       try {
-        await this.write(context, state, now.eTag ?? '*');
+        await this.write(context, state, now.eTag ?? '*', snapshotOf(state));
         return;
       } catch (again) {
         error = again;
@@ -116,14 +130,10 @@ export class CheckedConversationState extends ConversationState {
     throw error;
   }
 
-  private othersHash(state: StoreItem): string {
-    return calculateChangeHash({ ...state, [this.mergeable?.name ?? '']: undefined });
-  }
-
-  private async write(context: TurnContext, state: StoreItem, eTag: string): Promise<void> {
+  private async write(context: TurnContext, state: StoreItem, eTag: string, snapshot: string): Promise<void> {
     const key = await this.storageKey(context);
     await this.storage.write({ [key]: { ...state, eTag } });
     // Written: a second save in the same turn overwrites its own write (the stored eTag is new and not known here).
-    context.turnState.set(this.#loaded, { eTag: '*', hash: calculateChangeHash(state) } satisfies Loaded);
+    context.turnState.set(this.#loaded, { eTag: '*', snapshot } satisfies Loaded);
   }
 }

@@ -8,6 +8,8 @@ export const TRANSCRIPT_LINE_LENGTH = 300;
 /** A "did you mean" offers at most this many entries (the composer's limit is lower). */
 const MAX_OFFERED = 5;
 const MAX_ID_LENGTH = 200;
+/** How many of the assistant's clean replies are remembered (the knowledge file has a few dozen answers). */
+const CLEAN_REPLIES = 256;
 
 /** The open "did you mean": the inbox record's id and the entries offered. */
 export interface SuggestionLink {
@@ -37,14 +39,19 @@ export interface Memory {
 
 /** A line as stored and quoted: one line, personal data masked, cut to TRANSCRIPT_LINE_LENGTH. */
 export function maskLine(text: string): string {
+  return maskedLine(text).line;
+}
+
+/** The line, and whether masking found nothing to mask in it. */
+function maskedLine(text: string): { readonly line: string; readonly clean: boolean } {
   // Masked before it is cut, and only a bounded prefix: a number cut at the end cannot leave part of it unmasked.
-  const flat = redact(
-    text
-      .slice(0, TRANSCRIPT_LINE_LENGTH * 2)
-      .replace(/\s+/g, ' ')
-      .trim(),
-  );
-  return flat.length > TRANSCRIPT_LINE_LENGTH ? `${flat.slice(0, TRANSCRIPT_LINE_LENGTH - 1)}…` : flat;
+  const flat = text
+    .slice(0, TRANSCRIPT_LINE_LENGTH * 2)
+    .replace(/\s+/g, ' ')
+    .trim();
+  const masked = redact(flat);
+  const line = masked.length > TRANSCRIPT_LINE_LENGTH ? `${masked.slice(0, TRANSCRIPT_LINE_LENGTH - 1)}…` : masked;
+  return { line, clean: masked === flat };
 }
 
 const isString = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
@@ -86,6 +93,12 @@ type Edit = (memory: Memory) => Memory;
  */
 export class ConversationMemory {
   readonly #edits = Symbol('memory edits of this turn');
+  /**
+   * The assistant's replies that masking leaves as they are (the statement's answers, asked again and again): their
+   * line, so a question does not mask the same long answer every turn. Nothing personal is kept in it, by
+   * construction; bounded, the oldest dropped first.
+   */
+  readonly #cleanReplies = new Map<string, string>();
 
   constructor(private readonly accessor: StatePropertyAccessor<Memory>) {}
 
@@ -102,7 +115,7 @@ export class ConversationMemory {
       await this.addLine(context, `Pelanggan: ${context.activity.text}`);
     context.onSendActivities(async (_ctx, activities, next) => {
       for (const a of activities)
-        if (a.type === ActivityTypes.Message && a.text) await this.addLine(context, `Asisten: ${a.text}`);
+        if (a.type === ActivityTypes.Message && a.text) await this.addMaskedLine(context, this.replyLine(a.text));
       return next();
     });
   }
@@ -141,8 +154,24 @@ export class ConversationMemory {
     await this.accessor.set(context, memory);
   }
 
-  private async addLine(context: TurnContext, text: string): Promise<void> {
-    const line = maskLine(text);
+  /** The reply's line as stored: masked, from the cache when masking changed nothing last time. */
+  private replyLine(text: string): string {
+    const cached = this.#cleanReplies.get(text);
+    if (cached !== undefined) return cached;
+    const { line, clean } = maskedLine(`Asisten: ${text}`);
+    if (clean) {
+      if (this.#cleanReplies.size >= CLEAN_REPLIES)
+        this.#cleanReplies.delete(this.#cleanReplies.keys().next().value ?? '');
+      this.#cleanReplies.set(text, line);
+    }
+    return line;
+  }
+
+  private addLine(context: TurnContext, text: string): Promise<void> {
+    return this.addMaskedLine(context, maskLine(text));
+  }
+
+  private async addMaskedLine(context: TurnContext, line: string): Promise<void> {
     await this.edit(context, (m) => ({ ...m, lines: [...m.lines, line].slice(-TRANSCRIPT_LINES) }));
   }
 

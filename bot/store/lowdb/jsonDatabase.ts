@@ -9,11 +9,14 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DurableJsonFile } from './durableJsonFile.ts';
 import type { DatabaseShape, StateItem } from './jsonDocument.ts';
-import { type Db, emptyDatabase } from './jsonDocument.ts';
+import { type Db, emptyDatabase, type UpdateOptions } from './jsonDocument.ts';
 
 export { DatabaseCorruptError } from './durableJsonFile.ts';
 
 export const DATABASE_FILE_NAME = 'assistant-db.json';
+
+/** How long a deferred change may wait in memory before it is written (see update()'s `deferred`). */
+export const DEFERRED_WRITE_MS = 1000;
 
 export interface DatabaseOptions {
   /** File name inside the data directory (default assistant-db.json). */
@@ -64,11 +67,15 @@ const stateItemProblem = (key: string, item: unknown): string | undefined =>
     ? undefined
     : `state item ${JSON.stringify(key.slice(0, 80))} is not {eTag, changedAt, value}`;
 
-/** The shape problem of everything but the individual state items (cheap: no walk over the state map). */
-function topLevelProblem(value: unknown): string | undefined {
+/**
+ * The shape problem of everything but the individual state items (cheap: no walk over the state map), checking the
+ * records of the lists named (all by default; an update checks only the lists its fn read or replaced).
+ */
+function topLevelProblem(value: unknown, lists: Iterable<string> = COLLECTIONS): string | undefined {
   if (!isPlainObject(value)) return 'the top level is not a JSON object';
   if (value.version !== 1) return `version is ${JSON.stringify(value.version) ?? 'missing'}, expected 1`;
-  for (const name of COLLECTIONS) {
+  for (const name of COLLECTIONS) if (!Array.isArray(value[name])) return `${name} is not an array`;
+  for (const name of lists) {
     const list = value[name];
     if (!Array.isArray(list)) return `${name} is not an array`;
     const bad = list.findIndex((record) => !isPlainObject(record));
@@ -108,9 +115,11 @@ const setOwn = (state: Record<string, StateItem>, key: string, item: StateItem):
 };
 
 /**
- * What an update needs to undo its fn: the top-level fields, copies of the record lists (each record copied shallowly,
- * so in-place changes of a record's own fields are undone too), and a log of the state keys the fn touched (the
- * state map can hold thousands of items, so it is watched through a proxy instead of copied).
+ * What an update needs to undo its fn: the top-level fields, copies of the record lists the fn reads (each record
+ * copied shallowly when the fn first reads its list, so in-place changes of a record's own fields are undone too; a
+ * list the fn never reads is not copied, so a change of conversation state costs nothing per stored record), and a
+ * log of the state keys the fn touched (the state map can hold thousands of items, so it is watched through a proxy
+ * instead of copied).
  */
 class UpdateScope {
   readonly #top: JsonObject;
@@ -121,11 +130,19 @@ class UpdateScope {
   readonly touched = new Map<string, StateItem | typeof ABSENT>();
   #open = true;
 
+  /** The data as the fn sees it: a list is copied for undo when the fn first reads it. */
+  readonly view: DatabaseShape;
+
   constructor(data: DatabaseShape) {
     this.#top = { ...data };
-    for (const [key, value] of Object.entries(data)) {
-      if (Array.isArray(value)) this.#lists.set(key, value.map(copyRecord));
-    }
+    this.view = new Proxy(data, {
+      get: (target, key, receiver) => {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (this.#open && typeof key === 'string' && Array.isArray(value) && value === this.#top[key])
+          if (!this.#lists.has(key)) this.#lists.set(key, value.map(copyRecord));
+        return value;
+      },
+    });
     this.#state = data.state;
     const remember = (target: Record<string, StateItem>, key: string | symbol): void => {
       if (typeof key !== 'string' || this.touched.has(key)) return;
@@ -148,6 +165,14 @@ class UpdateScope {
       },
     });
     data.state = this.#proxy;
+  }
+
+  /** The lists the fn may have changed: those it read, and those it replaced. */
+  listsTouched(data: DatabaseShape): string[] {
+    const top: JsonObject = { ...data };
+    return Object.keys(top).filter(
+      (key) => Array.isArray(this.#top[key]) && (this.#lists.has(key) || top[key] !== this.#top[key]),
+    );
   }
 
   /** After fn: puts the real state map back (unless fn replaced it); returns whether fn replaced it. */
@@ -185,6 +210,8 @@ export class JsonDatabase implements Db {
   #generation = 0;
   #inUpdate = false;
   #closed = false;
+  /** A write of deferred changes, waiting: cancelled when another write starts (it carries them). */
+  #deferredWrite: NodeJS.Timeout | undefined;
 
   private constructor(low: Low<DatabaseShape>, file: DurableJsonFile<DatabaseShape>, durable: string) {
     this.#low = low;
@@ -261,8 +288,11 @@ export class JsonDatabase implements Db {
    *   fn, `data.state` is a proxy that logs which keys change: do not structuredClone() it, and do not keep it.)
    * - The disk write fails: the update rejects and its change is undone in memory, together with every other change
    *   not yet on disk (their updates reject too): "not recorded" means nothing is kept.
+   * - `deferred`: resolves once applied in memory; the change reaches the disk with the next write, at the latest
+   *   DEFERRED_WRITE_MS later (or on close()). Only for what may be lost in a crash: never a record a customer is
+   *   told of. It spares a rewrite of the whole file for a change nobody waits on.
    */
-  update<T>(fn: (data: DatabaseShape) => T): Promise<T> {
+  update<T>(fn: (data: DatabaseShape) => T, options: UpdateOptions = {}): Promise<T> {
     if (this.#closed) return Promise.reject(new Error(`Database ${this.path} is closed`));
     if (this.#inUpdate) return Promise.reject(new Error('Database.update() called from inside an update fn'));
     const data = this.#low.data;
@@ -271,7 +301,7 @@ export class JsonDatabase implements Db {
     this.#inUpdate = true;
     try {
       try {
-        result = fn(data);
+        result = fn(scope.view);
       } finally {
         this.#inUpdate = false;
       }
@@ -281,12 +311,20 @@ export class JsonDatabase implements Db {
         throw new TypeError('Database.update(fn): fn must be synchronous, not return a promise');
       }
       const { stateReplaced } = scope.finish(data);
-      const problem = stateReplaced ? databaseProblem(data) : this.#changedProblem(data, scope.touched.keys());
+      const problem = stateReplaced
+        ? databaseProblem(data)
+        : this.#changedProblem(data, scope.touched.keys(), scope.listsTouched(data));
       if (problem !== undefined) throw new TypeError(`Database.update(fn) left an invalid database: ${problem}`);
     } catch (error) {
       this.#low.data = scope.restore();
       return Promise.reject(error);
     }
+    if (options.deferred) {
+      this.#deferWrite();
+      return Promise.resolve(result);
+    }
+    // This write serialises the data when it starts, deferred changes included.
+    this.#cancelDeferredWrite();
     const generation = this.#generation;
     return this.#file.writeWith(this.#serialise).then(() => {
       // A write failed after this change was applied and before it reached the disk: it was undone.
@@ -299,11 +337,30 @@ export class JsonDatabase implements Db {
   /** Waits for pending writes. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#deferredWrite) {
+      this.#cancelDeferredWrite();
+      await this.#file.writeWith(this.#serialise).catch(() => {}); // a failure undid the changes (#writeFailed)
+    }
     await this.#file.flushed();
   }
 
-  #changedProblem(data: DatabaseShape, keys: Iterable<string>): string | undefined {
-    const problem = topLevelProblem(data);
+  #deferWrite(): void {
+    if (this.#deferredWrite) return;
+    this.#deferredWrite = setTimeout(() => {
+      this.#deferredWrite = undefined;
+      // Nobody waits on it: a failure undid its changes (#writeFailed), and the next write tries again.
+      this.#file.writeWith(this.#serialise).catch(() => {});
+    }, DEFERRED_WRITE_MS);
+    this.#deferredWrite.unref(); // close() writes what is left
+  }
+
+  #cancelDeferredWrite(): void {
+    clearTimeout(this.#deferredWrite);
+    this.#deferredWrite = undefined;
+  }
+
+  #changedProblem(data: DatabaseShape, keys: Iterable<string>, lists: Iterable<string>): string | undefined {
+    const problem = topLevelProblem(data, lists);
     if (problem !== undefined) return problem;
     for (const key of keys) {
       if (!Object.hasOwn(data.state, key)) continue;

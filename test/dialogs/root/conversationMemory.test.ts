@@ -1,9 +1,11 @@
-import type { Activity } from 'botbuilder';
+import { type Activity, ConversationState, MemoryStorage, TestAdapter } from 'botbuilder';
 import { expect } from 'chai';
 import { JsonStateStorage } from '../../../bot/store/lowdb/jsonStateStorage.ts';
 import { LowdbRequestStore } from '../../../bot/store/lowdb/lowdbRequestStore.ts';
 import { TEXTS } from '../../../dialogs/replies/texts.ts';
 import {
+  ConversationMemory,
+  type Memory,
   maskLine,
   readMemory,
   TRANSCRIPT_LINE_LENGTH,
@@ -52,6 +54,31 @@ describe('dialogs/root/conversationMemory: what a conversation remembers, in its
         lines: [],
         lang: 'en',
       });
+    });
+  });
+
+  describe("the assistant's lines", () => {
+    it('are masked every time they are said; a reply that masking leaves alone is kept as it was', async () => {
+      const state = new ConversationState(new MemoryStorage());
+      const memory = new ConversationMemory(state.createProperty<Memory>(ConversationMemory.PROPERTY));
+      const replies = new Map([
+        ['clean', 'Cookie adalah berkas kecil.'],
+        ['personal', 'Kami akan mengirim ke budi@example.com dan 0812 3456 7890.'],
+      ]);
+      let lines: readonly string[] = [];
+      const adapter = new TestAdapter(async (context) => {
+        await memory.attach(context);
+        await context.sendActivity(replies.get(context.activity.text ?? '') ?? 'ok');
+        lines = await memory.lines(context);
+        await state.saveChanges(context);
+      });
+      for (const text of ['clean', 'personal', 'clean', 'personal']) await adapter.send(text);
+      expect(lines.filter((line) => line.startsWith('Asisten: '))).to.deep.equal([
+        'Asisten: Cookie adalah berkas kecil.',
+        'Asisten: Kami akan mengirim ke [email] dan [number].',
+        'Asisten: Cookie adalah berkas kecil.',
+        'Asisten: Kami akan mengirim ke [email] dan [number].',
+      ]);
     });
   });
 
