@@ -5,7 +5,6 @@
 import type restify from 'restify';
 import { createAssistant } from '../dialogs/assistant.ts';
 import { FLOW_NAMES } from '../dialogs/flows/registry.ts';
-import { ConversationMemory } from '../dialogs/root/conversationMemory.ts';
 import { DailyStatsRecorder } from '../domain/dailyStats.ts';
 import { Inbox } from '../domain/inbox.ts';
 import { InboxRecorder } from '../domain/inboxRecorder.ts';
@@ -79,12 +78,7 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
   const watcher =
     options.knowledgeWatch === false ? undefined : new KnowledgeWatcher(knowledge, logger, options.knowledgeWatch);
 
-  // A question changes only the conversation's memory: on the embedded store it is written a moment later, so a
-  // question does not rewrite the whole file (a crash may lose the last second of lines a ticket would quote).
-  const store = await openStore(config, now, logger, {
-    waitForCliMs: 15_000,
-    deferredStateProperties: [ConversationMemory.PROPERTY],
-  });
+  const store = await openStore(config, now, logger);
   const mail = buildMail(config, store, logger, { now, ...options });
   logger.info({ db: store.location, mail: mail.destination }, 'store and mail ready');
   const services = buildServices(config, store.requests, mail.outbox, {
@@ -108,6 +102,8 @@ export async function createApp(config: Config, logger: Logger, options: AppOpti
     observer: conversationLog(logger),
     counters: store.counters,
     insights: recorder,
+    // Several instances share the store: the next turn may land on another one.
+    memoryInState: store.shared,
   });
   const clientKeys = new ClientKeys(await store.secret(CLIENT_KEY_SECRET));
   const channel = buildChannel(config, logger, assistant, {

@@ -10,6 +10,7 @@ import { Answerer } from './root/answerer.ts';
 import { ConversationMemory, type Memory } from './root/conversationMemory.ts';
 import type { ConversationPrefs } from './root/conversationPrefs.ts';
 import { type FlowObserver, InsightLinks, type InsightObserver } from './root/insights.ts';
+import { ProcessMemoryAccessor } from './root/processMemory.ts';
 import { type AnswerObserver, type FeedbackRecorder, RootDialog } from './root/rootDialog.ts';
 import { VoteLimits } from './root/voteLimits.ts';
 
@@ -26,6 +27,12 @@ export interface AssistantDeps {
   readonly counters: RateCounter;
   /** The admins' inbox and analytics (domain/inboxRecorder.ts); without it nothing is recorded for them. */
   readonly insights?: InsightObserver & FlowObserver;
+  /**
+   * Keep the conversation memory (the lines a ticket quotes, the language, the open "did you mean", the last answer)
+   * in the conversation state, so the next turn finds it on another instance and after a restart (a shared store),
+   * rather than in this process (the embedded store: one process; a question then writes no state). Default: false.
+   */
+  readonly memoryInState?: boolean;
 }
 
 /** The conversation layer, ready for a channel's ActivityHandler to drive. */
@@ -37,21 +44,31 @@ export interface Assistant {
   /** The per-message decision (framework-free), also used by the admins' test pane. */
   readonly answerer: Answerer;
   readonly composer: ReplyComposer;
-  /** What the conversation remembers besides its dialog stack (the lines said, for a ticket): in its state. */
+  /** What the conversation remembers besides its dialog stack (the lines said, for a ticket). */
   readonly memory: ConversationMemory;
 }
 
 /** Builds the conversation layer: state, replies, and the root dialog with the flows whose services are there. */
 export function createAssistant(deps: AssistantDeps): Assistant {
   const { knowledge, services, supportEmail, observer } = deps;
-  // A turn that changed only its memory (a question) is saved over an overlapping turn's state, not refused.
-  const conversationState = new CheckedConversationState(deps.storage, {
-    name: ConversationMemory.PROPERTY,
-    reapply: (context): Promise<void> => memory.reapply(context), // called in a save, after `memory` is set below
-  });
+  // In the state, a turn that changed only its memory (a question) is saved over an overlapping turn's state, not
+  // refused.
+  const conversationState = new CheckedConversationState(
+    deps.storage,
+    deps.memoryInState
+      ? {
+          name: ConversationMemory.PROPERTY,
+          reapply: (context): Promise<void> => memory.reapply(context), // called in a save, after `memory` is set
+        }
+      : undefined,
+  );
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const prefs = conversationState.createProperty<ConversationPrefs>('prefs');
-  const memory = new ConversationMemory(conversationState.createProperty<Memory>(ConversationMemory.PROPERTY));
+  const memory = new ConversationMemory(
+    deps.memoryInState
+      ? conversationState.createProperty<Memory>(ConversationMemory.PROPERTY)
+      : new ProcessMemoryAccessor(),
+  );
 
   let answerer: Answerer | undefined;
   const flowDeps: FlowDeps = {

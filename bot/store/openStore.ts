@@ -22,24 +22,18 @@ export type { ConversationStorage, Store } from './store.ts';
  * touching nothing, on a bad file, and DataDirLockedError when another assistant uses the folder (a staff command
  * holding it is waited for, up to 15 s by default).
  */
-export interface OpenStoreOptions extends LockOptions {
-  /** Conversation state properties whose change alone the embedded store writes a moment later (JsonStateStorage). */
-  readonly deferredStateProperties?: readonly string[];
-}
-
 export async function openStore(
   config: Pick<Config, 'dataDir' | 'database'>,
   now: Clock,
   logger: Logger,
-  options: OpenStoreOptions = { waitForCliMs: 15_000 },
+  lockOptions: LockOptions = { waitForCliMs: 15_000 },
 ): Promise<Store> {
   if (config.database.url)
     return openPostgresStore(config.database.url, now, logger, { poolSize: config.database.poolSize });
-  return openFileStore(config.dataDir, now, options);
+  return openFileStore(config.dataDir, now, lockOptions);
 }
 
-async function openFileStore(dataDir: string, now: Clock, options: OpenStoreOptions): Promise<Store> {
-  const { deferredStateProperties: deferredProperties = [], ...lockOptions } = options;
+async function openFileStore(dataDir: string, now: Clock, lockOptions: LockOptions): Promise<Store> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = await DataDirLock.acquire(dataDir, lockOptions);
   let db: JsonDatabase;
@@ -52,7 +46,7 @@ async function openFileStore(dataDir: string, now: Clock, options: OpenStoreOpti
   const requests = new LowdbRequestStore(db);
   return {
     requests,
-    conversations: new JsonStateStorage(db, { now, deferredProperties }),
+    conversations: new JsonStateStorage(db, { now }),
     mailQueue: requests.mailQueue,
     counters: new MemoryRateCounter(() => now().getTime()),
     signInThrottle: (policy) => new SignInThrottle(now, policy),

@@ -45,6 +45,8 @@ export function buildBot(
     storage?: Storage;
     feedback?: FeedbackRecorder;
     insights?: InsightObserver & FlowObserver;
+    /** The conversation memory in the conversation state (several instances on one storage). */
+    memoryInState?: boolean;
   } = {},
 ): TestBot {
   const answered: { meta: ReplyMeta; question: string }[] = [];
@@ -56,6 +58,7 @@ export function buildBot(
     ...(options.feedback ? { feedback: options.feedback } : {}),
     counters: new MemoryRateCounter(),
     ...(options.insights ? { insights: options.insights } : {}),
+    memoryInState: options.memoryInState ?? false,
     observer: {
       answered: (meta, question) => answered.push({ meta, question }),
       flowStarted: () => undefined,

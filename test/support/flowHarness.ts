@@ -146,6 +146,8 @@ export interface HarnessOptions {
   readonly clock?: TestClock;
   readonly transport?: CapturingTransport;
   readonly deliveryWaitMs?: number;
+  /** The conversation memory in the conversation state, as with a shared store (default: in the process). */
+  readonly memoryInState?: boolean;
 }
 
 export const DEFAULT_CONVERSATION = 'conv-1';
@@ -190,6 +192,7 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
     supportEmail: SUPPORT_EMAIL,
     services,
     counters: new MemoryRateCounter(() => now().getTime()),
+    memoryInState: options.memoryInState ?? false,
     observer: {
       answered: (meta, question) => answered.push({ meta, question }),
       flowStarted: (flow, lang) => flowsStarted.push({ flow, lang }),
@@ -276,7 +279,9 @@ export interface HarnessHooks {
 }
 
 /** Mocha hooks: a fresh temp dir and harness per test, closed and removed after it. Call inside a describe. */
-export function useFlowHarness(setup: { readonly deliveryWaitMs?: number } = {}): HarnessHooks {
+export function useFlowHarness(
+  setup: { readonly deliveryWaitMs?: number; readonly memoryInState?: boolean } = {},
+): HarnessHooks {
   let dir: string | undefined;
   let harness: FlowHarness | undefined;
   let knowledge: KnowledgeService | undefined;

@@ -9,14 +9,11 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DurableJsonFile } from './durableJsonFile.ts';
 import type { DatabaseShape, StateItem } from './jsonDocument.ts';
-import { type Db, emptyDatabase, type UpdateOptions } from './jsonDocument.ts';
+import { type Db, emptyDatabase } from './jsonDocument.ts';
 
 export { DatabaseCorruptError } from './durableJsonFile.ts';
 
 export const DATABASE_FILE_NAME = 'assistant-db.json';
-
-/** How long a deferred change may wait in memory before it is written (see update()'s `deferred`). */
-export const DEFERRED_WRITE_MS = 1000;
 
 export interface DatabaseOptions {
   /** File name inside the data directory (default assistant-db.json). */
@@ -210,8 +207,6 @@ export class JsonDatabase implements Db {
   #generation = 0;
   #inUpdate = false;
   #closed = false;
-  /** A write of deferred changes, waiting: cancelled when another write starts (it carries them). */
-  #deferredWrite: NodeJS.Timeout | undefined;
 
   private constructor(low: Low<DatabaseShape>, file: DurableJsonFile<DatabaseShape>, durable: string) {
     this.#low = low;
@@ -288,11 +283,8 @@ export class JsonDatabase implements Db {
    *   fn, `data.state` is a proxy that logs which keys change: do not structuredClone() it, and do not keep it.)
    * - The disk write fails: the update rejects and its change is undone in memory, together with every other change
    *   not yet on disk (their updates reject too): "not recorded" means nothing is kept.
-   * - `deferred`: resolves once applied in memory; the change reaches the disk with the next write, at the latest
-   *   DEFERRED_WRITE_MS later (or on close()). Only for what may be lost in a crash: never a record a customer is
-   *   told of. It spares a rewrite of the whole file for a change nobody waits on.
    */
-  update<T>(fn: (data: DatabaseShape) => T, options: UpdateOptions = {}): Promise<T> {
+  update<T>(fn: (data: DatabaseShape) => T): Promise<T> {
     if (this.#closed) return Promise.reject(new Error(`Database ${this.path} is closed`));
     if (this.#inUpdate) return Promise.reject(new Error('Database.update() called from inside an update fn'));
     const data = this.#low.data;
@@ -319,12 +311,6 @@ export class JsonDatabase implements Db {
       this.#low.data = scope.restore();
       return Promise.reject(error);
     }
-    if (options.deferred) {
-      this.#deferWrite();
-      return Promise.resolve(result);
-    }
-    // This write serialises the data when it starts, deferred changes included.
-    this.#cancelDeferredWrite();
     const generation = this.#generation;
     return this.#file.writeWith(this.#serialise).then(() => {
       // A write failed after this change was applied and before it reached the disk: it was undone.
@@ -337,26 +323,7 @@ export class JsonDatabase implements Db {
   /** Waits for pending writes. */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#deferredWrite) {
-      this.#cancelDeferredWrite();
-      await this.#file.writeWith(this.#serialise).catch(() => {}); // a failure undid the changes (#writeFailed)
-    }
     await this.#file.flushed();
-  }
-
-  #deferWrite(): void {
-    if (this.#deferredWrite) return;
-    this.#deferredWrite = setTimeout(() => {
-      this.#deferredWrite = undefined;
-      // Nobody waits on it: a failure undid its changes (#writeFailed), and the next write tries again.
-      this.#file.writeWith(this.#serialise).catch(() => {});
-    }, DEFERRED_WRITE_MS);
-    this.#deferredWrite.unref(); // close() writes what is left
-  }
-
-  #cancelDeferredWrite(): void {
-    clearTimeout(this.#deferredWrite);
-    this.#deferredWrite = undefined;
   }
 
   #changedProblem(data: DatabaseShape, keys: Iterable<string>, lists: Iterable<string>): string | undefined {

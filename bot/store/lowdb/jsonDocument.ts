@@ -19,14 +19,9 @@ import type {
  * safely on disk, so "recorded" can be said truthfully after `await update(...)`. Implemented by JsonDatabase (a file)
  * and, in tests, by an in-memory double.
  */
-export interface UpdateOptions {
-  /** Resolve once applied in memory; written with the next write, soon (JsonDatabase.update). */
-  readonly deferred?: boolean;
-}
-
 export interface Db {
   read<T>(fn: (data: Readonly<DatabaseShape>) => T): T;
-  update<T>(fn: (data: DatabaseShape) => T, options?: UpdateOptions): Promise<T>;
+  update<T>(fn: (data: DatabaseShape) => T): Promise<T>;
 }
 
 export const emptyDatabase = (): DatabaseShape => ({

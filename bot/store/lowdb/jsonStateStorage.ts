@@ -4,25 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
-import {
-  changesOf,
-  checkKeys,
-  type JsonObject,
-  type StateChange,
-  StateConflictError,
-  setOwnItem,
-} from '../stateItems.ts';
-import type { DatabaseShape, Db, StateItem } from './jsonDocument.ts';
+import { changesOf, checkKeys, type JsonObject, StateConflictError, setOwnItem } from '../stateItems.ts';
+import type { Db, StateItem } from './jsonDocument.ts';
 
 export interface JsonStateStorageOptions {
   /** Clock for `changedAt` (tests). */
   readonly now?: () => Date;
-  /**
-   * Top-level properties of an item whose change alone need not be on disk before write() resolves: a write that
-   * changes nothing else is kept in memory and written within a second (Db.update's `deferred`). For what a crash
-   * may lose, e.g. the lines a conversation remembers for a ticket: then a question costs no rewrite of the file.
-   */
-  readonly deferredProperties?: readonly string[];
 }
 
 const hasOwn = (state: Readonly<Record<string, StateItem>>, key: string): boolean => Object.hasOwn(state, key);
@@ -35,12 +22,10 @@ const setOwn = (state: Record<string, StateItem>, key: string, item: StateItem):
 export class JsonStateStorage implements Storage {
   readonly #db: Db;
   readonly #now: () => Date;
-  readonly #deferred: ReadonlySet<string>;
 
   constructor(db: Db, options: JsonStateStorageOptions = {}) {
     this.#db = db;
     this.#now = options.now ?? (() => new Date());
-    this.#deferred = new Set(options.deferredProperties);
   }
 
   /** The stored items among `keys` (missing keys are absent), as fresh copies carrying their current eTag. */
@@ -68,34 +53,17 @@ export class JsonStateStorage implements Storage {
   async write(changes: StoreItems): Promise<void> {
     const incoming = changesOf(changes);
     if (incoming.length === 0) return;
-    const deferred =
-      this.#deferred.size > 0 && this.#db.read((data) => incoming.every((c) => this.#onlyDeferred(data, c)));
-    await this.#db.update(
-      (data) => {
-        for (const { key, eTag } of incoming) {
-          if (eTag === undefined) continue;
-          const stored = hasOwn(data.state, key) ? data.state[key] : undefined;
-          if (stored && stored.eTag !== eTag) throw new StateConflictError(key);
-        }
-        const changedAt = this.#now().toISOString();
-        for (const { key, value } of incoming) {
-          setOwn(data.state, key, { eTag: randomUUID(), changedAt, value });
-        }
-      },
-      { deferred },
-    );
-  }
-
-  /** The change keeps every property of the stored item but the deferred ones (a new item is never deferred). */
-  #onlyDeferred(data: Readonly<DatabaseShape>, { key, value }: StateChange): boolean {
-    const stored = hasOwn(data.state, key) ? data.state[key]?.value : undefined;
-    if (!stored) return false;
-    const kept = (item: JsonObject) => Object.keys(item).filter((name) => !this.#deferred.has(name));
-    const names = kept(value);
-    if (names.length !== kept(stored).length) return false;
-    return names.every(
-      (name) => Object.hasOwn(stored, name) && JSON.stringify(stored[name]) === JSON.stringify(value[name]),
-    );
+    await this.#db.update((data) => {
+      for (const { key, eTag } of incoming) {
+        if (eTag === undefined) continue;
+        const stored = hasOwn(data.state, key) ? data.state[key] : undefined;
+        if (stored && stored.eTag !== eTag) throw new StateConflictError(key);
+      }
+      const changedAt = this.#now().toISOString();
+      for (const { key, value } of incoming) {
+        setOwn(data.state, key, { eTag: randomUUID(), changedAt, value });
+      }
+    });
   }
 
   /** Forgets the items; keys that are not stored are ignored (no disk write when none is). */

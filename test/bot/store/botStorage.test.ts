@@ -5,23 +5,21 @@
 import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import { JsonDatabase } from '../../../bot/store/lowdb/jsonDatabase.ts';
-import type { DatabaseShape, Db, UpdateOptions } from '../../../bot/store/lowdb/jsonDocument.ts';
+import type { DatabaseShape, Db } from '../../../bot/store/lowdb/jsonDocument.ts';
 import { JsonStateStorage } from '../../../bot/store/lowdb/jsonStateStorage.ts';
-import { MAX_STATE_KEY_LENGTH, StateConflictError } from '../../../bot/store/stateItems.ts';
+import { MAX_STATE_KEY_LENGTH } from '../../../bot/store/stateItems.ts';
 import { rejectionOf, useTempDir } from '../../support/tempDir.ts';
 
-/** Counts the database updates a storage makes, and those it defers. */
+/** Counts the database updates a storage makes. */
 class CountingDb implements Db {
   updates = 0;
-  deferred = 0;
   constructor(private readonly inner: JsonDatabase) {}
   read<T>(fn: (data: Readonly<DatabaseShape>) => T): T {
     return this.inner.read(fn);
   }
-  update<T>(fn: (data: DatabaseShape) => T, options?: UpdateOptions): Promise<T> {
+  update<T>(fn: (data: DatabaseShape) => T): Promise<T> {
     this.updates++;
-    if (options?.deferred) this.deferred++;
-    return this.inner.update(fn, options);
+    return this.inner.update(fn);
   }
 }
 
@@ -83,36 +81,6 @@ describe('store/JsonStateStorage (the file)', () => {
     await storage.write({ ['__proto__']: { n: 1 } });
     expect(db.read((data) => Object.getPrototypeOf(data.state))).to.equal(Object.prototype);
     expect(db.read((data) => Object.keys(data.state))).to.deep.equal(['__proto__']);
-  });
-
-  it('defers a write that changes only a deferred property; a new item or any other change is durable', async () => {
-    const deferring = new JsonStateStorage(counting, { now: () => clock, deferredProperties: ['memory'] });
-    const stored = async () => JSON.parse(await readFile(db.path, 'utf8')).state.c?.value;
-    await deferring.write({ c: { dialog: { step: 1 }, memory: { lines: ['a'] } } });
-    expect(counting.deferred, 'a new item').to.equal(0);
-    expect(await stored()).to.deep.equal({ dialog: { step: 1 }, memory: { lines: ['a'] } });
-
-    const read1 = (await deferring.read(['c'])).c;
-    await deferring.write({ c: { ...read1, memory: { lines: ['a', 'b'] } } });
-    expect(counting.deferred, 'only the memory changed').to.equal(1);
-    expect((await deferring.read(['c'])).c, 'served at once').to.deep.include({ memory: { lines: ['a', 'b'] } });
-    expect((await stored()).memory, 'not on disk yet').to.deep.equal({ lines: ['a'] });
-
-    const read2 = (await deferring.read(['c'])).c;
-    await deferring.write({ c: { ...read2, dialog: { step: 2 }, memory: { lines: ['a', 'b', 'c'] } } });
-    expect(counting.deferred, 'the dialog changed too').to.equal(1);
-    expect(await stored(), 'on disk, with the deferred change').to.deep.equal({
-      dialog: { step: 2 },
-      memory: { lines: ['a', 'b', 'c'] },
-    });
-
-    const read3 = (await deferring.read(['c'])).c;
-    const conflict = await rejectionOf(deferring.write({ c: { ...read2, memory: { lines: [] } } }));
-    expect(conflict, 'an old eTag is refused, deferred or not').to.be.instanceOf(StateConflictError);
-    expect((await deferring.read(['c'])).c).to.deep.include({ memory: { lines: ['a', 'b', 'c'] } });
-    const { memory: _, ...withoutMemory } = read3 ?? {};
-    await deferring.write({ c: { ...withoutMemory } });
-    expect(counting.deferred, 'a deferred property removed, nothing else changed').to.equal(2);
   });
 
   it('pruneState() writes the file once, and not at all when there is nothing to prune', async () => {

@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import {
   DATABASE_FILE_NAME,
   DatabaseCorruptError,
-  DEFERRED_WRITE_MS,
   databaseProblem,
   JsonDatabase,
 } from '../../../bot/store/lowdb/jsonDatabase.ts';
@@ -259,43 +258,6 @@ describe('store/JsonDatabase', () => {
     expect(error).to.be.instanceOf(TypeError).with.property('message').that.includes('outbox[0] is not an object');
     expect(db.read((data) => data.outbox)).to.deep.equal([]);
     await db.close();
-  });
-
-  describe('deferred updates', () => {
-    const onDisk = async () => JSON.parse(await readFile(dbFile(), 'utf8')) as { tickets: { id: string }[] };
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-    it('are applied at once, resolve before the disk write, and reach the disk within DEFERRED_WRITE_MS, in one write', async () => {
-      const db = await JsonDatabase.open(dataDir());
-      const started = Date.now();
-      for (const n of [1, 2, 3]) await db.update((data) => void data.tickets.push(ticket(n)), { deferred: true });
-      expect(db.read((data) => data.tickets)).to.have.length(3);
-      expect((await onDisk()).tickets, 'not on disk yet').to.deep.equal([]);
-      while ((await onDisk()).tickets.length === 0 && Date.now() - started < DEFERRED_WRITE_MS * 3) await sleep(25);
-      expect((await onDisk()).tickets.map((t) => t.id)).to.deep.equal([1, 2, 3].map((n) => ticket(n).id));
-      expect(Date.now() - started).to.be.at.least(DEFERRED_WRITE_MS - 50);
-      await db.close();
-    });
-
-    it('are carried by the next durable update, and written by close()', async () => {
-      const db = await JsonDatabase.open(dataDir());
-      await db.update((data) => void data.tickets.push(ticket(1)), { deferred: true });
-      await db.update((data) => void data.tickets.push(ticket(2)));
-      expect((await onDisk()).tickets).to.have.length(2);
-      await db.update((data) => void data.tickets.push(ticket(3)), { deferred: true });
-      await db.close();
-      expect((await onDisk()).tickets.map((t) => t.id)).to.deep.equal([1, 2, 3].map((n) => ticket(n).id));
-    });
-
-    it('a failed write undoes a deferred change too (nothing is written later that was not on disk)', async () => {
-      const db = await JsonDatabase.open(dataDir());
-      await db.update((data) => void data.tickets.push(ticket(1)), { deferred: true });
-      await rm(dataDir(), { recursive: true });
-      await rejectionOf(db.update((data) => void data.tickets.push(ticket(2))));
-      expect(db.read((data) => data.tickets)).to.deep.equal([]);
-      await mkdir(dataDir());
-      await db.close();
-    });
   });
 
   it('close() waits for pending writes, then refuses updates', async () => {

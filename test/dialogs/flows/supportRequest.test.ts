@@ -541,9 +541,22 @@ describe('flows: question or data request to support', () => {
       expect(third.transport.sent.map((m) => m.to)).to.deep.equal([SUPPORT_EMAIL, EMAIL]);
     });
 
-    it('the ticket quotes the questions asked before a restart (the lines are in the conversation state)', async () => {
+    it('one process (the embedded store): the ticket quotes the lines said since the restart, none from before', async () => {
       expect(await h().chat().say('apa itu cookie?')).to.have.length(1);
       const second = await env.restart();
+      await supportRequest(second.chat(), { email: EMAIL });
+      const { transcript } = onlyTicket(second);
+      expect(transcript.join('\n')).to.not.include('cookie');
+      expect(transcript.at(-1)).to.match(/^Pelanggan: /);
+    });
+  });
+
+  describe('restart with the memory in the conversation state (a shared store)', () => {
+    const shared = useFlowHarness({ memoryInState: true });
+
+    it('the ticket quotes the questions asked before a restart', async () => {
+      expect(await shared.current().chat().say('apa itu cookie?')).to.have.length(1);
+      const second = await shared.restart();
       await supportRequest(second.chat(), { email: EMAIL });
       const { transcript } = onlyTicket(second);
       expect(transcript[0]).to.equal('Pelanggan: apa itu cookie?');

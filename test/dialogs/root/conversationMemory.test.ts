@@ -98,7 +98,7 @@ describe('dialogs/root/conversationMemory: what a conversation remembers, in its
       // Each instance has its own recorder, writing only on flush(): a record may still wait in A's batch.
       recorders = [0, 1].map(() => new InboxRecorder({ store, now: () => NOW, flushMs: 0 }));
       [a, b] = recorders.map((insights) =>
-        buildBot(knowledge, { storage, insights, feedback: { record: async () => undefined } }),
+        buildBot(knowledge, { storage, insights, feedback: { record: async () => undefined }, memoryInState: true }),
       ) as [TestBot, TestBot];
     });
 
