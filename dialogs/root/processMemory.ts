@@ -2,32 +2,61 @@ import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { Memory } from './conversationMemory.ts';
 import { setRecent } from './recentMap.ts';
 
-/** How many conversations' memories one process keeps (the oldest set is forgotten first). */
-const MAX_CONVERSATIONS = 10_000;
+export interface ProcessMemoryOptions {
+  /** How many conversations' memories are kept (the one set longest ago is forgotten first). */
+  readonly maxConversations?: number;
+  /** A memory not changed for this long is forgotten: a conversation idle this long starts afresh. */
+  readonly maxIdleMs?: number;
+  /** Milliseconds now (tests). */
+  readonly now?: () => number;
+}
+
+interface Kept {
+  readonly memory: Memory;
+  readonly setAt: number;
+}
 
 /**
  * The conversation memory kept in this process, per conversation: for the embedded store, which one process owns
  * (DATA_DIR's lock), so the next turn always lands here. A question then writes no conversation state at all, which
  * keeps an answer as cheap as it was before the memory could move between instances; the price is that a restart
  * forgets it (a ticket made after a restart quotes the lines said since). With a shared store the memory is in the
- * conversation state instead (createAssistant's `memoryInState`).
+ * conversation state instead (createAssistant's `memoryInState`). Its lines are masked (ConversationMemory), and kept
+ * only for a bounded number of conversations and a day without a change.
  */
 export class ProcessMemoryAccessor implements StatePropertyAccessor<Memory> {
-  readonly #memories = new Map<string, Memory>();
+  readonly #kept = new Map<string, Kept>();
+  readonly #max: number;
+  readonly #maxIdleMs: number;
+  readonly #now: () => number;
 
-  constructor(private readonly maxConversations = MAX_CONVERSATIONS) {}
+  constructor(options: ProcessMemoryOptions = {}) {
+    this.#max = options.maxConversations ?? 5000;
+    this.#maxIdleMs = options.maxIdleMs ?? 24 * 60 * 60 * 1000;
+    this.#now = options.now ?? Date.now;
+  }
 
   get(context: TurnContext): Promise<Memory | undefined>;
   get(context: TurnContext, defaultValue: Memory): Promise<Memory>;
   async get(context: TurnContext, defaultValue?: Memory): Promise<Memory | undefined> {
-    return this.#memories.get(context.activity.conversation.id) ?? defaultValue;
+    this.#forgetIdle();
+    return this.#kept.get(context.activity.conversation.id)?.memory ?? defaultValue;
   }
 
-  async set(context: TurnContext, value: Memory): Promise<void> {
-    setRecent(this.#memories, context.activity.conversation.id, value, this.maxConversations);
+  async set(context: TurnContext, memory: Memory): Promise<void> {
+    setRecent(this.#kept, context.activity.conversation.id, { memory, setAt: this.#now() }, this.#max);
   }
 
   async delete(context: TurnContext): Promise<void> {
-    this.#memories.delete(context.activity.conversation.id);
+    this.#kept.delete(context.activity.conversation.id);
+  }
+
+  /** The map is in the order of the last set (setRecent), so the idle ones are at its front. */
+  #forgetIdle(): void {
+    const cutoff = this.#now() - this.#maxIdleMs;
+    for (const [id, kept] of this.#kept) {
+      if (kept.setAt > cutoff) return;
+      this.#kept.delete(id);
+    }
   }
 }
