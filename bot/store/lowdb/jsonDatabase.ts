@@ -132,13 +132,34 @@ class UpdateScope {
 
   constructor(data: DatabaseShape) {
     this.#top = { ...data };
+    // Every way to a list goes through get or getOwnPropertyDescriptor (Object.values, spread, destructuring too).
+    // Once the fn has returned, the view refuses everything: an async fn cannot reach a list it had not read after
+    // its first await, when the list is no longer copied for undo nor checked.
+    const copyForUndo = (target: DatabaseShape, key: string | symbol): void => {
+      const value: unknown = Reflect.get(target, key);
+      if (typeof key === 'string' && Array.isArray(value) && value === this.#top[key] && !this.#lists.has(key))
+        this.#lists.set(key, value.map(copyRecord));
+    };
+    const closed = (): never => {
+      throw new TypeError('Database.update(fn): the data is out of reach once fn has returned');
+    };
     this.view = new Proxy(data, {
       get: (target, key, receiver) => {
-        const value: unknown = Reflect.get(target, key, receiver);
-        if (this.#open && typeof key === 'string' && Array.isArray(value) && value === this.#top[key])
-          if (!this.#lists.has(key)) this.#lists.set(key, value.map(copyRecord));
-        return value;
+        if (!this.#open) closed();
+        copyForUndo(target, key);
+        return Reflect.get(target, key, receiver);
       },
+      getOwnPropertyDescriptor: (target, key) => {
+        if (!this.#open) closed();
+        copyForUndo(target, key);
+        return Reflect.getOwnPropertyDescriptor(target, key);
+      },
+      set: (target, key, value, receiver) => (this.#open ? Reflect.set(target, key, value, receiver) : closed()),
+      defineProperty: (target, key, descriptor) =>
+        this.#open ? Reflect.defineProperty(target, key, descriptor) : closed(),
+      deleteProperty: (target, key) => (this.#open ? Reflect.deleteProperty(target, key) : closed()),
+      has: (target, key) => (this.#open ? Reflect.has(target, key) : closed()),
+      ownKeys: (target) => (this.#open ? Reflect.ownKeys(target) : closed()),
     });
     this.#state = data.state;
     const remember = (target: Record<string, StateItem>, key: string | symbol): void => {

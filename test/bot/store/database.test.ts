@@ -7,7 +7,7 @@ import {
   databaseProblem,
   JsonDatabase,
 } from '../../../bot/store/lowdb/jsonDatabase.ts';
-import { emptyDatabase } from '../../../bot/store/lowdb/jsonDocument.ts';
+import { type DatabaseShape, emptyDatabase } from '../../../bot/store/lowdb/jsonDocument.ts';
 import type { TicketRecord } from '../../../domain/records.ts';
 import { rejectionOf, useTempDir } from '../../support/tempDir.ts';
 
@@ -258,6 +258,76 @@ describe('store/JsonDatabase', () => {
     expect(error).to.be.instanceOf(TypeError).with.property('message').that.includes('outbox[0] is not an object');
     expect(db.read((data) => data.outbox)).to.deep.equal([]);
     await db.close();
+  });
+
+  describe('undo reaches every way a fn can change a list', () => {
+    const record = (id: string) => ({ ...ticket(1), id });
+    const ways: readonly [string, (data: DatabaseShape) => void][] = [
+      [
+        'Object.values',
+        (d) =>
+          void Object.values(d)
+            .find((v) => v === d.tickets)
+            ?.push(record('x')),
+      ],
+      ['destructuring', (d) => void d.tickets.push(record('x'))],
+      ['spread', (d) => void { ...d }.tickets.push(record('x'))],
+      [
+        'Object.entries',
+        (d) =>
+          void Object.entries(d)
+            .find(([k]) => k === 'tickets')?.[1]
+            .push(record('x')),
+      ],
+      ['getOwnPropertyDescriptor', (d) => void Object.getOwnPropertyDescriptor(d, 'tickets')?.value.push(record('x'))],
+      ['getOwnPropertyDescriptors', (d) => void Object.getOwnPropertyDescriptors(d).tickets.value?.push(record('x'))],
+      [
+        'a list replaced, the old one changed',
+        (d) => {
+          const old = d.tickets;
+          d.tickets = [];
+          old.push(record('x'));
+        },
+      ],
+      ['a record field', (d) => Object.assign(d.tickets[0] ?? {}, { name: 'changed' })],
+    ];
+    for (const [way, change] of ways)
+      it(`a failed fn that changes a list through ${way} leaves it as it was`, async () => {
+        const db = await JsonDatabase.open(dataDir());
+        await db.update((d) => void d.tickets.push(ticket(1)));
+        const error = await rejectionOf(
+          db.update((d) => {
+            change(d);
+            throw new Error('boom');
+          }),
+        );
+        expect(error).to.have.property('message', 'boom');
+        expect(db.read((d) => d.tickets)).to.deep.equal([ticket(1)]);
+        await db.close();
+      });
+
+    it('an async fn cannot reach the data after its first await: nothing it tries lands, nor is written later', async () => {
+      const db = await JsonDatabase.open(dataDir());
+      let late: unknown;
+      const error = await rejectionOf(
+        db.update(async (d) => {
+          await null;
+          try {
+            (d.outbox as unknown[]).push('not a record');
+          } catch (caught) {
+            late = caught;
+          }
+        }),
+      );
+      expect(error).to.be.instanceOf(TypeError);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(late).to.be.instanceOf(TypeError).with.property('message').that.includes('out of reach');
+      await db.update((d) => void d.tickets.push(ticket(2)));
+      await db.close();
+      const reopened = await JsonDatabase.open(dataDir());
+      expect(reopened.read((d) => d.outbox)).to.deep.equal([]);
+      await reopened.close();
+    });
   });
 
   it('close() waits for pending writes, then refuses updates', async () => {
