@@ -34,14 +34,21 @@ const MERGE_ATTEMPTS = 3;
 
 const isStoreItem = (value: unknown): value is StoreItem => typeof value === 'object' && value !== null;
 
+/** Makes `to` hold `from`'s properties, but for its eTag and the property `keep` (left as `to` has them). */
+function carryOver(from: StoreItem, to: StoreItem, keep: string): void {
+  const own = (name: string) => name !== 'eTag' && name !== keep;
+  for (const name of Object.keys(to)) if (own(name) && !Object.hasOwn(from, name)) delete to[name];
+  for (const name of Object.keys(from)) if (own(name)) to[name] = from[name];
+}
+
 /**
  * ConversationState that writes with the eTag its turn read. Bot Framework's own saveChanges() always writes with
  * eTag "*" (overwrite whatever is stored), so of two turns of one conversation running at once (two messages sent
  * quickly, landing on two instances behind a load balancer) the later write would silently undo the earlier turn's
  * state. With the eTag, the store refuses the later write (StateConflictError, nothing stored) and the turn fails
- * visibly instead; the adapter tells the customer to send the message again (bot/channel/adapter.ts). A turn that
- * changed nothing but the mergeable property (a question answered: the lines said) is not refused: the state is read
- * again and its changes applied to it.
+ * visibly instead; the adapter tells the customer to send the message again (bot/channel/adapter.ts). When one of
+ * the two turns changed nothing but the mergeable property (a question answered: the lines said), the later one is
+ * not refused: the state is read again and its changes applied to it (see saveMerged).
  *
  * A conversation whose state did not exist yet is written with "*": two first turns at once cannot be told apart
  * (the first turn of a website chat is its greeting, which finishes before the visitor can type).
@@ -87,9 +94,9 @@ export class CheckedConversationState extends ConversationState {
       await this.write(context, state, loaded?.eTag ?? '*', snapshot);
     } catch (error) {
       const { mergeable } = this;
-      if (!mergeable || loaded?.others === undefined || loaded.others !== snapshotOf(state, mergeable.name))
-        throw error;
-      await this.saveMerged(context, loaded, error);
+      if (!mergeable || loaded?.others === undefined) throw error;
+      const onlyMergeable = loaded.others === snapshotOf(state, mergeable.name);
+      await this.saveMerged(context, loaded, error, onlyMergeable ? undefined : state);
     }
   }
 
@@ -99,11 +106,18 @@ export class CheckedConversationState extends ConversationState {
   }
 
   /**
-   * The write of a turn that changed only the mergeable property failed: when another turn saved the state
-   * meanwhile (its eTag moved on), this turn's changes are applied to that state and written with its eTag.
-   * Any other failure (the store is down) is the turn's failure.
+   * The write of a turn failed and another turn may have saved the state meanwhile (its eTag moved on). When one of
+   * the two changed only the mergeable property, they do not contradict each other: this turn's changes are applied
+   * to the state as now stored (its other properties, when it changed them, carried over; its mergeable edits applied
+   * again) and written with the new eTag. When both changed other properties (two steps of a flow), or nobody else
+   * saved (the store is down), it is the turn's failure.
    */
-  private async saveMerged(context: TurnContext, read: Loaded, failure: unknown): Promise<void> {
+  private async saveMerged(
+    context: TurnContext,
+    read: Loaded,
+    failure: unknown,
+    mine: StoreItem | undefined,
+  ): Promise<void> {
     const { mergeable } = this;
     if (!mergeable) throw failure;
     let before = read;
@@ -116,9 +130,12 @@ export class CheckedConversationState extends ConversationState {
       }
       const now: Loaded | undefined = context.turnState.get(this.#loaded);
       if (now === undefined || now.eTag === before.eTag) throw error; // nobody else saved: not an overlap
-      await mergeable.reapply(context);
+      // This turn changed more than the mergeable property: the other turns may have changed only that.
+      if (mine && now.others !== read.others) throw error;
       const state: unknown = this.get(context);
       if (!isStoreItem(state)) throw error;
+      if (mine) carryOver(mine, state, mergeable.name);
+      await mergeable.reapply(context);
       try {
         await this.write(context, state, now.eTag ?? '*', snapshotOf(state));
         return;

@@ -123,7 +123,29 @@ describe('dialogs/CheckedConversationState: turns that overlap are detected', ()
       expect(eTags[3]).to.not.equal(eTags[2]);
     });
 
-    it('a turn that also changed another property is still refused', async () => {
+    it('a turn that also changed another property is saved over one that changed only it, both kept', async () => {
+      const { merged, lines, say, overlapping } = mergeableState(storage);
+      const step = merged.createProperty<string>('step');
+      const gone = merged.createProperty<string>('gone');
+      const first = turn('a');
+      await step.set(first, 'name');
+      await gone.set(first, 'x');
+      await merged.saveChanges(first);
+
+      const [one, two] = await overlapping();
+      await say(one, 'b'); // a question on one instance
+      await merged.saveChanges(one);
+      await say(two, 'c'); // the next step of a flow on the other
+      await step.set(two, 'email');
+      await gone.delete(two);
+      await merged.saveChanges(two);
+      const later = turn('later');
+      expect(await lines.get(later)).to.deep.equal(['b', 'c']);
+      expect(await step.get(later)).to.equal('email');
+      expect(await gone.get(later), 'a property the turn removed stays removed').to.equal(undefined);
+    });
+
+    it('of two turns that both changed another property, the later one is still refused', async () => {
       const { merged, lines, say, overlapping } = mergeableState(storage);
       const step = merged.createProperty<string>('step');
       const first = turn('a');
@@ -132,12 +154,13 @@ describe('dialogs/CheckedConversationState: turns that overlap are detected', ()
 
       const [one, two] = await overlapping();
       await say(one, 'b');
+      await step.set(one, 'age');
       await merged.saveChanges(one);
       await say(two, 'c');
       await step.set(two, 'email');
       expect(await rejectionOf(merged.saveChanges(two))).to.be.instanceOf(StateConflictError);
       expect(await lines.get(turn('later'))).to.deep.equal(['b']);
-      expect(await step.get(turn('later'))).to.equal('name');
+      expect(await step.get(turn('later'))).to.equal('age');
     });
 
     it('a failing store is the turn’s failure, not an overlap', async () => {

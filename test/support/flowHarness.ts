@@ -152,16 +152,13 @@ export interface HarnessOptions {
 
 export const DEFAULT_CONVERSATION = 'conv-1';
 
-/** Opens (or reopens) the whole stack on `dir`, as bot/app.ts wires it, minus HTTP. */
-export async function openHarness(options: HarnessOptions): Promise<FlowHarness> {
-  const clock = options.clock ?? new TestClock();
-  const transport = options.transport ?? new CapturingTransport();
-  const now = clock.now;
-  const deliveryWaitMs = options.deliveryWaitMs ?? 200;
-
-  const db = await JsonDatabase.open(options.dir);
-  const store = new LowdbRequestStore(db);
-  const storage = new JsonStateStorage(db, { now });
+/** The outbox (on `transport`) and the request services on `store`, as bot/app.ts builds them. */
+export function buildTestServices(
+  store: LowdbRequestStore,
+  transport: MailTransport,
+  now: () => Date,
+  deliveryWaitMs = 200,
+): { readonly outbox: Outbox; readonly services: DomainServices } {
   const outbox = new Outbox({
     store,
     queue: store.mailQueue,
@@ -182,6 +179,20 @@ export async function openHarness(options: HarnessOptions): Promise<FlowHarness>
     outbox,
     { now, deliveryWaitMs },
   );
+  return { outbox, services };
+}
+
+/** Opens (or reopens) the whole stack on `dir`, as bot/app.ts wires it, minus HTTP. */
+export async function openHarness(options: HarnessOptions): Promise<FlowHarness> {
+  const clock = options.clock ?? new TestClock();
+  const transport = options.transport ?? new CapturingTransport();
+  const now = clock.now;
+  const deliveryWaitMs = options.deliveryWaitMs ?? 200;
+
+  const db = await JsonDatabase.open(options.dir);
+  const store = new LowdbRequestStore(db);
+  const storage = new JsonStateStorage(db, { now });
+  const { outbox, services } = buildTestServices(store, transport, now, deliveryWaitMs);
 
   const flowsStarted: { flow: FlowName; lang: Lang }[] = [];
   const flowFailures: { flow: string; error: unknown }[] = [];

@@ -1,4 +1,4 @@
-import { type Activity, ConversationState, MemoryStorage, TestAdapter } from 'botbuilder';
+import { type Activity, ConversationState, MemoryStorage, type Storage, TestAdapter } from 'botbuilder';
 import { expect } from 'chai';
 import { JsonStateStorage } from '../../../bot/store/lowdb/jsonStateStorage.ts';
 import { LowdbRequestStore } from '../../../bot/store/lowdb/lowdbRequestStore.ts';
@@ -13,7 +13,7 @@ import {
 } from '../../../dialogs/root/conversationMemory.ts';
 import { InboxRecorder } from '../../../domain/inboxRecorder.ts';
 import { buildBot, loadRealKnowledge, type TestBot } from '../../support/buildBot.ts';
-import { metaOf } from '../../support/flowHarness.ts';
+import { buildTestServices, CapturingTransport, metaOf } from '../../support/flowHarness.ts';
 import { MemoryDb } from '../../support/memoryDb.ts';
 
 const NOW = new Date('2026-11-27T03:37:12.345Z');
@@ -162,6 +162,40 @@ describe('dialogs/root/conversationMemory: what a conversation remembers, in its
         'Pelanggan: apa itu cookie',
         'Pelanggan: apakah data saya dijual',
         'Pelanggan: halo',
+      ]);
+    });
+
+    it('a flow started on A while a question is answered on B, B saving first: the flow starts, both remembered', async () => {
+      await a.send(message('halo'));
+      // A's save waits until B's turn is over, so A finds the state changed by B's question.
+      let questionDone = (): void => undefined;
+      const question = new Promise<void>((resolve) => {
+        questionDone = resolve;
+      });
+      const inner = new JsonStateStorage(db);
+      const late: Storage = {
+        read: (keys) => inner.read(keys),
+        delete: (keys) => inner.delete(keys),
+        write: async (changes) => {
+          await question;
+          await inner.write(changes);
+        },
+      };
+      const knowledge = await loadRealKnowledge();
+      const { services } = buildTestServices(new LowdbRequestStore(inboxDb), new CapturingTransport(), () => NOW);
+      const slowA = buildBot(knowledge, { storage: late, services, memoryInState: true });
+      const flowTurn = slowA.send(message('saya mau berhenti berlangganan email promosi'));
+      await b.send(message('apakah data saya dijual'));
+      questionDone();
+      const replies = await flowTurn;
+      expect(replies.map((r) => r.text)).to.not.include(TEXTS.crossedMessages.id);
+      const stored = Object.values(db.snapshot().state)[0]?.value as { dialogState?: { dialogStack?: unknown[] } };
+      expect(stored.dialogState?.dialogStack, 'the flow is on the stack').to.have.length.above(0);
+      const said = readMemory(stateOf(db)).lines.filter((l) => l.startsWith('Pelanggan: '));
+      expect([...said].sort()).to.deep.equal([
+        'Pelanggan: apakah data saya dijual',
+        'Pelanggan: halo',
+        'Pelanggan: saya mau berhenti berlangganan email promosi',
       ]);
     });
   });
