@@ -42,13 +42,22 @@ export function maskLine(text: string): string {
   return maskedLine(text).line;
 }
 
+const PREFIX_LENGTH = TRANSCRIPT_LINE_LENGTH * 2;
+
+function boundedPrefix(text: string): string {
+  if (text.length <= PREFIX_LENGTH) return text;
+  return text
+    .slice(0, PREFIX_LENGTH + 1) // one more: a word that ends exactly at the limit is whole
+    .replace(/\S*$/u, '')
+    .replace(/[\p{Nd}\s().+\-_/\\,:]*$/u, '');
+}
+
 /** The line, and whether masking found nothing to mask in it. */
 function maskedLine(text: string): { readonly line: string; readonly clean: boolean } {
-  // Masked before it is cut, and only a bounded prefix: a number cut at the end cannot leave part of it unmasked.
-  const flat = text
-    .slice(0, TRANSCRIPT_LINE_LENGTH * 2)
-    .replace(/\s+/g, ' ')
-    .trim();
+  // Masked before it is cut, and only a bounded prefix. Where the prefix ends inside a word, that word goes, and so
+  // do the digits and separators before it: the rest of a phone or card number cut there is too short to be
+  // masked, yet still personal (masking may shorten the text enough for it to show).
+  const flat = boundedPrefix(text).replace(/\s+/g, ' ').trim();
   const masked = redact(flat);
   const line = masked.length > TRANSCRIPT_LINE_LENGTH ? `${masked.slice(0, TRANSCRIPT_LINE_LENGTH - 1)}…` : masked;
   return { line, clean: masked === flat };
@@ -158,8 +167,10 @@ export class ConversationMemory {
   private replyLine(text: string): string {
     const cached = this.#cleanReplies.get(text);
     if (cached !== undefined) return cached;
-    const { line, clean } = maskedLine(`Asisten: ${text}`);
-    if (clean) {
+    const said = `Asisten: ${text}`;
+    const { line, clean } = maskedLine(said);
+    // Only a reply masking read whole: a longer one may hold personal data past what was read.
+    if (clean && said.length <= PREFIX_LENGTH) {
       if (this.#cleanReplies.size >= CLEAN_REPLIES)
         this.#cleanReplies.delete(this.#cleanReplies.keys().next().value ?? '');
       this.#cleanReplies.set(text, line);

@@ -35,6 +35,18 @@ describe('dialogs/root/conversationMemory: what a conversation remembers, in its
       expect(long).to.not.match(/\d/); // the number straddling the cut is masked whole, not cut in two
     });
 
+    it('leaves no part of a number cut at the end of what it reads, even when masking shortens the line', () => {
+      const addresses = Array.from({ length: 17 }, (_, i) => `firstname.lastname${i + 10}@example.com`).join(' ');
+      for (const kept of [1, 3, 5, 7]) {
+        // The number starts `kept` digits before where the line's reading stops (twice the line length).
+        const lead = `Pelanggan: ${addresses} `.padEnd(TRANSCRIPT_LINE_LENGTH * 2 - kept, 'y');
+        const line = maskLine(`${lead.slice(0, -1)} 081234567890 lagi`);
+        expect(line.length, line).to.be.below(TRANSCRIPT_LINE_LENGTH);
+        expect(line, `${kept} digits kept`).to.not.match(/\d/);
+        expect(line.startsWith('Pelanggan: [email] [email]'), line).to.equal(true);
+      }
+    });
+
     it('trusts nothing stored: malformed parts are left out, the lines bounded', () => {
       expect(readMemory(undefined)).to.deep.equal({ lines: [] });
       expect(readMemory('x')).to.deep.equal({ lines: [] });
