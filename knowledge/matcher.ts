@@ -10,7 +10,15 @@ import {
 import { informalVariants } from './informal.ts';
 import { detectLanguage } from './language.ts';
 import { STOP_WORDS } from './lexicon.ts';
-import { type Clause, type Normalizer, phrasingKey, type Segmented, segment, toWords } from './normalize.ts';
+import {
+  type Clause,
+  type Normalizer,
+  phrasingKey,
+  phrasingWords,
+  type Segmented,
+  segment,
+  toWords,
+} from './normalize.ts';
 import { otherCompanyOf } from './otherCompanies.ts';
 import { NONE_CLASS, Ranker, type RankerExample } from './ranker.ts';
 import { sortByScore } from './sortByScore.ts';
@@ -317,7 +325,7 @@ export class Matcher {
    */
   phrasingOf(words: readonly string[]): Phrasing | undefined {
     if (words.length === 0) return undefined;
-    return this.phrasings.get(words.join(' ')) ?? undefined;
+    return this.phrasings.get(phrasingWords(words).join(' ')) ?? undefined;
   }
 
   /** Trains the ranker on every entry's phrasings and keywords and on training.yaml (see ranker.ts). */

@@ -68,11 +68,47 @@ export function expandSlang(input: readonly string[]): string[] {
 /** A text as the words every matcher step works on: split, folded, informal spellings made standard. */
 export const toWords = (text: string): string[] => expandSlang(words(text));
 
+/** The masks the logs and the inbox leave for personal data (domain/redact.ts), as an admin may save them. */
+const MASKS = /\[(email|number)\]/gi;
+/** One word for any long number in a phrasing: a phone or card number, however it is spaced. */
+const LONG_NUMBER_WORD = 'nomorpanjang';
+const DIGITS = /^\p{Nd}+$/u;
+
+/**
+ * Words for the exact-phrasing rule: a run of number words with 8 digits or more in all (a phone or card number,
+ * "0812 3456 7890" or "+62 812-3456-7890") is one placeholder word. With phrasingKey's reading of the masks, a
+ * phrasing the inbox stored masked ("nomor hp saya [number] dipakai buat spam") is the message it came from.
+ */
+export function phrasingWords(words: readonly string[]): string[] {
+  const out: string[] = [];
+  let run: string[] = [];
+  const endRun = (): void => {
+    if (run.join('').length >= 8) out.push(LONG_NUMBER_WORD);
+    else out.push(...run);
+    run = [];
+  };
+  for (const w of words) {
+    if (DIGITS.test(w)) run.push(w);
+    else {
+      if (run.length > 0) endRun();
+      out.push(w);
+    }
+  }
+  if (run.length > 0) endRun();
+  return out;
+}
+
 /**
  * What makes two phrasings the same for the exact-phrasing rule (see Matcher.phrasingOf): their words as toWords
- * gives them, joined with spaces ("Data saya dijual GAK sih??" and "data saya dijual ga sih" are one).
+ * gives them, long numbers as one word, joined with spaces ("Data saya dijual GAK sih??" and "data saya dijual ga
+ * sih" are one). The masks read as what they hide: `[email]` as an address, `[number]` as a long number.
  */
-export const phrasingKey = (text: string): string => toWords(text).join(' ');
+export const phrasingKey = (text: string): string => {
+  const unmasked = text.includes('[')
+    ? text.replace(MASKS, (_, kind: string) => (kind.toLowerCase() === 'email' ? ' a@b.co ' : ' 00000000 '))
+    : text;
+  return phrasingWords(toWords(unmasked)).join(' ');
+};
 
 /** One clause of a message: words [start, end) of its `words`, and the punctuation that closed it. */
 export interface Clause {

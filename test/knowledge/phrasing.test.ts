@@ -9,7 +9,7 @@ import { buildMatcher } from '../../knowledge/build.ts';
 import { detectFlowRequest } from '../../knowledge/flowIntent.ts';
 import { parseKnowledge, parseTraining, TRAINING_FILE } from '../../knowledge/load.ts';
 import { type Matcher, OTHER_COMPANY_ENTRY } from '../../knowledge/matcher.ts';
-import { toWords } from '../../knowledge/normalize.ts';
+import { phrasingKey, toWords } from '../../knowledge/normalize.ts';
 import type { KnowledgeEntry } from '../../knowledge/types.ts';
 import { addAlternate } from '../../knowledge/yamlEdit.ts';
 import { KNOWLEDGE_FILE } from '../support/buildBot.ts';
@@ -27,7 +27,11 @@ const SHARED = 'saya mau unsubscribe';
 /** Only an address asks nothing, even when a phrasing in the file is one (every address is the same word to it). */
 const ADDRESS = 'budi@gmail.com';
 
+/** As the inbox stores a question (masked like the logs) and its one-click action adds it. */
+const MASKED = 'nomor hp saya [number] dipakai buat spam sama kalian, cek [email]';
+
 const ADDITIONS: readonly (readonly [string, string])[] = [
+  ['offtopic-sales', MASKED],
   ['offtopic-sales', SOLD],
   ['contact', CUED],
   ['share', OTHER],
@@ -113,6 +117,25 @@ describe('the exact-phrasing rule (faq.yaml phrasings decide)', function () {
     expect(result.kind === 'offtopic' && result.about).to.equal(undefined);
     const named = edited.match('kebijakan privasi tokopedia gimana');
     expect(named.kind === 'offtopic' && named.about).to.equal('tokopedia');
+  });
+
+  it('reads a phrasing saved masked as the message it came from, whatever the number and the address', () => {
+    for (const asked of [
+      'nomor hp saya 081234567890 dipakai buat spam sama kalian, cek budi@gmail.com',
+      'Nomor HP saya +62 812-3456-7890 dipakai buat spam sama kalian. Cek siti.aminah@yahoo.co.id',
+      'nomor hp saya 0812 3456 7890 dipakai buat spam sama kalian cek rina@example.com',
+    ])
+      expect(decided(edited, asked), asked).to.deep.equal({
+        kind: 'offtopic',
+        entry: 'offtopic-sales',
+        rule: 'phrasing',
+      });
+    expect(
+      decided(edited, 'nomor hp saya 0812 dipakai buat spam sama kalian, cek budi@gmail.com').rule,
+      'a short number is a number, not a phone number',
+    ).to.not.equal('phrasing');
+    expect(phrasingKey('kirim ke [EMAIL] atau [number]')).to.equal(phrasingKey('kirim ke a@b.id atau 0812-3456-7890'));
+    expect(phrasingKey('port 8080 dan 128-bit tahun 2024')).to.equal('port 8080 dan 128-bit tahun 2024');
   });
 
   it('decides nothing for a phrasing two entries hold, nor for contact data', () => {
