@@ -11,6 +11,9 @@ export interface ProcessMemoryOptions {
   readonly now?: () => number;
 }
 
+/** A conversation as the conversation state keys it: its id within its channel. */
+const keyOf = (context: TurnContext): string => `${context.activity.channelId}/${context.activity.conversation.id}`;
+
 interface Kept {
   readonly memory: Memory;
   readonly setAt: number;
@@ -40,15 +43,15 @@ export class ProcessMemoryAccessor implements StatePropertyAccessor<Memory> {
   get(context: TurnContext, defaultValue: Memory): Promise<Memory>;
   async get(context: TurnContext, defaultValue?: Memory): Promise<Memory | undefined> {
     this.#forgetIdle();
-    return this.#kept.get(context.activity.conversation.id)?.memory ?? defaultValue;
+    return this.#kept.get(keyOf(context))?.memory ?? defaultValue;
   }
 
   async set(context: TurnContext, memory: Memory): Promise<void> {
-    setRecent(this.#kept, context.activity.conversation.id, { memory, setAt: this.#now() }, this.#max);
+    setRecent(this.#kept, keyOf(context), { memory, setAt: this.#now() }, this.#max);
   }
 
   async delete(context: TurnContext): Promise<void> {
-    this.#kept.delete(context.activity.conversation.id);
+    this.#kept.delete(keyOf(context));
   }
 
   /** The map is in the order of the last set (setRecent), so the idle ones are at its front. */
