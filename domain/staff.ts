@@ -227,7 +227,11 @@ export class StaffService {
     return { secret, uri: totpUri(secret, member.email, TOTP_ISSUER) };
   }
 
-  /** The first code from the app confirms the enrolment: from then on sign-in asks for a code. */
+  /**
+   * The first code from the app confirms the enrolment: from then on sign-in asks for a code, and every session the
+   * account has open ends (one a password alone opened elsewhere must not outlive the second factor; the console
+   * opens a new one for the browser that confirmed).
+   */
   async confirmTotpEnrolment(staffId: string, code: string, actor: AuditActor): Promise<boolean> {
     const at = this.deps.now();
     return this.deps.store.transaction(async (tx) => {
@@ -238,6 +242,7 @@ export class StaffService {
       const step = matchTotp(member.totpSecret, code, at);
       if (step === undefined) return false;
       await tx.staff.replace({ ...member, totpEnabled: true, totpLastStep: step });
+      await tx.sessions.removeForStaff(member.id);
       await appendAudit(tx, { actor, action: 'staff.2fa-enabled', target: member.id }, at);
       return true;
     });

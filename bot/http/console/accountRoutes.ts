@@ -1,6 +1,7 @@
 /** The signed-in member's own account: the optional TOTP second factor (QR code for an authenticator app). */
 import type { StaffService } from '../../../domain/staff.ts';
-import { ConsoleInputError, formText, queryParam, redirect, sendHtml } from './consoleHttp.ts';
+import type { StaffSessionService } from '../../../domain/staffSessions.ts';
+import { type ConsoleHttp, ConsoleInputError, formText, queryParam, redirect, sendHtml } from './consoleHttp.ts';
 import type { ConsoleRouter } from './consoleRouter.ts';
 import { html, trusted } from './html.ts';
 import { both, csrfField, page } from './layout.ts';
@@ -9,10 +10,13 @@ export interface AccountRouteDeps {
   readonly staff: StaffService;
   /** An SVG QR code of a text (the otpauth URI). */
   readonly qrSvg: (text: string) => string;
+  /** Turning the second factor on ends the account's sessions: this browser gets a new one. */
+  readonly sessions: StaffSessionService;
+  readonly http: ConsoleHttp;
 }
 
 export function registerAccountRoutes(router: ConsoleRouter, deps: AccountRouteDeps): void {
-  const { staff, qrSvg } = deps;
+  const { staff, qrSvg, sessions, http } = deps;
 
   router.page('/console/account', async ({ req, res, frame, active }) => {
     const me = active.staff;
@@ -45,6 +49,7 @@ ${
     const ok = await staff.confirmTotpEnrolment(active.staff.id, formText(req, 'code', 12).replace(/\s+/g, ''), actor);
     if (!ok)
       throw new ConsoleInputError('Kode salah; mulai lagi dari Akun saya · Wrong code; start again from My account');
-    redirect(res, '/console/account?done=2fa-on');
+    const opened = await sessions.open(active.staff.id, false);
+    redirect(res, '/console/account?done=2fa-on', { 'Set-Cookie': http.sessionCookie(opened.id) });
   });
 }

@@ -85,7 +85,7 @@ export function registerConsole(server: restify.Server, deps: ConsoleDeps): void
   registerSuppressionRoutes(router, { suppression: services.suppression, audit: services.audit });
   registerAuditRoutes(router, { audit: services.audit });
   registerStaffRoutes(router, { staff: services.staff, audit: services.audit });
-  registerAccountRoutes(router, { staff: services.staff, qrSvg });
+  registerAccountRoutes(router, { staff: services.staff, qrSvg, sessions: services.sessions, http });
   registerExportRoutes(router, { exports: services.exports });
   if (knowledge) registerKnowledgeRoutes(router, knowledge);
   // Any other page under /console: a console page saying so (after sign-in), not the API's JSON 404.

@@ -87,6 +87,32 @@ describe('console sessions: fixation, one per browser, ended at once (real serve
     expect((await client().get('/console/login/code', { cookie: `wpc_session=${pending}` })).status).to.equal(303);
   });
 
+  it('turning on two-step verification ends the account’s other sessions; the browser that did it gets a new one', async () => {
+    const { staff } = running.app.services.console;
+    const erik = { email: 'erik@wowrack.co.id', name: 'Erik', password: 'kata-sandi-erik-01' };
+    await staff.add({ ...erik, role: 'support' }, 'cli');
+    const [here, elsewhere] = [client(), client()];
+    await here.signIn(erik.email, erik.password);
+    await elsewhere.signIn(erik.email, erik.password);
+    const [mine, other] = [here, elsewhere].map((b) => b.cookies.get('wpc_session') ?? '');
+    expect(await opens(other ?? '')).to.equal(true);
+
+    const qrPage = await here.post('/console/account/2fa', { csrf: await here.csrf('/console/account') });
+    const key = /<code class="secret">([^<]*)<\/code>/.exec(qrPage.body)?.[1]?.replace(/\s+/g, '') ?? '';
+    const csrf = /name="csrf" value="([^"]*)"/.exec(qrPage.body)?.[1] ?? '';
+    const done = await here.post('/console/account/2fa/confirm', { csrf, code: totpCode(key, new Date()) });
+    expect(done.status).to.equal(303);
+    const renewed = here.cookies.get('wpc_session') ?? '';
+    expect(renewed)
+      .to.match(/^[\w-]{43}$/)
+      .and.not.equal(mine);
+    expect(await opens(renewed), 'this browser goes on').to.equal(true);
+    expect(await opens(mine ?? ''), 'its old id').to.equal(false);
+    expect(await opens(other ?? ''), 'the other browser, opened by the password alone').to.equal(false);
+    expect(done.headers.get('location')).to.equal('/console/account?done=2fa-on');
+    expect((await here.get('/console/account?done=2fa-on')).body).to.contain('Verifikasi dua langkah aktif');
+  });
+
   it('disabling a member ends their open session at the next request; enabling again does not revive it', async () => {
     const budi = client();
     await budi.signIn(SUPPORT.email, SUPPORT.password);
