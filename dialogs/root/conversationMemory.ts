@@ -1,6 +1,7 @@
 import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { redact } from '../../domain/redact.ts';
 import type { Lang } from '../../knowledge/types.ts';
+import { setRecent } from './recentMap.ts';
 
 /** The last lines a support ticket quotes, and how long each may be (masked, then cut). */
 export const TRANSCRIPT_LINES = 12;
@@ -170,11 +171,7 @@ export class ConversationMemory {
     const said = `Asisten: ${text}`;
     const { line, clean } = maskedLine(said);
     // Only a reply masking read whole: a longer one may hold personal data past what was read.
-    if (clean && said.length <= PREFIX_LENGTH) {
-      if (this.#cleanReplies.size >= CLEAN_REPLIES)
-        this.#cleanReplies.delete(this.#cleanReplies.keys().next().value ?? '');
-      this.#cleanReplies.set(text, line);
-    }
+    if (clean && said.length <= PREFIX_LENGTH) setRecent(this.#cleanReplies, text, line, CLEAN_REPLIES);
     return line;
   }
 

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { DatabaseShape } from '../../bot/store/lowdb/jsonDocument.ts';
+import { sleep } from '../support/appHarness.ts';
 import {
   type AssistantProcess,
   killAssistants,
@@ -24,8 +25,6 @@ import { Customer, LIMIT_REACHED, type Reply, SUMMARY, ticketsIn } from '../supp
 const SUPPORT_EMAIL = 'privacy-support@example.test';
 const CUSTOMERS = 8;
 const KILLS = 3;
-
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /** Starts the assistant on `dataDir` (mail as .eml files, no SMTP, no serviceUrl allowed). */
 const startOn = (dataDir: string): Promise<AssistantProcess> =>

@@ -14,6 +14,7 @@ import { openPostgresStore } from '../../bot/store/postgres/openPostgresStore.ts
 import type { Store } from '../../bot/store/store.ts';
 import { FLOW_TEXTS } from '../../dialogs/replies/flowTexts.ts';
 import { DirectLineClient, Stream } from '../bot/directline/client.ts';
+import { sleep } from '../support/appHarness.ts';
 import {
   type AssistantProcess,
   killAssistants,
@@ -27,8 +28,6 @@ import { resetDatabase, usePostgresDatabase } from '../support/postgres.ts';
 
 const SUPPORT_EMAIL = 'privacy-support@example.test';
 const CLAIM_SECONDS = 2;
-
-const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 describe('e2e: two instances on one PostgreSQL database', function () {
   this.timeout(120_000);
