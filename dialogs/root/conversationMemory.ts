@@ -25,9 +25,10 @@ export interface AnswerLink {
 }
 
 /**
- * What a conversation remembers between turns besides its dialog stack, in its conversation state: so the next
- * turn finds it on whichever instance it lands, and after a restart. Nothing in it is kept unmasked: lines and
- * questions are masked like the logs before they are stored.
+ * What a conversation remembers between turns besides its dialog stack: in its conversation state with a shared
+ * store, so the next turn finds it on whichever instance it lands, and after a restart; in this process with the
+ * embedded store (processMemory.ts). Nothing in it is kept unmasked: lines and questions are masked like the logs
+ * before they are stored.
  */
 export interface Memory {
   /** The last lines said (oldest first), each masked and at most TRANSCRIPT_LINE_LENGTH characters. */
@@ -96,10 +97,10 @@ export function readMemory(value: unknown): Memory {
 type Edit = (memory: Memory) => Memory;
 
 /**
- * The conversation's memory, read and changed through its conversation state. Every change of a turn is also kept
- * as an edit, so that when the turn's save finds the state changed by an overlapping turn (two quick messages, two
- * instances), the edits are applied again to the state as now stored (see CheckedConversationState): a turn that
- * changed nothing but its memory never fails for that.
+ * The conversation's memory, read and changed through an accessor: a conversation state property, or the process's
+ * (see Memory). Every change of a turn is also kept as an edit, so that when the turn's save finds the state changed
+ * by an overlapping turn (two quick messages, two instances), the edits are applied again to the state as now stored
+ * (see CheckedConversationState): a turn never fails for the memory alone.
  */
 export class ConversationMemory {
   readonly #edits = Symbol('memory edits of this turn');

@@ -7,7 +7,7 @@ import type { ConversationMemory } from './conversationMemory.ts';
 /**
  * What the admins' inbox and analytics learn from the conversations (implemented in domain/inboxRecorder.ts, which
  * keeps nothing that identifies a customer). The conversation id never leaves this layer: it only links, in the
- * conversation's state, a "did you mean" to the click that follows and a vote to the question it is about.
+ * conversation's memory, a "did you mean" to the click that follows and a vote to the question it is about.
  */
 export interface InsightObserver {
   /**
@@ -34,7 +34,8 @@ export interface FlowObserver {
 
 /**
  * Links a "did you mean" to the click that follows and a vote to the question it is about, through the
- * conversation's memory (its conversation state): the click or the vote may come to another instance.
+ * conversation's memory (in its conversation state with a shared store, where the click or the vote may come to
+ * another instance; in this process with the embedded store).
  */
 export class InsightLinks {
   constructor(
