@@ -9,6 +9,7 @@ import { type RunningApp, readDbFile, startApp } from '../../support/appHarness.
 import { ConsoleClient, recordTicket, TEST_SCRYPT } from '../../support/consoleHarness.ts';
 import { usePostgresDatabase } from '../../support/postgres.ts';
 import { tempDir } from '../../support/tempDir.ts';
+import { clearOfTotpStepEnd } from '../../support/totpTiming.ts';
 
 const ADMIN = { email: 'alice@wowrack.co.id', name: 'Alice Admin', password: 'kata-sandi-admin-1' };
 const SUPPORT = { email: 'budi@wowrack.co.id', name: 'Budi Support', password: 'kata-sandi-support-1' };
@@ -205,6 +206,7 @@ function consoleSuite(env: () => Record<string, string>): void {
       'cli',
     );
     const { secret } = await staff.startTotpEnrolment(member.id);
+    await clearOfTotpStepEnd();
     const at = Date.now();
     expect(await staff.confirmTotpEnrolment(member.id, totpCode(secret, new Date(at - 30_000)), 'cli')).to.equal(true);
     const dewi = client();

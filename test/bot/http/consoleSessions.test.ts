@@ -8,6 +8,7 @@ import { totpCode } from '../../../domain/totp.ts';
 import { type RunningApp, startApp } from '../../support/appHarness.ts';
 import { ConsoleClient, TEST_SCRYPT } from '../../support/consoleHarness.ts';
 import { tempDir } from '../../support/tempDir.ts';
+import { clearOfTotpStepEnd } from '../../support/totpTiming.ts';
 
 const ADMIN = { email: 'alice@wowrack.co.id', name: 'Alice Admin', password: 'kata-sandi-admin-1' };
 const ADMIN2 = { email: 'carol@wowrack.co.id', name: 'Carol Admin', password: 'kata-sandi-carol-1' };
@@ -33,6 +34,7 @@ describe('console sessions: fixation, one per browser, ended at once (real serve
     await staff.add({ ...SUPPORT, role: 'support' }, 'cli');
     const dewi = await staff.add({ ...TWO_STEP, role: 'support' }, 'cli');
     secret = (await staff.startTotpEnrolment(dewi.id)).secret;
+    await clearOfTotpStepEnd();
     await staff.confirmTotpEnrolment(dewi.id, totpCode(secret, new Date(Date.now() - 30_000)), 'cli');
   });
   after(async () => cleanup());

@@ -173,12 +173,17 @@ export function infrastructureContract(subject: StoreSubject): void {
       const blocked = new Promise<void>((resolve) => {
         release = resolve;
       });
+      let started: () => void = () => undefined;
+      const holding = new Promise<void>((resolve) => {
+        started = resolve;
+      });
       const runs: string[] = [];
       const long = store.jobs.runAlone('retention', async () => {
         runs.push('first');
+        started();
         await blocked;
       });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await holding; // the first job holds the lock: it is running
       expect(await other.jobs.runAlone('retention', async () => void runs.push('second'))).to.equal(false);
       expect(await other.jobs.runAlone('reminders', async () => void runs.push('other job'))).to.equal(true);
       release();
