@@ -9,7 +9,7 @@
  */
 
 import { validateKnowledge } from '../knowledge/schema.ts';
-import type { KnowledgeBase } from '../knowledge/types.ts';
+import { type KnowledgeBase, phrasingsOf } from '../knowledge/types.ts';
 
 /** mulberry32: tiny, fast, good enough for test data; deterministic across platforms. */
 export class Random {
@@ -557,8 +557,7 @@ export function syntheticQueries(synthetic: SyntheticKnowledge, count: number, s
   const entries = synthetic.knowledge.entries;
   const phrasing = (): string => {
     const e = random.pick(entries);
-    const all = [e.question.id, e.question.en, ...e.alternates.id, ...e.alternates.en];
-    return random.pick(all).replace(/\?$/, '').toLowerCase();
+    return random.pick(phrasingsOf(e)).replace(/\?$/, '').toLowerCase();
   };
   const out: SyntheticQuery[] = [];
   for (let i = 0; i < count; i += 1) {

@@ -7,6 +7,7 @@ import type { KnowledgeVersion } from './knowledgeService.ts';
 import { OTHER_COMPANY_ENTRY } from './matcher.ts';
 import { words } from './normalize.ts';
 import type { QuoteProblem } from './statement.ts';
+import { phrasingsOf } from './types.ts';
 
 export interface DuplicatePhrasing {
   /** The normalised words the phrasings share. */
@@ -44,12 +45,7 @@ export function lintKnowledge(version: KnowledgeVersion): LintReport {
   // The other-company entry is reached by its rule alone (see matcher.ts): its phrasings are labels, not questions.
   const phrasings = knowledge.entries
     .filter((entry) => entry.id !== OTHER_COMPANY_ENTRY)
-    .flatMap((entry) =>
-      [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en].map((text) => ({
-        entry: entry.id,
-        text,
-      })),
-    );
+    .flatMap((entry) => phrasingsOf(entry).map((text) => ({ entry: entry.id, text })));
 
   const byKey = new Map<string, { entry: string; text: string }[]>();
   for (const p of phrasings) {

@@ -22,7 +22,7 @@ import {
 import { otherCompanyOf } from './otherCompanies.ts';
 import { NONE_CLASS, Ranker, type RankerExample } from './ranker.ts';
 import { sortByScore } from './sortByScore.ts';
-import type { KnowledgeBase, KnowledgeEntry, Lang } from './types.ts';
+import { type KnowledgeBase, type KnowledgeEntry, type Lang, phrasingsOf } from './types.ts';
 import { TypoCorrector } from './typoCorrector.ts';
 
 export interface Candidate {
@@ -246,11 +246,9 @@ export class Matcher {
     const phrases: { entry: number; tokens: string[] }[] = [];
     knowledge.entries.forEach((entry, i) => {
       // The other-company entry is reached by its rule alone (otherCompanies.ts): its words are Wowrack's own.
-      const own =
-        entry.id === OTHER_COMPANY_ENTRY
-          ? []
-          : [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en];
-      const texts = entry.id === OTHER_COMPANY_ENTRY ? [] : [...own, ...(knowledge.training?.get(entry.id) ?? [])];
+      const ranked = entry.id !== OTHER_COMPANY_ENTRY;
+      const own = ranked ? phrasingsOf(entry) : [];
+      const texts = ranked ? [...own, ...(knowledge.training?.get(entry.id) ?? [])] : [];
       const bag = new Set<string>();
       const curated = new Set<string>();
       texts.forEach((text, k) => {
@@ -260,7 +258,7 @@ export class Matcher {
         for (const t of tokens) bag.add(t);
         if (k < own.length) for (const t of tokens) curated.add(t);
       });
-      const keywords = entry.id === OTHER_COMPANY_ENTRY ? [] : [...entry.keywords, ...(entry.cues ?? [])];
+      const keywords = ranked ? [...entry.keywords, ...(entry.cues ?? [])] : [];
       for (const k of entry.keywords) for (const t of normalizer.tokens(k)) curated.add(t);
       this.curated.push(curated);
       // A cue is one token (a word, or a synonym group's canonical word); longer ones would cue on each part.
@@ -309,7 +307,7 @@ export class Matcher {
    * explicit decision (the inbox's "out of scope" may pick that entry).
    */
   private addPhrasings(entry: KnowledgeEntry): void {
-    for (const text of [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en]) {
+    for (const text of phrasingsOf(entry)) {
       const key = phrasingKey(text);
       if (!key) continue;
       const held = this.phrasings.get(key);
@@ -340,8 +338,7 @@ export class Matcher {
     this.entries.forEach((entry, i) => {
       if (entry.id === OTHER_COMPANY_ENTRY) return;
       const label = i + 1;
-      for (const text of [entry.question.id, entry.question.en, ...entry.alternates.id, ...entry.alternates.en])
-        add(label, text);
+      for (const text of phrasingsOf(entry)) add(label, text);
       for (const k of entry.keywords) add(label, k);
       for (const text of training?.get(entry.id) ?? []) add(label, text);
     });

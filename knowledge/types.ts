@@ -34,6 +34,14 @@ export interface KnowledgeEntry {
   readonly related: readonly string[];
 }
 
+/** An entry's own phrasings in faq.yaml: its question and its alternates, both languages (not training.yaml's). */
+export const phrasingsOf = (entry: KnowledgeEntry): string[] => [
+  entry.question.id,
+  entry.question.en,
+  ...entry.alternates.id,
+  ...entry.alternates.en,
+];
+
 export interface KnowledgeBase {
   readonly version: number;
   /** canonical word → variants (words or phrases) that mean the same for matching. */
