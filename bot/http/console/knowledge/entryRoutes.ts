@@ -125,11 +125,10 @@ export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsol
     '/console/knowledge/entries',
     async ({ res, frame }) => {
       const entries = deps.knowledge.knowledge.entries;
-      const training = deps.knowledge.knowledge.training;
       const body = html`${tabs('/console/knowledge/entries')}<div class="table-wrap"><table class="stack"><thead><tr><th>ID</th><th>${both('Pertanyaan', 'Question')}</th><th>${both('Jenis', 'Kind')}</th><th>${both('Alternatif', 'Alternates')}</th><th>${both('Alur', 'Flow')}</th></tr></thead>
 <tbody>${entries.map(
         (e) =>
-          html`<tr><td data-label="ID"><a href="/console/knowledge/entries/${e.id}">${e.id}</a></td><td class="text" data-label="Pertanyaan · Question">${e.question.id}</td><td data-label="Jenis · Kind">${e.kind}</td><td data-label="Alternatif · Alternates">${e.alternates.id.length + e.alternates.en.length}${(training?.get(e.id)?.length ?? 0) > 0 ? html` <small class="meta">+ ${training?.get(e.id)?.length} training.yaml</small>` : ''}</td><td data-label="Alur · Flow">${e.flow ?? '—'}</td></tr>`,
+          html`<tr><td data-label="ID"><a href="/console/knowledge/entries/${e.id}">${e.id}</a></td><td class="text" data-label="Pertanyaan · Question">${e.question.id}</td><td data-label="Jenis · Kind">${e.kind}</td><td data-label="Alternatif · Alternates">${e.alternates.id.length + e.alternates.en.length}${trainedOf(e.id) > 0 ? html` <small class="meta">+ ${trainedOf(e.id)} training.yaml</small>` : ''}</td><td data-label="Alur · Flow">${e.flow ?? '—'}</td></tr>`,
       )}</tbody></table></div>`;
       sendHtml(res, 200, page(frame('knowledge'), 'Entri · Entries', body));
     },
@@ -180,21 +179,16 @@ export function registerEntryRoutes(router: ConsoleRouter, deps: KnowledgeConsol
         csrf: active.session.csrfToken,
       });
       const current = find(entry.id) ?? entry;
+      const show = (shown: KnowledgeEntry, shownBase: string, problems: SafeHtml) =>
+        editor(shown, shownBase, deps.flows, active.session.csrfToken, problems, trainedOf(entry.id));
       // Saved: the entry as it serves now; a conflict: the entry as it is now, with the admin's text beside it;
       // otherwise what the admin typed, to correct it.
       const form =
         outcome.status === 'saved'
-          ? editor(current, versionOf(entry.id), deps.flows, active.session.csrfToken, view, trainedOf(entry.id))
+          ? show(current, versionOf(entry.id), view)
           : outcome.status === 'conflict'
-            ? editor(
-                current,
-                versionOf(entry.id),
-                deps.flows,
-                active.session.csrfToken,
-                html`${view}${unsaved(current, get)}`,
-                trainedOf(entry.id),
-              )
-            : editor(withPatch(entry, patch), base, deps.flows, active.session.csrfToken, view, trainedOf(entry.id));
+            ? show(current, versionOf(entry.id), html`${view}${unsaved(current, get)}`)
+            : show(withPatch(entry, patch), base, view);
       sendHtml(
         res,
         outcomeStatus(outcome),
