@@ -12,6 +12,7 @@ import { entryForTopic } from '../../knowledge/labelled.ts';
 import { addAlternate, editEntries, entryVersions, requireEntryVersions } from '../../knowledge/yamlEdit.ts';
 import { copyKnowledge } from '../support/knowledgeCopy.ts';
 import { MemoryDb } from '../support/memoryDb.ts';
+import { signal } from '../support/signal.ts';
 import { useTempDir } from '../support/tempDir.ts';
 
 // Not answered now; as an alternate of `protect`, answered, with no labelled question answered worse (the ranker
@@ -245,24 +246,18 @@ describe('KnowledgeEditor: console changes checked, kept, audited and served at 
     });
 
     it('a reload (the watcher) waits for a change being made, then finds the change’s own write: nothing to rebuild', async () => {
-      let open: () => void = () => undefined;
-      const gate = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      let entered: () => void = () => undefined;
-      const inside = new Promise<void>((resolve) => {
-        entered = resolve;
-      });
+      const gate = signal();
+      const inside = signal();
       const editor = editorWith(async () => {
-        entered();
-        await gate;
+        inside.fire();
+        await gate.fired;
       });
       const change = editor.change({
         actor: ADMIN,
         summary: 'c',
         edit: (t) => addAlternate(t, 'protect', 'id', QUESTION),
       });
-      await inside;
+      await inside.fired;
       let reloaded = false;
       const reload = knowledge.reload().then((outcome) => {
         reloaded = true;
@@ -270,7 +265,7 @@ describe('KnowledgeEditor: console changes checked, kept, audited and served at 
       });
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(reloaded).to.equal(false);
-      open();
+      gate.fire();
       expect((await change).status).to.equal('saved');
       const serving = knowledge.current;
       expect((await reload).kind).to.equal('unchanged');

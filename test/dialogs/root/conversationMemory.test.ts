@@ -15,6 +15,7 @@ import { InboxRecorder } from '../../../domain/inboxRecorder.ts';
 import { buildBot, loadRealKnowledge, type TestBot } from '../../support/buildBot.ts';
 import { buildTestServices, CapturingTransport, metaOf } from '../../support/flowHarness.ts';
 import { MemoryDb } from '../../support/memoryDb.ts';
+import { signal } from '../../support/signal.ts';
 
 const NOW = new Date('2026-11-27T03:37:12.345Z');
 const CONVERSATION = { id: 'c-shared', isGroup: false, conversationType: 'personal', name: 'c' };
@@ -180,16 +181,13 @@ describe('dialogs/root/conversationMemory: what a conversation remembers, in its
     it('a flow started on A while a question is answered on B, B saving first: the flow starts, both remembered', async () => {
       await a.send(message('halo'));
       // A's save waits until B's turn is over, so A finds the state changed by B's question.
-      let questionDone = (): void => undefined;
-      const question = new Promise<void>((resolve) => {
-        questionDone = resolve;
-      });
+      const question = signal();
       const inner = new JsonStateStorage(db);
       const late: Storage = {
         read: (keys) => inner.read(keys),
         delete: (keys) => inner.delete(keys),
         write: async (changes) => {
-          await question;
+          await question.fired;
           await inner.write(changes);
         },
       };
@@ -198,7 +196,7 @@ describe('dialogs/root/conversationMemory: what a conversation remembers, in its
       const slowA = buildBot(knowledge, { storage: late, services, memoryInState: true });
       const flowTurn = slowA.send(message('saya mau berhenti berlangganan email promosi'));
       await b.send(message('apakah data saya dijual'));
-      questionDone();
+      question.fire();
       const replies = await flowTurn;
       expect(replies.map((r) => r.text)).to.not.include(TEXTS.crossedMessages.id);
       const stored = Object.values(db.snapshot().state)[0]?.value as { dialogState?: { dialogStack?: unknown[] } };

@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import type { Store } from '../../../../bot/store/store.ts';
+import { signal } from '../../../support/signal.ts';
 import { at, mail, T0 } from './records.ts';
 import { restart, type StoreSubject } from './subject.ts';
 
@@ -169,24 +170,18 @@ export function infrastructureContract(subject: StoreSubject): void {
     it('runs a job unless the same job is running (here or on another instance)', async () => {
       const store = await subject.open(() => new Date(T0));
       const other = subject.shared ? await subject.open(() => new Date(T0)) : store;
-      let release: () => void = () => undefined;
-      const blocked = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let started: () => void = () => undefined;
-      const holding = new Promise<void>((resolve) => {
-        started = resolve;
-      });
+      const release = signal();
+      const holding = signal();
       const runs: string[] = [];
       const long = store.jobs.runAlone('retention', async () => {
         runs.push('first');
-        started();
-        await blocked;
+        holding.fire();
+        await release.fired;
       });
-      await holding; // the first job holds the lock: it is running
+      await holding.fired; // the first job holds the lock: it is running
       expect(await other.jobs.runAlone('retention', async () => void runs.push('second'))).to.equal(false);
       expect(await other.jobs.runAlone('reminders', async () => void runs.push('other job'))).to.equal(true);
-      release();
+      release.fire();
       expect(await long).to.equal(true);
       expect(await other.jobs.runAlone('retention', async () => void runs.push('third'))).to.equal(true);
       expect(runs).to.deep.equal(['first', 'other job', 'third']);
