@@ -1,7 +1,8 @@
 /**
  * Masks personal data in text before it reaches a log: e-mail addresses (quoted local parts, spaces around the @, a
- * missing top-level domain and `[at]`/`(dot)` spellings included) and any run of 8 or more digits (phone, card, account or ID numbers), separators included, so no part of a number survives next to
- * another. Logs keep the shape of a question without the customer's data.
+ * missing top-level domain and `[at]`/`(dot)` spellings included) and any run of 8 or more digits (phone, card,
+ * account or ID numbers), separators included, so no part of a number survives next to another. Logs keep the shape
+ * of a question without the customer's data.
  *
  * The text is first folded so look-alikes cannot slip past: NFKC (full-width digits `４１１１` and `＠` become ASCII),
  * then invisible format characters (zero-width spaces and joiners, soft hyphens, bidi controls) and control
@@ -12,16 +13,16 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
 const INVISIBLE = /[\p{Cf}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u115f\u1160\u3164\uffa0]/gu;
 
-/**
- * Parts of an address are bounded (a local part is at most 64 characters, a domain 253): unbounded runs made every
- * start position scan to the end of the text, quadratic in its length (10,000 characters of `a.a.a…`: 136 ms).
- */
+// Parts of an address are bounded (a local part is at most 64 characters, a domain 253): unbounded runs made every
+// start position scan to the end of the text, quadratic in its length (10,000 characters of `a.a.a…`: 136 ms).
+
 /** `"john doe"@example.com`: a quoted local part (spaces allowed inside the quotes). */
 const QUOTED_EMAIL = /"[^"\r\n]{1,64}"\s*@\s*[^\s@<>()"',;:]{1,253}\.[^\s@<>()"',;:]{1,253}/gu;
 /** An address, also typed with a space on either side of the @ (phone keyboards add them: `budi @ gmail.com`). */
 const EMAIL = /[^\s@<>()"',;:]{1,64}[ \t]{0,2}@[ \t]{0,2}[^\s@<>()"',;:]{1,253}\.[^\s@<>()"',;:]{1,253}/gu;
-/** What is left of an address without a dot after the @ (`budi@gmail`), or written out: `budi [at] gmail (dot) com`. */
+/** What is left of an address without a dot after the @ (`budi@gmail`). */
 const PARTIAL_EMAIL = /[^\s@<>()"',;:]{1,64}@[^\s@<>()"',;:]{1,253}/gu;
+/** An address written out: `budi [at] gmail (dot) com`, `budi at gmail titik com`. */
 const SPELLED_AT = String.raw`(?:\s*[[(<{]\s*(?:at|et)\s*[\])>}]\s*|\s+(?:at|et)\s+)`;
 const SPELLED_DOT = String.raw`(?:\s*[[(<{]\s*(?:dot|titik)\s*[\])>}]\s*|\s+(?:dot|titik)\s+|\.)`;
 const SPELLED_EMAIL = new RegExp(

@@ -128,6 +128,8 @@ export interface Segmented {
 
 // Punctuation that ends a clause: followed by a space or the end (so "co.id", "3.5" and "e.g" stay whole).
 const CLAUSE_END = /([.?!;:,]+)(?=\s|$)|(\n+)|([?!]+)/g;
+/** Punctuation that also ends a sentence (not only a clause, as , and : do). */
+const SENTENCE_END = /[.?!;\n]/;
 
 /**
  * Splits a message into clauses at sentence and clause punctuation ("Halo kak. Saya pelanggan baru, mau tanya:
@@ -144,10 +146,14 @@ export function segment(text: string): Segmented {
       // Punctuation with no words before it ("??" after "?") only updates the clause before.
       const last = clauses.pop();
       if (last)
-        clauses.push({ ...last, asks: last.asks || mark.includes('?'), closes: last.closes || /[.?!;\n]/.test(mark) });
+        clauses.push({
+          ...last,
+          asks: last.asks || mark.includes('?'),
+          closes: last.closes || SENTENCE_END.test(mark),
+        });
       return;
     }
-    clauses.push({ start, end: out.length, asks: mark.includes('?'), closes: mark === '' || /[.?!;\n]/.test(mark) });
+    clauses.push({ start, end: out.length, asks: mark.includes('?'), closes: mark === '' || SENTENCE_END.test(mark) });
   };
   if (!/[.?!;:,\n]/.test(text)) return { words: toWords(text), clauses: [] };
   for (const m of text.matchAll(CLAUSE_END)) {

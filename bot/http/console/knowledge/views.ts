@@ -134,7 +134,6 @@ export function postedFields(body: unknown, names: readonly string[]): Record<st
   return out;
 }
 
-/** What a reply kind means to an admin. */
 /** Which of the matcher's rules decided (see MatchRule), in the test pane. */
 export const RULE_LABELS: Readonly<Record<MatchRule, readonly [string, string]>> = {
   'contact-data': ['hanya alamat, nomor atau nama', 'only an address, a number or a name'],
@@ -145,6 +144,7 @@ export const RULE_LABELS: Readonly<Record<MatchRule, readonly [string, string]>>
   score: ['skor dan ambang', 'scores and thresholds'],
 };
 
+/** What a reply kind means to an admin. */
 export const DECISION_LABELS: Readonly<Record<string, readonly [string, string]>> = {
   answer: ['dijawab', 'answered'],
   suggest: ['maksud Anda…? (pilihan)', 'did you mean (choices)'],
